@@ -1,0 +1,118 @@
+"""Plain test helpers: factories, signing in, CSRF tokens, content folders."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import textwrap
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from training.auth.passwords import hash_password
+from training.config import TestConfig
+from training.extensions import db
+from training.models import Role, User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "a long test password"
+_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for every test
+_numbers = itertools.count(1)
+
+
+def app_config(**overrides: object) -> dict[str, object]:
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    if TEST_DATABASE_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    config.update(overrides)
+    return config
+
+
+def make_user(role: Role | str = Role.TRAINEE, **fields: object) -> User:
+    n = next(_numbers)
+    user = User(
+        email=fields.pop("email", f"person{n}@example.org"),
+        name=fields.pop("name", f"Person {n}"),
+        role=Role(role),
+        password_hash=_PASSWORD_HASH,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """A valid CSRF token for this client's session, made the way Flask-WTF makes them."""
+    raw = "test-raw-csrf-token"
+    with client.session_transaction() as session:
+        session.setdefault("csrf_token", raw)
+        raw = session["csrf_token"]
+    serializer = URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token")
+    return serializer.dumps(raw)
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs: object):
+    """POST a form with a valid CSRF token, as a browser would."""
+    form = dict(data or {})
+    form.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=form, **kwargs)
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    """Sign in without the login form (the login tests use the form)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def write_course(root: Path, course_id: str = "basics", *, course: str | None = None,
+                 quiz: str | None = None, modules: dict[str, str] | None = None) -> Path:
+    """Write a small valid course (or the given parts of one) under root/courses/."""
+    folder = root / "courses" / course_id
+    folder.mkdir(parents=True, exist_ok=True)
+    modules = modules if modules is not None else {
+        "first": "# First steps\n\nSome **text**.\n\n## A section\n\nMore text.\n",
+        "second": "# Second steps\n\n!!! tip \"Try this\"\n    A callout.\n",
+    }
+    for module_id, text in modules.items():
+        (folder / f"{module_id}.md").write_text(text)
+    (folder / "course.toml").write_text(textwrap.dedent(course if course is not None else f"""\
+        title = "Basics"
+        summary = "A small course."
+        order = 1
+        modules = [{", ".join(f'"{m}"' for m in modules)}]
+
+        [training_hours]
+        mentoring_education = 1.5
+        """))
+    (folder / "quiz.toml").write_text(textwrap.dedent(quiz if quiz is not None else """\
+        pass_mark = 80
+
+        [[questions]]
+        id = "q1"
+        type = "single"
+        module = "first"
+        prompt = "Pick b."
+        options = [{ id = "a", text = "A" }, { id = "b", text = "B" }, { id = "c", text = "C" }]
+        answer = "b"
+        explanation = "Because b."
+        hint = "Think of the second letter."
+
+        [[questions]]
+        id = "q2"
+        type = "multiple"
+        prompt = "Pick a and c."
+        options = [{ id = "a", text = "A" }, { id = "b", text = "B" }, { id = "c", text = "C" }]
+        answer = ["a", "c"]
+        explanation = "Because a and c."
+
+        [[questions]]
+        id = "q3"
+        type = "true_false"
+        prompt = "True?"
+        answer = true
+        explanation = "It is true."
+        """))
+    return folder

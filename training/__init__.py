@@ -1,0 +1,103 @@
+"""The training platform's web app: ``create_app`` wires configuration, extensions and blueprints."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from training.config import WEAK_SECRET_KEYS, Config, normalise_database_url
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Build the app: ``Config`` defaults, then the environment, then ``config`` overrides.
+
+    ``config`` may be a dict or a config class (``TestConfig`` in the tests).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_prefixed_env()
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
+            app.config[key] = os.environ[name]
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    _configure_database(app)
+    _configure_secret_key(app)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    from training import auth, cli, content, errors, extensions, learning, lead, main
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    auth.init_app(app)
+    content.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for blueprint in (main.bp, auth.bp, learning.bp, lead.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = "sqlite:///" + str(Path(app.instance_path) / "training.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if uri.startswith("sqlite:///") and uri != "sqlite://":
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _configure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY from the configuration, else the instance folder's key file.
+
+    Outside debug mode and tests, refuse to start without a real key: a guessable key lets anyone
+    forge a session and sign in as a program lead.
+    """
+    key = app.config.get("SECRET_KEY")
+    key_file = Path(app.instance_path) / SECRET_KEY_FILE
+    if not key and key_file.is_file():
+        key = key_file.read_text().strip()
+    if key and (len(key) < 16 or key.lower() in WEAK_SECRET_KEYS):
+        if not (app.testing or app.debug):
+            raise ConfigurationError("SECRET_KEY is too weak: use at least 32 random characters.")
+    if not key:
+        if not (app.testing or app.debug):
+            raise ConfigurationError(
+                "No SECRET_KEY is set. Set the SECRET_KEY environment variable to a long random "
+                "value (python -c 'import secrets; print(secrets.token_hex(32))'), or run "
+                "`python -m training.firstrun` to create one in the instance folder."
+            )
+        key = secrets.token_hex(32)
+    app.config["SECRET_KEY"] = key
+
+
+def write_secret_key(instance_path: str | Path) -> bool:
+    """Create the instance folder's secret key file if it is missing; True if one was made."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_hex(32) + "\n")
+    path.chmod(0o600)
+    return True

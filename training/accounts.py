@@ -1,0 +1,52 @@
+"""Creating accounts, shared by the command line, the demo data and the tests."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from wtforms.validators import Email, ValidationError
+
+from training.auth.passwords import hash_password
+from training.extensions import db
+from training.models import Role, User
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_account(
+    email: str, name: str, role: str | Role, password: str, *, must_change_password: bool = False
+) -> User:
+    """Create and commit an account, or raise ``AccountError`` with a plain message."""
+    email = email.strip().lower()
+    if not _valid_email(email):
+        raise AccountError(f"{email!r} is not an email address.")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Unknown role {role!r}: use trainee, supervisor or lead.")
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError(f"The password must have at least {minimum} characters.")
+    if db.session.scalar(select(User).where(User.email == email)) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        role=Role(role),
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _valid_email(email: str) -> bool:
+    class _Field:
+        data = email
+
+    try:
+        Email()(None, _Field())  # type: ignore[arg-type]
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,75 @@
+"""Commands for operators: ``flask --app wsgi users|content|demo …``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from courses.loader import load_library
+
+users_cli = AppGroup("users", help="Manage accounts.")
+content_cli = AppGroup("content", help="Check course content.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The person's email address (their login).")
+@click.option(
+    "--role", type=click.Choice(["trainee", "supervisor", "lead"]), default="trainee",
+    show_default=True,
+)  # fmt: skip
+@click.option("--name", default=None, help="Full name (default: the part of the email before @).")
+def create_user(email: str, role: str, name: str | None) -> None:
+    """Create an account; the password is read from a prompt, or from standard input."""
+    from training.accounts import AccountError, create_account
+
+    password = _read_password()
+    try:
+        user = create_account(email, name or email.split("@")[0], role, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role} account for {user.email}.")
+
+
+@content_cli.command("check")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+def check_content(path: Path | None) -> None:
+    """Check a content folder (default: the one the app serves); exit 1 if anything is wrong."""
+    root = path or Path(current_app.config["CONTENT_PATH"])
+    library = load_library(root)
+    for problem in library.problems:
+        click.echo(problem, err=True)
+    if library.problems:
+        count = len(library.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found in {root}.", err=True)
+        sys.exit(1)
+    modules = sum(len(c.modules) for c in library.courses)
+    questions = sum(len(c.quiz.questions) for c in library.courses)
+    click.echo(
+        f"OK: {len(library.courses)} course(s), {modules} modules, {questions} quiz questions "
+        f"(content version {library.version})."
+    )
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load demo accounts and progress (safe to run twice) and print the demo logins."""
+    from training.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(demo)

@@ -1,0 +1,57 @@
+"""Configuration: defaults here, then the environment, then what ``create_app`` is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: values that must never sign a production session
+WEAK_SECRET_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "key"}
+
+
+class Config:
+    PROGRAM_NAME = "Peer Support Training Program"
+    #: default: a SQLite file in the instance folder (filled in by the factory)
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CONTENT_PATH = str(PROJECT_ROOT / "content")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set FLASK_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    # A trainee writing a long answer must not lose it to an expired form token: the token lives
+    # as long as the session instead of Flask-WTF's default hour.
+    WTF_CSRF_TIME_LIMIT = None
+
+    #: where Flask-Limiter keeps its counters; use redis://… so several app servers share them
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: failed logins allowed per client address, and per account (whatever the address)
+    LOGIN_FAILURES_PER_ADDRESS = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+    #: number of reverse proxies in front of the app whose X-Forwarded-For may be trusted
+    PROXY_COUNT = 0
+
+    #: may people create their own trainee account at /register?
+    SELF_REGISTRATION = False
+    MIN_PASSWORD_LENGTH = 10
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production-use"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = False
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,30 @@
+"""Local first run: ``python -m training.firstrun``.
+
+Creates the instance folder's secret key if there is none, brings the database to the current
+schema, loads the demo data and prints the demo logins. Safe to run again.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask_migrate import upgrade
+
+from training import create_app, write_secret_key
+
+
+def main() -> None:
+    probe = create_app({"TESTING": True})  # only to learn the instance path; never served
+    if not os.environ.get("SECRET_KEY") and write_secret_key(probe.instance_path):
+        print(f"Created a secret key in {probe.instance_path}/secret_key (keep it private).")
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        from training.demo import load_demo
+
+        for line in load_demo():
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

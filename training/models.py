@@ -1,0 +1,127 @@
+"""Database models (SQLAlchemy 2.0, typed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from training.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Role(StrEnum):
+    TRAINEE = "trainee"
+    SUPERVISOR = "supervisor"
+    LEAD = "lead"
+
+    @property
+    def label(self) -> str:
+        return {"trainee": "Trainee", "supervisor": "Supervisor", "lead": "Program lead"}[self]
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(String(20), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    #: set when a lead gives out a temporary password: the user must choose their own
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: bumped on every password change, which signs out the account's other sessions
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot log in
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ModuleProgress(db.Model):
+    """A trainee's reading of one module: when they last opened it, and when they finished it."""
+
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    module_id: Mapped[str] = mapped_column(String(100))
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+    #: the course's quiz changed under an open attempt, so it can no longer be graded
+    ABANDONED = "abandoned"
+
+
+class QuizAttempt(db.Model):
+    __table_args__ = (Index("ix_quiz_attempt_user_course", "user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    #: the course content version the attempt was drawn from
+    content_version: Mapped[str] = mapped_column(String(40))
+    #: drives option order; question_ids are stored so a content edit cannot change them
+    seed: Mapped[int]
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[AttemptStatus] = mapped_column(String(20), default=AttemptStatus.IN_PROGRESS)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: question id -> the option ids chosen
+    answers: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    #: the questions answered right, as graded at the time (a later key change does not regrade)
+    correct_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    correct_count: Mapped[int | None]
+    score_percent: Mapped[float | None]
+    passed: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def finished(self) -> bool:
+        return self.status == AttemptStatus.FINISHED
