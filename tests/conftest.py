@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.helpers import TEST_DATABASE_URL, app_config
+from tests.helpers import TEST_DATABASE_URL, app_config, use_app
 from training import create_app
 from training.extensions import db
 
@@ -24,15 +24,22 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def app():
+    """A fresh app and empty database. No app context stays pushed during the test, so every
+    request gets its own, as in production (``g`` and the database session do not leak between
+    requests); the factories in tests/helpers.py open one of their own."""
     app = create_app(app_config())
     with app.app_context():
         db.create_all()
         if TEST_DATABASE_URL:
             _empty_tables()
-        yield app
-        db.session.remove()
+    use_app(app)
+    yield app
+    use_app(None)
+    with app.app_context():
         if TEST_DATABASE_URL:
             _empty_tables()
+        else:
+            db.drop_all()
         db.engine.dispose()
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import os
 import textwrap
 from pathlib import Path
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from itsdangerous import URLSafeTimedSerializer
 
 from training.auth.passwords import hash_password
@@ -15,6 +23,7 @@ from training.config import TestConfig
 from training.extensions import db
 from training.models import Role, User
 
+T = TypeVar("T")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "a long test password"
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for every test
@@ -29,6 +38,52 @@ def app_config(**overrides: object) -> dict[str, object]:
     return config
 
 
+_app: Flask | None = None
+
+
+def use_app(app: Flask | None) -> None:
+    """Set the app the helpers work in when no app context is active (the ``app`` fixture)."""
+    global _app
+    _app = app
+
+
+@contextmanager
+def in_app() -> Iterator[None]:
+    """An app context: the active one, or a new one of the fixture's app."""
+    if has_app_context() or _app is None:
+        yield
+        return
+    with _app.app_context():
+        yield
+
+
+def save(*objects: object) -> None:
+    """Add and commit objects, leaving them readable after the app context ends."""
+    opened_here = not has_app_context()
+    with in_app():
+        db.session.add_all(objects)
+        db.session.commit()
+        for obj in objects:
+            db.session.refresh(obj)
+        if opened_here:
+            db.session.expunge_all()
+
+
+def fetch(model: type[T], ident: object) -> T | None:
+    """Read a row fresh from the database, as the app would see it now."""
+    with in_app():
+        obj = db.session.get(model, ident)
+        if obj is not None:
+            db.session.refresh(obj)
+            db.session.expunge(obj)
+        return obj
+
+
+def count(model: type) -> int:
+    with in_app():
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
 def make_user(role: Role | str = Role.TRAINEE, **fields: object) -> User:
     n = next(_numbers)
     user = User(
@@ -38,9 +93,19 @@ def make_user(role: Role | str = Role.TRAINEE, **fields: object) -> User:
         password_hash=_PASSWORD_HASH,
         **fields,
     )
-    db.session.add(user)
-    db.session.commit()
+    save(user)
     return user
+
+
+def html_of(response) -> str:  # type: ignore[no-untyped-def]
+    """The page's HTML, with entities such as &#39; turned back into characters."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def text_of(response) -> str:  # type: ignore[no-untyped-def]
+    """The page's text as a person reads it: no tags, whitespace collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def csrf_token(client: FlaskClient) -> str:

@@ -82,17 +82,18 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():  # type: ignore[no-untyped-def]
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     form = ChangePasswordForm()
-    form.email_for_check = current_user.email
+    form.email_for_check = user.email
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        if not verify_password(user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            current_user.password_hash = hash_password(form.new_password.data)
-            current_user.must_change_password = False
-            current_user.session_version += 1
+            user.password_hash = hash_password(form.new_password.data)
+            user.must_change_password = False
+            user.session_version += 1
             db.session.commit()
-            login_user(current_user)  # stay signed in here; other sessions are signed out
+            login_user(user)  # stay signed in here; other sessions are signed out
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

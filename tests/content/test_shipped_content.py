@@ -1,0 +1,41 @@
+"""The content we ship: it passes the check, every module renders, every quiz passes with its key."""
+
+from pathlib import Path
+
+import pytest
+
+from courses.loader import load_library
+from courses.quiz import draw_questions, grade
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+LIBRARY = load_library(CONTENT)
+
+
+def test_shipped_content_has_no_problems():
+    assert LIBRARY.problems == ()
+    assert LIBRARY.courses
+
+
+@pytest.mark.parametrize("course", LIBRARY.courses, ids=lambda c: c.id)
+def test_every_module_renders(course):
+    from courses.rendering import render_markdown
+
+    for module in course.modules:
+        html = render_markdown(module.markdown)
+        assert "<h2" in html and "<p>" in html, module.id
+
+
+@pytest.mark.parametrize("course", LIBRARY.courses, ids=lambda c: c.id)
+def test_every_quiz_passes_with_its_answer_key(course):
+    for seed in range(5):
+        ids = draw_questions(course.quiz, seed)
+        key = {qid: sorted(course.quiz.question(qid).answer) for qid in ids}
+        result = grade(course.quiz, ids, key)
+        assert result.passed and result.percent == 100.0
+
+
+@pytest.mark.parametrize("course", LIBRARY.courses, ids=lambda c: c.id)
+def test_every_question_explains_itself_and_every_module_is_quizzed(course):
+    for q in course.quiz.questions:
+        assert q.explanation and q.module_id, q.id
+    assert {q.module_id for q in course.quiz.questions} == {m.id for m in course.modules}
