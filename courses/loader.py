@@ -311,8 +311,10 @@ def _question(
         report.add(f"{label}: hint must be text", field_line("hint"))
     module_id = raw.get("module")
     if module_id is not None and module_id not in module_ids:
-        report.add(f'{label}: module "{module_id}" is not one of this course\'s modules',
-                   field_line("module"))  # fmt: skip
+        report.add(
+            f'{label}: module "{module_id}" is not one of this course\'s modules',
+            field_line("module"),
+        )
 
     options = qtype.fixed_options()
     if options is None:
@@ -349,8 +351,11 @@ def _options(raw: Any, label: str, line: int | None, report: _Report) -> tuple[O
             or set(item) != {"id", "text"}
             or not all(isinstance(v, str) and v.strip() for v in item.values())
         ):
-            report.add(f'{label}: each option needs exactly an id and a text, like {{ id = "a", '
-                       'text = "..." }', line)  # fmt: skip
+            report.add(
+                f'{label}: each option needs exactly an id and a text, like {{ id = "a", '
+                'text = "..." }',
+                line,
+            )
             return ()
         if any(o.id == item["id"] for o in options):
             report.add(f'{label}: option id "{item["id"]}" is used twice', line)

@@ -37,7 +37,9 @@ class CourseProgress:
         return self.steps_done > 0
 
 
-def course_progress(course: Course, completed: Collection[str], quiz_passed: bool) -> CourseProgress:
+def course_progress(
+    course: Course, completed: Collection[str], quiz_passed: bool
+) -> CourseProgress:
     """Progress from the ids of completed modules (ids no longer in the course are ignored)."""
     done = sum(1 for m in course.modules if m.id in completed)
     return CourseProgress(done, len(course.modules), quiz_passed)

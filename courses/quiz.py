@@ -69,9 +69,7 @@ class Grade:
         return self.total > 0 and self.correct * 100 >= self.pass_mark * self.total
 
 
-def grade(
-    quiz: Quiz, question_ids: Sequence[str], responses: Mapping[str, Sequence[str]]
-) -> Grade:
+def grade(quiz: Quiz, question_ids: Sequence[str], responses: Mapping[str, Sequence[str]]) -> Grade:
     """Grade the responses to one attempt's questions.
 
     ``responses`` maps question id to the option ids the trainee chose. Raises ``AttemptError``

@@ -17,8 +17,8 @@ def _empty_tables() -> None:
         quoted = ", ".join(f'"{name}"' for name in tables)
         db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     else:
-        for name in reversed(tables):
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
     db.session.commit()
 
 

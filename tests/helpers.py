@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 import os
+import re
 import textwrap
-from pathlib import Path
-
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select
 
 from training.auth.passwords import hash_password
 from training.config import TestConfig
@@ -132,18 +131,32 @@ def sign_in(client: FlaskClient, user: User) -> None:
         session["_fresh"] = True
 
 
-def write_course(root: Path, course_id: str = "basics", *, course: str | None = None,
-                 quiz: str | None = None, modules: dict[str, str] | None = None) -> Path:
+def write_course(
+    root: Path,
+    course_id: str = "basics",
+    *,
+    course: str | None = None,
+    quiz: str | None = None,
+    modules: dict[str, str] | None = None,
+) -> Path:
     """Write a small valid course (or the given parts of one) under root/courses/."""
     folder = root / "courses" / course_id
     folder.mkdir(parents=True, exist_ok=True)
-    modules = modules if modules is not None else {
-        "first": "# First steps\n\nSome **text**.\n\n## A section\n\nMore text.\n",
-        "second": "# Second steps\n\n!!! tip \"Try this\"\n    A callout.\n",
-    }
+    modules = (
+        modules
+        if modules is not None
+        else {
+            "first": "# First steps\n\nSome **text**.\n\n## A section\n\nMore text.\n",
+            "second": '# Second steps\n\n!!! tip "Try this"\n    A callout.\n',
+        }
+    )
     for module_id, text in modules.items():
         (folder / f"{module_id}.md").write_text(text)
-    (folder / "course.toml").write_text(textwrap.dedent(course if course is not None else f"""\
+    (folder / "course.toml").write_text(
+        textwrap.dedent(
+            course
+            if course is not None
+            else f"""\
         title = "Basics"
         summary = "A small course."
         order = 1
@@ -151,8 +164,14 @@ def write_course(root: Path, course_id: str = "basics", *, course: str | None = 
 
         [training_hours]
         mentoring_education = 1.5
-        """))
-    (folder / "quiz.toml").write_text(textwrap.dedent(quiz if quiz is not None else """\
+        """
+        )
+    )
+    (folder / "quiz.toml").write_text(
+        textwrap.dedent(
+            quiz
+            if quiz is not None
+            else """\
         pass_mark = 80
 
         [[questions]]
@@ -179,5 +198,7 @@ def write_course(root: Path, course_id: str = "basics", *, course: str | None = 
         prompt = "True?"
         answer = true
         explanation = "It is true."
-        """))
+        """
+        )
+    )
     return folder

@@ -1,4 +1,4 @@
-"""The training platform's web app: ``create_app`` wires configuration, extensions and blueprints."""
+"""The web app: ``create_app`` wires configuration, extensions and blueprints."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training.config import WEAK_SECRET_KEYS, Config, normalise_database_url
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 class ConfigurationError(RuntimeError):
@@ -42,11 +42,14 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from training import auth, cli, content, errors, extensions, learning, lead, main
+    from training import auth, cli, content, errors, extensions, lead, learning, main
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
-        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+        app,
+        extensions.db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
@@ -78,9 +81,9 @@ def _configure_secret_key(app: Flask) -> None:
     key_file = Path(app.instance_path) / SECRET_KEY_FILE
     if not key and key_file.is_file():
         key = key_file.read_text().strip()
-    if key and (len(key) < 16 or key.lower() in WEAK_SECRET_KEYS):
-        if not (app.testing or app.debug):
-            raise ConfigurationError("SECRET_KEY is too weak: use at least 32 random characters.")
+    weak = bool(key) and (len(key) < 16 or key.lower() in WEAK_SECRET_KEYS)
+    if weak and not (app.testing or app.debug):
+        raise ConfigurationError("SECRET_KEY is too weak: use at least 32 random characters.")
     if not key:
         if not (app.testing or app.debug):
             raise ConfigurationError(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
-from wtforms.validators import Email, ValidationError
 
 from training.auth.passwords import hash_password
 from training.extensions import db
@@ -42,11 +42,8 @@ def create_account(
 
 
 def _valid_email(email: str) -> bool:
-    class _Field:
-        data = email
-
     try:
-        Email()(None, _Field())  # type: ignore[arg-type]
-    except ValidationError:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
         return False
     return True

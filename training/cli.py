@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from courses.loader import load_library
 
@@ -24,9 +24,11 @@ def _read_password() -> str:
 @users_cli.command("create")
 @click.option("--email", required=True, help="The person's email address (their login).")
 @click.option(
-    "--role", type=click.Choice(["trainee", "supervisor", "lead"]), default="trainee",
+    "--role",
+    type=click.Choice(["trainee", "supervisor", "lead"]),
+    default="trainee",
     show_default=True,
-)  # fmt: skip
+)
 @click.option("--name", default=None, help="Full name (default: the part of the email before @).")
 def create_user(email: str, role: str, name: str | None) -> None:
     """Create an account; the password is read from a prompt, or from standard input."""
@@ -61,6 +63,7 @@ def check_content(path: Path | None) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Load demo accounts and progress (safe to run twice) and print the demo logins."""
     from training.demo import load_demo

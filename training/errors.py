@@ -7,15 +7,24 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
-    403: ("You don't have access to this page", "Your account's role does not include this page. "
-          "If you think it should, ask your program lead."),
+    403: (
+        "You don't have access to this page",
+        "Your account's role does not include this page. "
+        "If you think it should, ask your program lead.",
+    ),
     404: ("We couldn't find that page", "The link may be out of date, or the page may have moved."),
     405: ("That action isn't available here", "Please go back and use the buttons on the page."),
-    429: ("Too many attempts", "For your account's safety we have paused this for a few minutes. "
-          "Please wait, then try again."),
-    500: ("Something went wrong on our side", "The problem has been logged. Please try again in a "
-          "few minutes; nothing you submitted before this page was lost."),
-}  # fmt: skip
+    429: (
+        "Too many attempts",
+        "For your account's safety we have paused this for a few minutes. "
+        "Please wait, then try again.",
+    ),
+    500: (
+        "Something went wrong on our side",
+        "The problem has been logged. Please try again in a "
+        "few minutes; nothing you submitted before this page was lost.",
+    ),
+}
 
 
 def init_app(app: Flask) -> None:

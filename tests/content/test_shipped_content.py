@@ -1,4 +1,4 @@
-"""The content we ship: it passes the check, every module renders, every quiz passes with its key."""
+"""The shipped content passes the check, renders, and every quiz passes with its own key."""
 
 from pathlib import Path
 

@@ -30,8 +30,12 @@ def test_a_valid_course_loads_with_its_modules_quiz_and_hours(tmp_path):
 
 def test_courses_are_ordered_by_their_order_field(tmp_path):
     write_course(tmp_path, "zeta")
-    write_course(tmp_path, "alpha", course='title = "Later"\nsummary = "s"\norder = 5\n'
-                 'modules = ["first", "second"]\n[training_hours]\nadvocacy = 1\n')
+    write_course(
+        tmp_path,
+        "alpha",
+        course='title = "Later"\nsummary = "s"\norder = 5\n'
+        'modules = ["first", "second"]\n[training_hours]\nadvocacy = 1\n',
+    )
     assert [c.id for c in load_library(tmp_path).courses] == ["zeta", "alpha"]
 
 
@@ -72,20 +76,59 @@ explanation = "Why."
 @pytest.mark.parametrize(
     ("quiz", "expected"),
     [
-        (QUESTION.format(answer='"z"', extra=""), 'quiz.toml:7: question "q1": answer "z" is not among'),
-        (QUESTION.format(answer='"a"', extra='colour = "red"'), 'quiz.toml:9: question "q1": unknown field "colour"'),
-        (QUESTION.format(answer='"a"', extra="") + QUESTION.format(answer='"a"', extra=""), 'quiz.toml:12: question id "q1" is used twice'),
+        (
+            QUESTION.format(answer='"z"', extra=""),
+            'quiz.toml:7: question "q1": answer "z" is not among',
+        ),
+        (
+            QUESTION.format(answer='"a"', extra='colour = "red"'),
+            'quiz.toml:9: question "q1": unknown field "colour"',
+        ),
+        (
+            QUESTION.format(answer='"a"', extra="") + QUESTION.format(answer='"a"', extra=""),
+            'quiz.toml:12: question id "q1" is used twice',
+        ),
         (QUESTION.format(answer='["a"]', extra=""), "answer must be one option id"),
-        (QUESTION.format(answer='"a"', extra='module = "nowhere"'), 'module "nowhere" is not one of'),
-        (QUESTION.format(answer='"a"', extra="").replace('type = "single"', 'type = "essay"'), "type must be one of single, multiple, true_false"),
-        (QUESTION.format(answer='"a"', extra="").replace('explanation = "Why."', ""), '"explanation" is missing'),
-        ("pass_mark = 120\n" + QUESTION.format(answer='"a"', extra=""), "quiz.toml:1: pass_mark is a percentage"),
-        ("draw = 5\n" + QUESTION.format(answer='"a"', extra=""), "draw must be a whole number from 1 to 1"),
-        ('review = "sometimes"\n' + QUESTION.format(answer='"a"', extra=""), "review must be one of"),
-        ("shuffle = true\n" + QUESTION.format(answer='"a"', extra=""), 'quiz.toml:1: unknown field "shuffle"'),
-        ('pass_mark = "eighty"\n' + QUESTION.format(answer='"a"', extra=""), "pass_mark must be a whole number"),
-        ('[[questions]]\nid = "t"\ntype = "true_false"\nprompt = "p"\nexplanation = "e"\nanswer = "yes"\n', "answer must be true or false"),
-        ('[[questions]]\nid = "m"\ntype = "multiple"\nprompt = "p"\nexplanation = "e"\noptions = [{ id = "a", text = "A" }, { id = "a", text = "B" }]\nanswer = ["a"]\n', 'option id "a" is used twice'),
+        (
+            QUESTION.format(answer='"a"', extra='module = "nowhere"'),
+            'module "nowhere" is not one of',
+        ),
+        (
+            QUESTION.format(answer='"a"', extra="").replace('type = "single"', 'type = "essay"'),
+            "type must be one of single, multiple, true_false",
+        ),
+        (
+            QUESTION.format(answer='"a"', extra="").replace('explanation = "Why."', ""),
+            '"explanation" is missing',
+        ),
+        (
+            "pass_mark = 120\n" + QUESTION.format(answer='"a"', extra=""),
+            "quiz.toml:1: pass_mark is a percentage",
+        ),
+        (
+            "draw = 5\n" + QUESTION.format(answer='"a"', extra=""),
+            "draw must be a whole number from 1 to 1",
+        ),
+        (
+            'review = "sometimes"\n' + QUESTION.format(answer='"a"', extra=""),
+            "review must be one of",
+        ),
+        (
+            "shuffle = true\n" + QUESTION.format(answer='"a"', extra=""),
+            'quiz.toml:1: unknown field "shuffle"',
+        ),
+        (
+            'pass_mark = "eighty"\n' + QUESTION.format(answer='"a"', extra=""),
+            "pass_mark must be a whole number",
+        ),
+        (
+            '[[questions]]\nid = "t"\ntype = "true_false"\nprompt = "p"\nexplanation = "e"\nanswer = "yes"\n',
+            "answer must be true or false",
+        ),
+        (
+            '[[questions]]\nid = "m"\ntype = "multiple"\nprompt = "p"\nexplanation = "e"\noptions = [{ id = "a", text = "A" }, { id = "a", text = "B" }]\nanswer = ["a"]\n',
+            'option id "a" is used twice',
+        ),
         ("this is = not toml [", "quiz.toml:1: this is not valid TOML"),
     ],
 )
@@ -94,7 +137,9 @@ def test_quiz_mistakes_are_reported_with_file_and_line(tmp_path, quiz, expected)
     assert any(expected in p for p in problems), problems
 
 
-COURSE = 'title = "T"\nsummary = "S"\nmodules = ["first", "second"]\n[training_hours]\nadvocacy = 1\n'
+COURSE = (
+    'title = "T"\nsummary = "S"\nmodules = ["first", "second"]\n[training_hours]\nadvocacy = 1\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -102,18 +147,61 @@ COURSE = 'title = "T"\nsummary = "S"\nmodules = ["first", "second"]\n[training_h
     [
         (COURSE.replace('title = "T"\n', ""), None, 'course.toml: "title" is missing'),
         ("colour = 1\n" + COURSE, None, 'course.toml:1: unknown field "colour"'),
-        (COURSE.replace('"second"', '"second", "third"'), None, 'course.toml:3: module "third" is listed but third.md is missing'),
+        (
+            COURSE.replace('"second"', '"second", "third"'),
+            None,
+            'course.toml:3: module "third" is listed but third.md is missing',
+        ),
         (COURSE.replace('"second"', '"second", "first"'), None, 'module "first" is listed twice'),
-        (COURSE.replace('["first", "second"]', '["first"]'), None, 'second.md is not listed in "modules"'),
-        (COURSE.replace("advocacy = 1", "cooking = 2"), None, 'course.toml:5: unknown domain "cooking"'),
-        (COURSE.replace("advocacy = 1", "advocacy = 0"), None, "hours for advocacy must be a number above zero"),
+        (
+            COURSE.replace('["first", "second"]', '["first"]'),
+            None,
+            'second.md is not listed in "modules"',
+        ),
+        (
+            COURSE.replace("advocacy = 1", "cooking = 2"),
+            None,
+            'course.toml:5: unknown domain "cooking"',
+        ),
+        (
+            COURSE.replace("advocacy = 1", "advocacy = 0"),
+            None,
+            "hours for advocacy must be a number above zero",
+        ),
         (COURSE.replace("advocacy = 1", "advocacy = 1.25"), None, "whole or half hours"),
-        (COURSE.replace("[training_hours]\nadvocacy = 1\n", ""), None, "[training_hours] is missing"),
-        (COURSE, {"first": "No title here.\n", "second": "# Two\n\nText.\n"}, "first.md:1: the first line must be the module title"),
-        (COURSE, {"first": "# One\n\nHi <span style='color:red'>there</span>\n", "second": "# Two\n\nText.\n"}, "first.md:3: raw HTML <span> is not allowed"),
-        (COURSE, {"first": "# One\n\n<script>alert(1)</script>\n", "second": "# Two\n\nText.\n"}, "first.md:3: raw HTML <script> is not allowed"),
-        (COURSE, {"first": "# One\n\n!!! danger \"Oops\"\n    Text.\n", "second": "# Two\n\nText.\n"}, 'first.md:3: unknown callout kind "danger"'),
-        (COURSE, {"first": "# One\n", "second": "# Two\n\nText.\n"}, "the module has a title but no text"),
+        (
+            COURSE.replace("[training_hours]\nadvocacy = 1\n", ""),
+            None,
+            "[training_hours] is missing",
+        ),
+        (
+            COURSE,
+            {"first": "No title here.\n", "second": "# Two\n\nText.\n"},
+            "first.md:1: the first line must be the module title",
+        ),
+        (
+            COURSE,
+            {
+                "first": "# One\n\nHi <span style='color:red'>there</span>\n",
+                "second": "# Two\n\nText.\n",
+            },
+            "first.md:3: raw HTML <span> is not allowed",
+        ),
+        (
+            COURSE,
+            {"first": "# One\n\n<script>alert(1)</script>\n", "second": "# Two\n\nText.\n"},
+            "first.md:3: raw HTML <script> is not allowed",
+        ),
+        (
+            COURSE,
+            {"first": '# One\n\n!!! danger "Oops"\n    Text.\n', "second": "# Two\n\nText.\n"},
+            'first.md:3: unknown callout kind "danger"',
+        ),
+        (
+            COURSE,
+            {"first": "# One\n", "second": "# Two\n\nText.\n"},
+            "the module has a title but no text",
+        ),
     ],
 )
 def test_course_mistakes_are_reported_with_file_and_line(tmp_path, course, modules, expected):

@@ -89,7 +89,9 @@ def test_parse_response_rejects_nothing_chosen():
         QUESTION_TYPES["multiple"].parse_response([], QUIZ.questions[1])
 
 
-@given(picks=st.lists(st.sets(st.sampled_from("abcd"), min_size=1, max_size=4), min_size=5, max_size=5))
+@given(
+    picks=st.lists(st.sets(st.sampled_from("abcd"), min_size=1, max_size=4), min_size=5, max_size=5)
+)
 def test_score_is_the_share_of_right_answers_and_pass_follows_the_mark(picks):
     responses = {}
     for qid, pick in zip(IDS, picks, strict=True):

@@ -25,7 +25,9 @@ def test_script_and_event_handlers_never_survive():
 
 
 def test_links_get_safe_rel_and_unknown_classes_are_dropped():
-    html = sanitise('<a href="https://example.org" class="evil">x</a><div class="admonition x">y</div>')
+    html = sanitise(
+        '<a href="https://example.org" class="evil">x</a><div class="admonition x">y</div>'
+    )
     assert 'rel="noopener noreferrer"' in html
     assert "evil" not in html
     assert 'class="admonition"' in html

@@ -19,7 +19,9 @@ def production_config(tmp_path, **overrides):
     return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TESTING": False, **overrides}
 
 
-def test_refuses_to_start_without_a_secret_key_outside_debug_and_tests(tmp_path, no_env_secret, monkeypatch):
+def test_refuses_to_start_without_a_secret_key_outside_debug_and_tests(
+    tmp_path, no_env_secret, monkeypatch
+):
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "inst"))
     with pytest.raises(ConfigurationError, match="No SECRET_KEY is set"):
         create_app(production_config(tmp_path))

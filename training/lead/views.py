@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from training.auth import role_required
 from training.accounts import create_account
+from training.auth import role_required
 from training.auth.passwords import temporary_password
 from training.auth.views import find_user_by_email
 from training.extensions import db
@@ -34,9 +34,12 @@ def new_person():  # type: ignore[no-untyped-def]
         else:
             password = temporary_password()
             user = create_account(
-                form.email.data, form.name.data, form.role.data, password,
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                password,
                 must_change_password=True,
-            )  # fmt: skip
+            )
             return render_template("lead/person_created.html", user=user, password=password)
     return render_template("lead/new_person.html", form=form)
 
@@ -50,8 +53,11 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
     form = EditPersonForm(obj=user)
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != Role.LEAD or not form.active.data):
-            flash("You can't remove your own lead role or deactivate yourself: ask another "
-                  "program lead to do it.", "error")  # fmt: skip
+            flash(
+                "You can't remove your own lead role or deactivate yourself: ask another "
+                "program lead to do it.",
+                "error",
+            )
         else:
             user.name = form.name.data.strip()
             user.role = Role(form.role.data)

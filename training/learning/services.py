@@ -52,7 +52,9 @@ def learning_record(user: User) -> LearningRecord:
 
 
 def _progress_row(user: User, course_id: str, module_id: str) -> ModuleProgress:
-    query = select(ModuleProgress).filter_by(user_id=user.id, course_id=course_id, module_id=module_id)
+    query = select(ModuleProgress).filter_by(
+        user_id=user.id, course_id=course_id, module_id=module_id
+    )
     row = db.session.scalar(query)
     if row is None:
         row = ModuleProgress(user_id=user.id, course_id=course_id, module_id=module_id)

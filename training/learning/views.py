@@ -138,14 +138,19 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     course = content.course_or_404(attempt.course_id)
     if attempt.finished:
         if request.method == "POST":
-            flash("This attempt was already submitted. Your first submission is the one that "
-                  "counts.", "info")  # fmt: skip
+            flash(
+                "This attempt was already submitted. Your first submission is the one that counts.",
+                "info",
+            )
         return redirect(url_for(".review", attempt_id=attempt.id))
     if attempt.status == AttemptStatus.ABANDONED or services.attempt_is_stale(course, attempt):
         if attempt.status != AttemptStatus.ABANDONED:
             services.abandon(attempt)
-        flash("This quiz was updated after you started it, so that attempt was closed without "
-              "counting. Please start a new attempt.", "info")  # fmt: skip
+        flash(
+            "This quiz was updated after you started it, so that attempt was closed without "
+            "counting. Please start a new attempt.",
+            "info",
+        )
         return redirect(url_for(".quiz", course_id=course.id))
 
     form = AttemptForm()
@@ -161,8 +166,11 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
             error = str(problem)
         else:
             if not counted:
-                flash("This attempt was already submitted. Your first submission is the one "
-                      "that counts.", "info")  # fmt: skip
+                flash(
+                    "This attempt was already submitted. Your first submission is the one "
+                    "that counts.",
+                    "info",
+                )
             return redirect(url_for(".review", attempt_id=attempt.id))
     elif request.method == "POST":
         abort(400)

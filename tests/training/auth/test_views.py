@@ -53,7 +53,9 @@ def test_next_is_followed_only_within_the_site(client):
     ok = post(client, "/login?next=/learn/", {"email": user.email, "password": PASSWORD})
     assert ok.headers["Location"] == "/learn/"
     post(client, "/logout")
-    evil = post(client, "/login?next=https://evil.example/", {"email": user.email, "password": PASSWORD})
+    evil = post(
+        client, "/login?next=https://evil.example/", {"email": user.email, "password": PASSWORD}
+    )
     assert "evil" not in evil.headers["Location"]
     post(client, "/logout")
     evil = post(client, "/login?next=//evil.example/", {"email": user.email, "password": PASSWORD})
@@ -78,21 +80,45 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_change_password(client, app):
     user = make_user()
     sign_in(client, user)
-    bad = post(client, "/account/password",
-               {"current_password": "nope", "new_password": "new long password", "confirm": "new long password"})  # fmt: skip
+    bad = post(
+        client,
+        "/account/password",
+        {
+            "current_password": "nope",
+            "new_password": "new long password",
+            "confirm": "new long password",
+        },
+    )
     assert "not your current password" in text_of(bad)
-    short = post(client, "/account/password",
-                 {"current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    short = post(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+    )
     assert "at least 10 characters" in text_of(short)
-    mismatch = post(client, "/account/password",
-                    {"current_password": PASSWORD, "new_password": "new long password", "confirm": "other long pass"})  # fmt: skip
+    mismatch = post(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "new long password",
+            "confirm": "other long pass",
+        },
+    )
     assert "don't match" in text_of(mismatch)
 
     other_device = app.test_client()
     sign_in(other_device, user)
     assert other_device.get("/learn/").status_code == 200
-    ok = post(client, "/account/password",
-              {"current_password": PASSWORD, "new_password": "new long password", "confirm": "new long password"})  # fmt: skip
+    ok = post(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "new long password",
+            "confirm": "new long password",
+        },
+    )
     assert ok.status_code == 302
     assert client.get("/learn/").status_code == 200  # this device stays signed in
     assert other_device.get("/learn/").status_code == 302  # the other one is signed out
@@ -105,14 +131,23 @@ def test_a_temporary_password_must_be_replaced_before_anything_else(client):
     login(client, user.email)
     response = client.get("/learn/")
     assert response.status_code == 302 and response.headers["Location"] == "/account/password"
-    post(client, "/account/password",
-         {"current_password": PASSWORD, "new_password": "my own password", "confirm": "my own password"})  # fmt: skip
+    post(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "my own password",
+            "confirm": "my own password",
+        },
+    )
     assert client.get("/learn/").status_code == 200
     assert fetch(User, user.id).must_change_password is False
 
 
 def throttled_app(**limits):
-    app = create_app(app_config(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **limits))
+    app = create_app(
+        app_config(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **limits)
+    )
     return app
 
 
@@ -170,13 +205,21 @@ def test_self_registration_when_switched_on_makes_a_trainee():
         db.create_all()
         client = app.test_client()
         assert "Create a trainee account" in text_of(client.get("/register"))
-        bad = post(client, "/register", {"name": "", "email": "not-an-email",
-                                         "new_password": "x", "confirm": "y"})  # fmt: skip
+        bad = post(
+            client,
+            "/register",
+            {"name": "", "email": "not-an-email", "new_password": "x", "confirm": "y"},
+        )
         page = text_of(bad)
         assert "Enter your name." in page and "email address like" in page
         assert count(User) == 0
-        data = {"name": "Robin Diaz", "email": "Robin@Example.org",
-                "new_password": "a long password", "confirm": "a long password", "role": "lead"}  # fmt: skip
+        data = {
+            "name": "Robin Diaz",
+            "email": "Robin@Example.org",
+            "new_password": "a long password",
+            "confirm": "a long password",
+            "role": "lead",
+        }
         assert post(client, "/register", data).status_code == 302
         user = db.session.query(User).one()
         assert (user.email, user.role) == ("robin@example.org", Role.TRAINEE)

@@ -111,6 +111,7 @@ def test_a_repeat_view_does_no_markdown_work(client, course_dir, monkeypatch):
 
 # --- progress ----------------------------------------------------------------------------------
 
+
 def test_catalogue_shows_progress_and_resumes_where_the_trainee_left_off(client, course_dir):
     signed_in(client)
     catalogue = html_of(client.get("/learn/"))
@@ -128,8 +129,14 @@ def test_marking_modules_complete_moves_progress_and_goes_to_the_next(client, co
     assert '<progress max="3" value="1"' in catalogue and "33%" in catalogue
     post(client, "/learn/basics/first/complete")  # twice is harmless
     with in_app():
-        assert db.session.scalar(select(db.func.count()).select_from(ModuleProgress).where(
-            ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))) == 1  # fmt: skip
+        assert (
+            db.session.scalar(
+                select(db.func.count())
+                .select_from(ModuleProgress)
+                .where(ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))
+            )
+            == 1
+        )
     page = text_of(client.get("/learn/basics/first"))
     assert "Mark as complete" not in page and "Completed" in page
 
@@ -160,12 +167,19 @@ def test_a_course_is_complete_when_every_module_is_read_and_the_quiz_passed(clie
 
 # --- quizzes -----------------------------------------------------------------------------------
 
+
 def test_the_attempt_page_never_contains_the_answers(client, course_dir):
     signed_in(client)
     page = html_of(client.get(start(client)))
     assert "Pick b." in page and "Select all that apply." in page
-    for secret in ("Because b.", "Because a and c.", "It is true.", "Think of the second",
-                   "Right answer", "checked"):
+    for secret in (
+        "Because b.",
+        "Because a and c.",
+        "It is true.",
+        "Think of the second",
+        "Right answer",
+        "checked",
+    ):
         assert secret not in page
 
 
@@ -293,7 +307,9 @@ def test_a_wait_between_attempts_is_enforced(app, client, tmp_path):
     assert count(QuizAttempt) == 1
 
 
-def test_draws_come_from_the_pool_and_options_keep_their_order_within_an_attempt(app, client, tmp_path):
+def test_draws_come_from_the_pool_and_options_keep_their_order_within_an_attempt(
+    app, client, tmp_path
+):
     write_course(tmp_path)
     path = tmp_path / "courses" / "basics" / "quiz.toml"
     path.write_text("draw = 2\n" + path.read_text())

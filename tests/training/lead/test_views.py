@@ -1,0 +1,123 @@
+"""People management: only program leads, with clear messages and no lock-outs."""
+
+import re
+
+import pytest
+
+from tests.helpers import count, fetch, make_user, post, sign_in, text_of
+from training.models import Role, User
+
+
+def signed_in(client, role=Role.LEAD, **fields):
+    user = make_user(role, **fields)
+    sign_in(client, user)
+    return user
+
+
+@pytest.mark.parametrize("url", ["/lead/people", "/lead/people/new", "/lead/people/1"])
+def test_anonymous_visitors_must_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.TRAINEE, Role.SUPERVISOR])
+def test_trainees_and_supervisors_are_denied(client, role):
+    user = signed_in(client, role)
+    for url in ["/lead/people", "/lead/people/new", f"/lead/people/{user.id}"]:
+        assert client.get(url).status_code == 403
+    new = post(client, "/lead/people/new", {"name": "X", "email": "x@example.org", "role": "lead"})
+    assert new.status_code == 403
+    edit = post(client, f"/lead/people/{user.id}", {"name": "X", "role": "lead", "active": "y"})
+    assert edit.status_code == 403
+    assert fetch(User, user.id).role == role
+    assert "You don't have access to this page" in text_of(client.get("/lead/people"))
+
+
+def test_a_lead_sees_everyone(client):
+    signed_in(client, name="Morgan Lead")
+    make_user(Role.TRAINEE, name="Alex Trainee")
+    make_user(Role.SUPERVISOR, name="Sam Supervisor")
+    page = text_of(client.get("/lead/people"))
+    for name in ("Morgan Lead", "Alex Trainee", "Sam Supervisor", "Program lead", "Supervisor"):
+        assert name in page
+
+
+def test_a_lead_creates_an_account_with_a_temporary_password(app, client):
+    signed_in(client)
+    response = post(
+        client,
+        "/lead/people/new",
+        {"name": "Casey Morgan", "email": "Casey@Example.org", "role": "supervisor"},
+    )
+    page = text_of(response)
+    assert "Account created for Casey Morgan" in page
+    password = re.search(r"Temporary password ([a-z0-9-]{19})", page).group(1)
+    newcomer = app.test_client()
+    signed = post(newcomer, "/login", {"email": "casey@example.org", "password": password})
+    assert signed.status_code == 302
+    assert newcomer.get("/learn/").headers["Location"] == "/account/password"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "", "email": "a@example.org", "role": "trainee"}, "Enter the person's name."),
+        ({"name": "A", "email": "not-an-email", "role": "trainee"}, "Enter an email address like"),
+        ({"name": "A", "email": "a@example.org", "role": "admin"}, "Not a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_creates_nothing(client, data, message):
+    signed_in(client)
+    response = post(client, "/lead/people/new", data)
+    assert message in text_of(response)
+    assert count(User) == 1
+
+
+def test_an_email_can_only_be_used_once(client):
+    signed_in(client)
+    existing = make_user()
+    response = post(
+        client,
+        "/lead/people/new",
+        {"name": "B", "email": existing.email.upper(), "role": "trainee"},
+    )
+    assert "already has an account" in text_of(response)
+    assert count(User) == 2
+
+
+def test_a_lead_changes_a_role_and_deactivates_an_account(app, client):
+    signed_in(client)
+    person = make_user(Role.TRAINEE)
+    their_client = app.test_client()
+    sign_in(their_client, person)
+    assert their_client.get("/learn/").status_code == 200
+    post(client, f"/lead/people/{person.id}", {"name": "New Name", "role": "supervisor"})
+    changed = fetch(User, person.id)
+    assert (changed.name, changed.role, changed.active) == ("New Name", Role.SUPERVISOR, False)
+    assert their_client.get("/learn/").status_code == 302  # signed out at once
+    assert "Deactivated" in text_of(client.get("/lead/people"))
+
+
+def test_a_lead_cannot_lock_themselves_out(client):
+    me = signed_in(client)
+    response = post(
+        client,
+        f"/lead/people/{me.id}",
+        {"name": "Me", "role": "trainee", "active": "y"},
+        follow_redirects=True,
+    )
+    assert "can't remove your own lead role" in text_of(response)
+    assert fetch(User, me.id).role == Role.LEAD
+
+
+def test_editing_an_unknown_person_is_not_found(client):
+    signed_in(client)
+    assert client.get("/lead/people/999").status_code == 404
+
+
+def test_forms_without_csrf_are_rejected(client):
+    signed_in(client)
+    person = make_user()
+    response = client.post(f"/lead/people/{person.id}", data={"name": "X", "role": "lead"})
+    assert response.status_code == 400 and "This form has expired" in text_of(response)
+    assert fetch(User, person.id).role == Role.TRAINEE
