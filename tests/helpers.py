@@ -15,8 +15,9 @@ from typing import TypeVar
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from training import create_app
 from training.auth.passwords import hash_password
 from training.config import TestConfig
 from training.extensions import db
@@ -38,6 +39,40 @@ def app_config(**overrides: object) -> dict[str, object]:
 
 
 _app: Flask | None = None
+
+
+def _empty_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@contextmanager
+def app_with_database(**overrides: object) -> Iterator[Flask]:
+    """A fresh app on an empty database (SQLite in memory, or TEST_DATABASE_URL).
+
+    No app context stays pushed while the test runs, so every request gets its own, as in
+    production: ``g`` and the database session never leak from one request to the next. The
+    factories below open a context of their own.
+    """
+    app = create_app(app_config(**overrides))
+    with app.app_context():
+        db.create_all()
+        _empty_tables()
+    previous = _app
+    use_app(app)
+    try:
+        yield app
+    finally:
+        use_app(previous)
+        with app.app_context():
+            _empty_tables()
+            db.session.remove()
+            db.engine.dispose()
 
 
 def use_app(app: Flask | None) -> None:
@@ -74,6 +109,15 @@ def fetch(model: type[T], ident: object) -> T | None:
         obj = db.session.get(model, ident)
         if obj is not None:
             db.session.refresh(obj)
+            db.session.expunge(obj)
+        return obj
+
+
+def find(model: type[T], **filters: object) -> T | None:
+    """The one row matching ``filters``, read fresh, or None."""
+    with in_app():
+        obj = db.session.scalars(select(model).filter_by(**filters)).one_or_none()
+        if obj is not None:
             db.session.expunge(obj)
         return obj
 
@@ -150,8 +194,8 @@ def write_course(
             "second": '# Second steps\n\n!!! tip "Try this"\n    A callout.\n',
         }
     )
-    for module_id, text in modules.items():
-        (folder / f"{module_id}.md").write_text(text)
+    for module_id, markdown in modules.items():
+        (folder / f"{module_id}.md").write_text(markdown)
     (folder / "course.toml").write_text(
         textwrap.dedent(
             course

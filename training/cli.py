@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from courses.loader import load_library
+from courses.check import check
 
 users_cli = AppGroup("users", help="Manage accounts.")
 content_cli = AppGroup("content", help="Check course content.")
@@ -47,19 +47,7 @@ def create_user(email: str, role: str, name: str | None) -> None:
 def check_content(path: Path | None) -> None:
     """Check a content folder (default: the one the app serves); exit 1 if anything is wrong."""
     root = path or Path(current_app.config["CONTENT_PATH"])
-    library = load_library(root)
-    for problem in library.problems:
-        click.echo(problem, err=True)
-    if library.problems:
-        count = len(library.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found in {root}.", err=True)
-        sys.exit(1)
-    modules = sum(len(c.modules) for c in library.courses)
-    questions = sum(len(c.quiz.questions) for c in library.courses)
-    click.echo(
-        f"OK: {len(library.courses)} course(s), {modules} modules, {questions} quiz questions "
-        f"(content version {library.version})."
-    )
+    sys.exit(check(root, click.echo, lambda line: click.echo(line, err=True)))
 
 
 @click.command("demo")

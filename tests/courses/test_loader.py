@@ -217,3 +217,14 @@ def test_a_bad_course_folder_name_is_reported(tmp_path):
 def test_a_folder_without_course_toml_is_reported(tmp_path):
     (tmp_path / "courses" / "empty").mkdir(parents=True)
     assert any("empty: course.toml is missing" in p for p in load_library(tmp_path).problems)
+
+
+def test_the_command_line_check_needs_no_app(tmp_path, capsys):
+    from courses.check import main
+
+    write_course(tmp_path)
+    assert main([str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith("OK: 1 course(s), 2 modules, 3 quiz questions")
+    (tmp_path / "courses" / "basics" / "first.md").write_text("no title\n")
+    assert main([str(tmp_path)]) == 1
+    assert "first.md:1: the first line must be the module title" in capsys.readouterr().err

@@ -74,16 +74,12 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
 
 
 def test_session_cookie_is_secure_when_configured():
-    from tests.helpers import PASSWORD, make_user, post
-    from training.extensions import db
+    from tests.helpers import PASSWORD, app_with_database, make_user, post
 
-    app = create_app(app_config(SESSION_COOKIE_SECURE=True))
-    with app.app_context():
-        db.create_all()
+    with app_with_database(SESSION_COOKIE_SECURE=True) as app:
         user = make_user()
         response = post(app.test_client(), "/login", {"email": user.email, "password": PASSWORD})
         assert "Secure" in response.headers["Set-Cookie"]
-        db.drop_all()
 
 
 def test_healthz_answers_when_the_database_does(client):
@@ -131,6 +127,7 @@ def test_a_migrated_database_matches_the_models(tmp_path):
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/migrated.db"
     app = create_app(app_config(SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
+        db.session.remove()
         db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -2,9 +2,17 @@
 
 import pytest
 
-from tests.helpers import PASSWORD, app_config, count, fetch, make_user, post, sign_in, text_of
-from training import create_app
-from training.extensions import db
+from tests.helpers import (
+    PASSWORD,
+    app_with_database,
+    count,
+    fetch,
+    find,
+    make_user,
+    post,
+    sign_in,
+    text_of,
+)
 from training.models import Role, User
 
 
@@ -145,16 +153,11 @@ def test_a_temporary_password_must_be_replaced_before_anything_else(client):
 
 
 def throttled_app(**limits):
-    app = create_app(
-        app_config(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **limits)
-    )
-    return app
+    return app_with_database(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **limits)
 
 
 def test_repeated_failed_logins_are_throttled_per_address():
-    app = throttled_app(LOGIN_FAILURES_PER_ADDRESS="3 per 15 minutes")
-    with app.app_context():
-        db.create_all()
+    with throttled_app(LOGIN_FAILURES_PER_ADDRESS="3 per 15 minutes") as app:
         user = make_user()
         client = app.test_client()
         for _ in range(3):
@@ -162,25 +165,19 @@ def test_repeated_failed_logins_are_throttled_per_address():
         blocked = login(client, user.email)  # even the right password waits now
         assert blocked.status_code == 429
         assert "Too many attempts" in text_of(blocked)
-        db.drop_all()
 
 
 def test_successful_logins_do_not_count_toward_the_throttle():
-    app = throttled_app(LOGIN_FAILURES_PER_ADDRESS="2 per 15 minutes")
-    with app.app_context():
-        db.create_all()
+    with throttled_app(LOGIN_FAILURES_PER_ADDRESS="2 per 15 minutes") as app:
         user = make_user()
         client = app.test_client()
         for _ in range(4):
             assert login(client, user.email).status_code == 302
             post(client, "/logout")
-        db.drop_all()
 
 
 def test_failed_logins_are_throttled_per_account_across_addresses():
-    app = throttled_app(LOGIN_FAILURES_PER_ACCOUNT="2 per hour")
-    with app.app_context():
-        db.create_all()
+    with throttled_app(LOGIN_FAILURES_PER_ACCOUNT="2 per hour") as app:
         user = make_user()
         for n in range(2):
             client = app.test_client()
@@ -191,7 +188,6 @@ def test_failed_logins_are_throttled_per_account_across_addresses():
         assert login(client, user.email).status_code == 429
         other = make_user()
         assert login(client, other.email).status_code == 302  # other accounts are unaffected
-        db.drop_all()
 
 
 def test_self_registration_is_off_by_default(client):
@@ -200,9 +196,7 @@ def test_self_registration_is_off_by_default(client):
 
 
 def test_self_registration_when_switched_on_makes_a_trainee():
-    app = create_app(app_config(SELF_REGISTRATION=True))
-    with app.app_context():
-        db.create_all()
+    with app_with_database(SELF_REGISTRATION=True) as app:
         client = app.test_client()
         assert "Create a trainee account" in text_of(client.get("/register"))
         bad = post(
@@ -221,9 +215,8 @@ def test_self_registration_when_switched_on_makes_a_trainee():
             "role": "lead",
         }
         assert post(client, "/register", data).status_code == 302
-        user = db.session.query(User).one()
+        user = find(User, email="robin@example.org")
         assert (user.email, user.role) == ("robin@example.org", Role.TRAINEE)
         post(client, "/logout")
         again = post(client, "/register", data)
         assert "already exists" in text_of(again)
-        db.drop_all()
