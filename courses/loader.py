@@ -58,6 +58,19 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
+def _open_toml(
+    folder: Path, name: str, root: Path, problems: list[str]
+) -> tuple[_Report, dict[str, Any]] | None:
+    """Read ``folder/name`` as TOML, or report that it is missing or malformed."""
+    path = folder / name
+    if not path.is_file():
+        problems.append(f"{_display(folder, root)}: {name} is missing")
+        return None
+    report = _Report(path, root, path.read_text(encoding="utf-8"), problems)
+    data = _read_toml(path, report)
+    return None if data is None else (report, data)
+
+
 def _read_toml(path: Path, report: _Report) -> dict[str, Any] | None:
     try:
         return tomllib.loads(report.text)
@@ -104,14 +117,10 @@ def load_course(folder: Path, root: Path, problems: list[str]) -> Course | None:
             f"{_display(folder, root)}: folder name must use lower-case letters, digits and "
             "hyphens only"
         )
-    course_path = folder / "course.toml"
-    if not course_path.is_file():
-        problems.append(f"{_display(folder, root)}: course.toml is missing")
+    opened = _open_toml(folder, "course.toml", root, problems)
+    if opened is None:
         return None
-    report = _Report(course_path, root, course_path.read_text(encoding="utf-8"), problems)
-    data = _read_toml(course_path, report)
-    if data is None:
-        return None
+    report, data = opened
 
     for key in sorted(set(data) - COURSE_FIELDS):
         report.add(f'unknown field "{key}"', report.line_of(key))
@@ -227,14 +236,10 @@ def _int_setting(data: dict[str, Any], key: str, default: int, low: int, report:
 
 
 def _quiz(folder: Path, root: Path, module_ids: set[str], problems: list[str]) -> Quiz | None:
-    path = folder / "quiz.toml"
-    if not path.is_file():
-        problems.append(f"{_display(folder, root)}: quiz.toml is missing")
+    opened = _open_toml(folder, "quiz.toml", root, problems)
+    if opened is None:
         return None
-    report = _Report(path, root, path.read_text(encoding="utf-8"), problems)
-    data = _read_toml(path, report)
-    if data is None:
-        return None
+    report, data = opened
     for key in sorted(set(data) - QUIZ_FIELDS):
         report.add(f'unknown field "{key}"', report.line_of(key))
     pass_mark = _int_setting(data, "pass_mark", 80, 1, report)

@@ -6,6 +6,18 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 
+def email_field(label: str = "Email") -> EmailField:
+    """An email field that must hold a plausible address (a new account's login)."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message="Enter an email address."),
+            Email(message="Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
@@ -43,12 +55,5 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         validators=[DataRequired(message="Enter your name."), Length(max=120)],
         description="As you would like it shown to your supervisors and on your certificate.",
     )
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(message="Enter your email address."),
-            Email(message="Enter an email address like name@example.org."),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     submit = SubmitField("Create my account")

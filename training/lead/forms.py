@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
+from training.auth.forms import email_field
 from training.models import Role
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
@@ -19,14 +20,7 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(message="Enter an email address."),
-            Email(message="Enter an email address like name@example.org."),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     submit = SubmitField("Create account")
 
 

@@ -23,12 +23,18 @@ from training.models import AttemptStatus, ModuleProgress, QuizAttempt, Role
 ANSWER_KEY = {"q-q1": "b", "q-q2": ["a", "c"], "q-q3": "true"}
 
 
-@pytest.fixture
-def course_dir(app, tmp_path):
-    """Serve a small known course instead of the shipped content."""
-    write_course(tmp_path)
+def serve_course(app, tmp_path, quiz_settings=""):
+    """Serve a small known course instead of the shipped content, with extra quiz settings."""
+    folder = write_course(tmp_path)
+    quiz = folder / "quiz.toml"
+    quiz.write_text(quiz_settings + "\n" + quiz.read_text())
     app.extensions["content"] = ContentStore(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def course_dir(app, tmp_path):
+    return serve_course(app, tmp_path)
 
 
 def signed_in(client, role=Role.TRAINEE, **fields):
@@ -276,10 +282,7 @@ def test_nobody_sees_another_trainees_attempt(app, client, course_dir, role):
 
 
 def test_attempts_are_limited_and_the_answers_shown_after_the_last(app, client, tmp_path):
-    write_course(tmp_path)
-    path = tmp_path / "courses" / "basics" / "quiz.toml"
-    path.write_text("max_attempts = 2\n" + path.read_text())
-    app.extensions["content"] = ContentStore(tmp_path)
+    serve_course(app, tmp_path, "max_attempts = 2")
     signed_in(client)
     wrong = {**ANSWER_KEY, "q-q1": "a", "q-q2": "a"}
     first = start(client)
@@ -296,10 +299,7 @@ def test_attempts_are_limited_and_the_answers_shown_after_the_last(app, client, 
 
 
 def test_a_wait_between_attempts_is_enforced(app, client, tmp_path):
-    write_course(tmp_path)
-    path = tmp_path / "courses" / "basics" / "quiz.toml"
-    path.write_text("wait_minutes = 60\n" + path.read_text())
-    app.extensions["content"] = ContentStore(tmp_path)
+    serve_course(app, tmp_path, "wait_minutes = 60")
     signed_in(client)
     post(client, start(client), {**ANSWER_KEY, "q-q1": "a"})
     refused = post(client, "/learn/basics/quiz/start", follow_redirects=True)
@@ -310,10 +310,7 @@ def test_a_wait_between_attempts_is_enforced(app, client, tmp_path):
 def test_draws_come_from_the_pool_and_options_keep_their_order_within_an_attempt(
     app, client, tmp_path
 ):
-    write_course(tmp_path)
-    path = tmp_path / "courses" / "basics" / "quiz.toml"
-    path.write_text("draw = 2\n" + path.read_text())
-    app.extensions["content"] = ContentStore(tmp_path)
+    serve_course(app, tmp_path, "draw = 2")
     user = signed_in(client)
     url = start(client)
     first_view = client.get(url).get_data(as_text=True)
