@@ -1,0 +1,140 @@
+"""The foundation curriculum: five courses, long enough to teach, plain enough to read, respectful,
+and adding up to a sensible share of a peer-recovery credential's training hours."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from courses.loader import load_library
+from courses.model import Course, Module
+from tests.content.readability import offline_flesch_kincaid
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+LIBRARY = load_library(CONTENT)
+TOPICS = ["empathy", "active-listening", "boundaries", "self-care", "relapse-triggers"]
+COURSES = [c for c in LIBRARY.courses if c.id in TOPICS]
+MODULES = [(c, m) for c in COURSES for m in c.modules]
+
+#: IC&RC Peer Recovery: 46 training hours by domain
+CREDENTIAL_HOURS = {
+    "advocacy": 10,
+    "mentoring_education": 10,
+    "recovery_wellness": 10,
+    "ethical_responsibility": 16,
+}
+
+#: labels and slang that stigmatise people who use substances or are in recovery
+STIGMATISING = [
+    r"\baddicts?\b",
+    r"\babusers?\b",
+    r"\bjunkies?\b",
+    r"\bdruggies?\b",
+    r"\bdirty\b",
+    r"\bclean time\b",
+    r"\b(got|get|getting|stay|stayed|staying|stays|be|being|been|was|is) clean\b",
+    r"\bsubstance abuse\b",
+    r"\bdrug abuse\b",
+]
+
+
+def module_id(pair: tuple[Course, Module]) -> str:
+    return f"{pair[0].id}/{pair[1].id}"
+
+
+@pytest.fixture(scope="session")
+def grade_level(tmp_path_factory):
+    return offline_flesch_kincaid(tmp_path_factory.mktemp("nltk_data"))
+
+
+def test_all_five_topics_are_shipped_in_order():
+    assert LIBRARY.problems == ()
+    assert [c.id for c in COURSES] == TOPICS
+
+
+@pytest.mark.parametrize("course", COURSES, ids=lambda c: c.id)
+def test_each_course_has_at_least_three_modules_and_a_ten_question_quiz(course):
+    assert len(course.modules) >= 3
+    assert len(course.quiz.questions) >= 10
+    assert course.quiz.pass_mark == 80
+    covered = Counter(q.module_id for q in course.quiz.questions)
+    assert set(covered) == {m.id for m in course.modules}
+
+
+@pytest.mark.parametrize("course", COURSES, ids=lambda c: c.id)
+def test_quizzes_are_mostly_scenarios_and_explain_every_answer(course):
+    for q in course.quiz.questions:
+        assert len(q.explanation.split()) >= 20, f"{q.id}: explain why right and why not wrong"
+        assert q.hint, f"{q.id}: a hint for retakes"
+    # A scenario names the person and what happened; recall questions do not.
+    scenarios = [
+        q
+        for q in course.quiz.questions
+        if re.search(
+            r"\b[A-Z][a-z]+ (is|has|tells|says|asks|was|had|calls|texts|shares|comes|mentions|misses|wants|offers|returns)\b",
+            q.prompt,
+        )
+    ]
+    assert len(scenarios) * 2 > len(course.quiz.questions), [q.id for q in scenarios]
+
+
+@pytest.mark.parametrize("pair", MODULES, ids=module_id)
+def test_each_module_teaches_works_a_scenario_and_asks_for_reflection(pair):
+    _, module = pair
+    assert module.word_count >= 600, f"{module.word_count} words"
+    assert re.search(r"^## Reflection", module.markdown, re.M), "ends with reflection prompts"
+    assert re.search(r"^!!! ", module.markdown, re.M), "at least one callout"
+    assert re.search(r"[“\"][^”\"]{10,}[”\"]", module.markdown), "a scenario with real words said"
+
+
+@pytest.mark.parametrize("pair", MODULES, ids=module_id)
+def test_each_module_reads_at_a_ninth_grade_level_or_below(pair, grade_level):
+    _, module = pair
+    text = re.sub(r"^(#+|!!!.*|\s*[|>*-]+)", "", module.markdown, flags=re.M)
+    assert grade_level(text) <= 9.0
+
+
+def test_the_reading_level_check_can_fail(grade_level):
+    dense = (
+        "Notwithstanding considerable methodological heterogeneity, contemporary investigations "
+        "consistently demonstrate that interpersonal attunement substantially influences "
+        "therapeutic engagement, retention, and longitudinal behavioural outcomes."
+    )
+    assert grade_level(dense) > 12
+
+
+@pytest.mark.parametrize("pair", MODULES, ids=module_id)
+def test_language_is_person_first_and_not_stigmatising(pair):
+    course, module = pair
+    text = module.markdown + "".join(
+        q.prompt + q.explanation + " ".join(o.text for o in q.options)
+        for q in course.quiz.questions
+        if q.module_id == module.id
+    )
+    found = [p for p in STIGMATISING if re.search(p, text, re.I)]
+    assert not found
+
+
+def test_training_hours_are_a_sensible_share_of_a_credential():
+    totals: Counter[str] = Counter()
+    for course in COURSES:
+        assert 3 <= course.total_hours <= 10, course.id
+        totals.update(course.training_hours)
+    for domain, hours in totals.items():
+        assert hours <= CREDENTIAL_HOURS[domain], domain
+    assert set(totals) == set(CREDENTIAL_HOURS)
+    assert 25 <= sum(totals.values()) <= 46
+
+
+def test_many_pathways_to_recovery_are_named():
+    text = " ".join(m.markdown for _, m in MODULES).lower()
+    for pathway in (
+        "smart recovery",
+        "12-step",
+        "methadone",
+        "buprenorphine",
+        "harm reduction",
+        "faith",
+    ):
+        assert pathway in text, pathway
