@@ -26,6 +26,10 @@ CONTENT = PROJECT_ROOT / "content"
 ANSWER_KEY = {"q-q1": "b", "q-q2": ["a", "c"], "q-q3": "true"}
 
 
+def text_of_html(page):
+    return re.sub(r"<[^>]+>", " ", page)
+
+
 def serve_course(app, tmp_path, quiz_settings=""):
     """Serve a small known course instead of the shipped content, with extra quiz settings."""
     folder = write_course(tmp_path)
@@ -256,6 +260,7 @@ def test_answers_given_so_far_are_kept_when_one_is_missing(client, course_dir):
     signed_in(client)
     page = html_of(post(client, start(client), {"q-q1": "b", "q-q2": ["a", "c"]}))
     assert re.search(r'value="b" checked', page)
+    assert text_of_html(page).count("Please answer this question.") == 1  # only question 3
     assert len(re.findall(r'name="q-q2" id="[^"]+" value="[ac]" checked', page)) == 2
 
 
