@@ -14,18 +14,22 @@ from courses.loader import load_library
 
 def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], None]) -> int:
     """Print one line per problem (or a summary when there are none); return the exit status."""
+    from certificates.tracks import load_tracks  # the tracks live in the same content folder
+
     library = load_library(root)
-    for problem in library.problems:
+    tracks = load_tracks(root)
+    problems = library.problems + tracks.problems
+    for problem in problems:
         echo_error(problem)
-    if library.problems:
-        count = len(library.problems)
+    if problems:
+        count = len(problems)
         echo_error(f"{count} problem{'s' if count != 1 else ''} found in {root}.")
         return 1
     modules = sum(len(c.modules) for c in library.courses)
     questions = sum(len(c.quiz.questions) for c in library.courses)
     echo(
-        f"OK: {len(library.courses)} course(s), {modules} modules, {questions} quiz questions "
-        f"(content version {library.version})."
+        f"OK: {len(library.courses)} course(s), {modules} modules, {questions} quiz questions, "
+        f"{len(tracks.tracks)} track(s) (content version {library.version})."
     )
     return 0
 

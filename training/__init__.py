@@ -42,7 +42,18 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from training import auth, cli, content, errors, extensions, lead, learning, main
+    from training import (
+        auth,
+        cli,
+        content,
+        errors,
+        extensions,
+        hours,
+        lead,
+        learning,
+        main,
+        supervise,
+    )
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -57,9 +68,23 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     content.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for blueprint in (main.bp, auth.bp, learning.bp, lead.bp):
+    _navigation(app)
+    for blueprint in (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp):
         app.register_blueprint(blueprint)
     return app
+
+
+def _navigation(app: Flask) -> None:
+    """How many items wait for the signed-in person, shown in the navigation."""
+    from flask_login import current_user
+
+    @app.context_processor
+    def waiting():  # type: ignore[no-untyped-def]
+        if not current_user.is_authenticated:
+            return {"waiting": 0}
+        from training.hours.services import waiting_counts
+
+        return {"waiting": waiting_counts(current_user)}
 
 
 def _configure_database(app: Flask) -> None:

@@ -41,6 +41,11 @@ class Config:
     SELF_REGISTRATION = False
     MIN_PASSWORD_LENGTH = 10
 
+    #: how far back a trainee may log hours, in days
+    HOURS_MAX_AGE_DAYS = 365
+    #: the certification track trainees work toward (a file name in content/tracks/)
+    DEFAULT_TRACK = "peer-recovery"
+
 
 class TestConfig(Config):
     TESTING = True

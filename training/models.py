@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     #: bumped on every password change, which signs out the account's other sessions
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: a supervisor's qualification, e.g. "Certified Peer Recovery Specialist, licence 12345"
+    credential: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot log in
@@ -125,3 +127,108 @@ class QuizAttempt(db.Model):
     @property
     def finished(self) -> bool:
         return self.status == AttemptStatus.FINISHED
+
+
+class SupervisorAssignment(db.Model):
+    """A supervisor who may sign off a trainee's hours, assigned by a program lead."""
+
+    __table_args__ = (UniqueConstraint("trainee_id", "supervisor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
+    supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
+
+
+class EntryStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+class HoursEntry(db.Model):
+    """One block of supervision or supervised practice a trainee logs for sign-off."""
+
+    __table_args__ = (
+        Index("ix_hours_entry_trainee_day", "trainee_id", "day"),
+        Index("ix_hours_entry_supervisor_status", "supervisor_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(30))
+    method: Mapped[str] = mapped_column(String(20))
+    domains: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+    status: Mapped[EntryStatus] = mapped_column(String(20), default=EntryStatus.DRAFT)
+    #: the supervisor's comment when they return an entry
+    return_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
+    supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
+    sign_offs: Mapped[list[SignOff]] = relationship(
+        back_populates="entry", order_by="SignOff.signed_at"
+    )
+
+    @property
+    def editable(self) -> bool:
+        """Drafts and returned entries can be changed; submitted and approved ones cannot."""
+        return self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+    @property
+    def sign_off(self) -> SignOff | None:
+        """The sign-off in force (not voided), if any."""
+        return next((s for s in self.sign_offs if s.voided_at is None), None)
+
+
+class SignOff(db.Model):
+    """A supervisor's attestation, with their name and credential as they were when signing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("hours_entry.id", ondelete="CASCADE"), index=True
+    )
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    supervisor_name: Mapped[str] = mapped_column(String(120))
+    supervisor_credential: Mapped[str] = mapped_column(String(200))
+    attestation: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    entry: Mapped[HoursEntry] = relationship(back_populates="sign_offs")
+
+
+class AuditEvent(db.Model):
+    """An append-only record of a change: who, when, what, from which state to which, why.
+
+    The application only ever inserts these rows.
+    """
+
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship()

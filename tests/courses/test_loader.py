@@ -224,7 +224,9 @@ def test_the_command_line_check_needs_no_app(tmp_path, capsys):
 
     write_course(tmp_path)
     assert main([str(tmp_path)]) == 0
-    assert capsys.readouterr().out.startswith("OK: 1 course(s), 2 modules, 3 quiz questions")
+    assert capsys.readouterr().out.startswith(
+        "OK: 1 course(s), 2 modules, 3 quiz questions, 0 track(s)"
+    )
     (tmp_path / "courses" / "basics" / "first.md").write_text("no title\n")
     assert main([str(tmp_path)]) == 1
     assert "first.md:1: the first line must be the module title" in capsys.readouterr().err

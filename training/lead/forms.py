@@ -25,5 +25,16 @@ class NewPersonForm(PersonForm):
 
 
 class EditPersonForm(PersonForm):
+    credential = StringField(
+        "Credential (supervisors)",
+        validators=[Length(max=200)],
+        description='For example "Certified Peer Recovery Specialist, licence 12345". It is '
+        "printed with every sign-off they make.",
+    )
     active = BooleanField("Account is active (can sign in)")
     submit = SubmitField("Save changes")
+
+
+class AssignSupervisorForm(FlaskForm):
+    supervisor = SelectField("Add a supervisor", coerce=int, choices=[])
+    submit = SubmitField("Assign")

@@ -11,9 +11,11 @@ from training.auth import role_required
 from training.auth.passwords import temporary_password
 from training.auth.views import find_user_by_email
 from training.extensions import db
+from training.hours import services as hours_services
+from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
-from training.lead.forms import EditPersonForm, NewPersonForm
-from training.models import Role, User
+from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
+from training.models import HoursEntry, Role, User
 
 
 @bp.route("/people")
@@ -61,10 +63,84 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         else:
             user.name = form.name.data.strip()
             user.role = Role(form.role.data)
+            user.credential = (form.credential.data or "").strip() or None
             if user.active and not form.active.data:
                 user.session_version += 1  # sign them out everywhere
             user.active = form.active.data
             db.session.commit()
             flash(f"Saved the changes to {user.name}'s account.", "success")
             return redirect(url_for(".people"))
-    return render_template("lead/edit_person.html", form=form, user=user)
+    return render_template(
+        "lead/edit_person.html",
+        form=form,
+        user=user,
+        supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
+        assign_form=_assign_form(user),
+        action_form=ActionForm(),
+    )
+
+
+def _assign_form(trainee: User) -> AssignSupervisorForm:
+    form = AssignSupervisorForm()
+    assigned = {s.id for s in hours_services.assigned_supervisors(trainee)}
+    candidates = db.session.scalars(
+        select(User)
+        .where(User.role == Role.SUPERVISOR, User.active.is_(True), User.id != trainee.id)
+        .order_by(User.name)
+    )
+    form.supervisor.choices = [(u.id, u.name) for u in candidates if u.id not in assigned]
+    return form
+
+
+def _person(user_id: int, role: Role | None = None) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or (role is not None and user.role != role):
+        abort(404)
+    return user
+
+
+@bp.route("/people/<int:user_id>/supervisors", methods=["POST"])
+@role_required(Role.LEAD)
+def assign_supervisor(user_id: int):  # type: ignore[no-untyped-def]
+    trainee = _person(user_id, Role.TRAINEE)
+    form = _assign_form(trainee)
+    if form.validate_on_submit():
+        supervisor = _person(form.supervisor.data, Role.SUPERVISOR)
+        hours_services.assign(current_user, trainee, supervisor)
+        flash(f"{supervisor.name} now supervises {trainee.name}.", "success")
+    elif form.csrf_token.errors:
+        abort(400)
+    else:
+        flash("Choose a supervisor from the list.", "error")
+    return redirect(url_for(".edit_person", user_id=trainee.id))
+
+
+@bp.route("/people/<int:user_id>/supervisors/<int:supervisor_id>/remove", methods=["POST"])
+@role_required(Role.LEAD)
+def remove_supervisor(user_id: int, supervisor_id: int):  # type: ignore[no-untyped-def]
+    trainee = _person(user_id, Role.TRAINEE)
+    supervisor = _person(supervisor_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    hours_services.unassign(current_user, trainee, supervisor)
+    flash(f"{supervisor.name} no longer supervises {trainee.name}. Entries already approved "
+          "keep their sign-off.", "success")  # fmt: skip
+    return redirect(url_for(".edit_person", user_id=trainee.id))
+
+
+@bp.route("/hours/<int:entry_id>/void", methods=["POST"])
+@role_required(Role.LEAD)
+def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
+    entry = db.session.get(HoursEntry, entry_id)
+    if entry is None:
+        abort(404)
+    form = VoidForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    try:
+        hours_services.void_sign_off(current_user, entry, form.reason.data or "")
+    except hours_services.HoursError as error:
+        flash(str(error), "error")
+        return redirect(url_for("hours.detail", entry_id=entry.id)), 303
+    flash("The sign-off was voided and the entry returned to the trainee.", "success")
+    return redirect(url_for("hours.detail", entry_id=entry.id))

@@ -19,7 +19,7 @@ def home():  # type: ignore[no-untyped-def]
         return redirect(url_for("learning.catalogue"))
     if current_user.role == Role.LEAD:
         return redirect(url_for("lead.people"))
-    return render_template("main/staff_home.html")
+    return redirect(url_for("supervise.queue"))
 
 
 @bp.route("/healthz")

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from certificates.hours import KINDS, METHODS
+from courses.domains import DOMAINS
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (works without JavaScript, unlike a multi-select box)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EntryForm(FlaskForm):
+    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    hours = SelectField(
+        "Hours", choices=[SelectChoice(str(h), str(h)) for h in range(13)], default="1"
+    )
+    minutes = SelectField(
+        "Minutes", choices=[SelectChoice(str(m), f"{m:02d}") for m in (0, 15, 30, 45)], default="0"
+    )
+    kind = RadioField("Kind", choices=[SelectChoice(k, v) for k, v in KINDS.items()])
+    method = RadioField(
+        "How it took place", choices=[SelectChoice(k, v) for k, v in METHODS.items()]
+    )
+    domains = CheckboxesField(
+        "Competency domains covered", choices=[SelectChoice(k, v) for k, v in DOMAINS.items()]
+    )
+    supervisor = SelectField("Supervisor", coerce=int, choices=[])
+    notes = TextAreaField(
+        "What was discussed or done",
+        validators=[Length(max=4000, message="Please keep the notes under 4,000 characters.")],
+        description="Refer to people you support by initials or a code, never by name, "
+        "contact details or date of birth.",
+    )
+    confirm = BooleanField("I have checked the warnings above and want to save this entry")
+    submit = SubmitField("Save as draft")
+
+    @property
+    def total_minutes(self) -> int:
+        try:
+            return int(self.hours.data or 0) * 60 + int(self.minutes.data or 0)
+        except ValueError:
+            return -1
+
+
+class ActionForm(FlaskForm):
+    """CSRF only, for buttons that change one entry (submit, retract, delete)."""
+
+
+class ReturnForm(FlaskForm):
+    comment = TextAreaField(
+        "Comment for the trainee",
+        validators=[Length(max=2000)],
+        description="Say what needs correcting. This is required.",
+    )
+    submit = SubmitField("Return to the trainee")
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField("Reason for voiding the sign-off", validators=[Length(max=2000)])
+    submit = SubmitField("Void the sign-off")

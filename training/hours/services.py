@@ -1,0 +1,356 @@
+"""Hours entries through their life: draft, submitted, returned, approved (and voided).
+
+Every change of status is a conditional UPDATE (``WHERE status = <the status we saw>``), so when
+two people act on one entry at the same moment exactly one change takes effect, on SQLite and
+PostgreSQL alike; the loser is told plainly. Each change writes an audit event in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
+from certificates.tracks import Track, load_tracks
+from training import audit
+from training.extensions import db
+from training.models import (
+    EntryStatus,
+    HoursEntry,
+    Role,
+    SignOff,
+    SupervisorAssignment,
+    User,
+    utcnow,
+)
+
+SUBJECT = "hours_entry"
+ATTESTATION = "I attest that these hours took place as described."
+
+
+class HoursError(ValueError):
+    """An action that cannot be taken, with a message for the person who tried."""
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def assigned_supervisors(trainee: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(SupervisorAssignment, SupervisorAssignment.supervisor_id == User.id)
+            .where(SupervisorAssignment.trainee_id == trainee.id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def assigned_trainee_ids(supervisor: User) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(SupervisorAssignment.trainee_id).where(
+                SupervisorAssignment.supervisor_id == supervisor.id
+            )
+        )
+    )
+
+
+def may_view(user: User, entry: HoursEntry) -> bool:
+    """The trainee who logged it, the supervisor it is for (while assigned), and leads."""
+    if user.role == Role.LEAD or entry.trainee_id == user.id:
+        return True
+    return entry.supervisor_id == user.id and entry.trainee_id in assigned_trainee_ids(user)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def entries_of(trainee: User) -> list[HoursEntry]:
+    return list(
+        db.session.scalars(
+            select(HoursEntry)
+            .where(HoursEntry.trainee_id == trainee.id)
+            .order_by(HoursEntry.day.desc(), HoursEntry.id.desc())
+        )
+    )
+
+
+def totals_of(entries: Iterable[HoursEntry]) -> Totals:
+    return totals(Logged(e.minutes, e.kind, e.status, tuple(e.domains)) for e in entries)
+
+
+def approved_totals_by_trainee(trainee_ids: Iterable[int]) -> dict[int, Totals]:
+    """Approved totals for many trainees in one query (for the supervisor's queue)."""
+    ids = list(trainee_ids)
+    rows = db.session.execute(
+        select(
+            HoursEntry.trainee_id, HoursEntry.minutes, HoursEntry.kind, HoursEntry.domains
+        ).where(HoursEntry.trainee_id.in_(ids), HoursEntry.status == EntryStatus.APPROVED)
+    ).all()
+    grouped: dict[int, list[Logged]] = {i: [] for i in ids}
+    for trainee_id, minutes, kind, domains in rows:
+        grouped[trainee_id].append(Logged(minutes, kind, "approved", tuple(domains)))
+    return {i: totals(logged) for i, logged in grouped.items()}
+
+
+def others(trainee: User, exclude_id: int | None = None) -> list[OtherEntry]:
+    """The trainee's other entries, for the per-day limit and the duplicate warning."""
+    query = select(HoursEntry.day, HoursEntry.minutes, HoursEntry.kind).where(
+        HoursEntry.trainee_id == trainee.id
+    )
+    if exclude_id is not None:
+        query = query.where(HoursEntry.id != exclude_id)
+    return [OtherEntry(*row) for row in db.session.execute(query)]
+
+
+def waiting_counts(user: User) -> int:
+    """How many items wait for this person: returned entries for a trainee, the queue for a
+    supervisor."""
+    if user.role == Role.TRAINEE:
+        query = select(func.count()).where(
+            HoursEntry.trainee_id == user.id, HoursEntry.status == EntryStatus.RETURNED
+        )
+    elif user.role == Role.SUPERVISOR:
+        query = queue_query(user).with_only_columns(func.count()).order_by(None)
+    else:
+        return 0
+    return db.session.scalar(query) or 0
+
+
+def queue_query(supervisor: User):  # type: ignore[no-untyped-def]
+    return (
+        select(HoursEntry)
+        .join(
+            SupervisorAssignment,
+            (SupervisorAssignment.trainee_id == HoursEntry.trainee_id)
+            & (SupervisorAssignment.supervisor_id == supervisor.id),
+        )
+        .where(
+            HoursEntry.supervisor_id == supervisor.id,
+            HoursEntry.status == EntryStatus.SUBMITTED,
+            HoursEntry.trainee_id != supervisor.id,
+        )
+        .order_by(HoursEntry.submitted_at, HoursEntry.id)
+    )
+
+
+def default_track() -> Track | None:
+    """The program's track (one per program for now; cohorts will choose theirs)."""
+    tracks = load_tracks(current_app.config["CONTENT_PATH"]).tracks
+    wanted = current_app.config.get("DEFAULT_TRACK")
+    return next((t for t in tracks if t.id == wanted), tracks[0] if tracks else None)
+
+
+# --- changing ----------------------------------------------------------------------------------
+
+
+def save_entry(trainee: User, facts: EntryFacts, entry: HoursEntry | None = None) -> HoursEntry:
+    """Create a draft, or change a draft or returned entry (which stays as it was: draft or
+    returned, until the trainee submits it)."""
+    if entry is None:
+        entry = HoursEntry(trainee_id=trainee.id, status=EntryStatus.DRAFT)
+        db.session.add(entry)
+        action = "created"
+    elif not entry.editable:
+        raise HoursError("This entry can no longer be changed.")
+    else:
+        action = "edited"
+    entry.day = facts.day  # type: ignore[assignment]
+    entry.minutes = facts.minutes
+    entry.kind = facts.kind
+    entry.method = facts.method
+    entry.domains = list(facts.domains)
+    entry.supervisor_id = facts.supervisor_id  # type: ignore[assignment]
+    entry.notes = facts.notes.strip()
+    db.session.flush()
+    audit.record(trainee, SUBJECT, entry.id, action, to_status=entry.status)
+    db.session.commit()
+    return entry
+
+
+def _move(
+    entry_id: int, expected: Sequence[EntryStatus], new: EntryStatus, **values: object
+) -> EntryStatus | None:
+    """Change an entry's status only if it is still in one of ``expected``; returns the status
+    it had, or None when someone else got there first."""
+    for old in expected:
+        result = db.session.execute(
+            update(HoursEntry)
+            .where(HoursEntry.id == entry_id, HoursEntry.status == old)
+            .values(status=new, updated_at=utcnow(), **values)
+        )
+        if result.rowcount == 1:
+            return old
+    return None
+
+
+def submit(trainee: User, entry_ids: Iterable[int]) -> int:
+    """Submit the trainee's own drafts and returned entries; returns how many were submitted."""
+    count = 0
+    for entry_id in entry_ids:
+        entry = db.session.get(HoursEntry, entry_id)
+        if entry is None or entry.trainee_id != trainee.id:
+            continue
+        old = _move(entry_id, (EntryStatus.DRAFT, EntryStatus.RETURNED), EntryStatus.SUBMITTED,
+                    submitted_at=utcnow())  # fmt: skip
+        if old is not None:
+            audit.record(trainee, SUBJECT, entry_id, "submitted", old, EntryStatus.SUBMITTED)
+            count += 1
+    db.session.commit()
+    return count
+
+
+def retract(trainee: User, entry: HoursEntry) -> None:
+    if entry.trainee_id != trainee.id:
+        raise HoursError("This is not your entry.")
+    if _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.DRAFT, submitted_at=None) is None:
+        db.session.rollback()
+        raise HoursError(
+            "Your supervisor has already acted on this entry, so it can't be retracted."
+        )
+    audit.record(trainee, SUBJECT, entry.id, "retracted", EntryStatus.SUBMITTED, EntryStatus.DRAFT)
+    db.session.commit()
+
+
+def delete(trainee: User, entry: HoursEntry) -> None:
+    if entry.trainee_id != trainee.id or not entry.editable:
+        raise HoursError("Only your own drafts and returned entries can be deleted.")
+    status = entry.status
+    removed = db.session.execute(
+        HoursEntry.__table__.delete().where(
+            HoursEntry.id == entry.id,
+            HoursEntry.status.in_([EntryStatus.DRAFT, EntryStatus.RETURNED]),
+        )
+    )
+    if removed.rowcount != 1:
+        db.session.rollback()
+        raise HoursError("This entry changed while you were looking at it. Please reload.")
+    audit.record(trainee, SUBJECT, entry.id, "deleted", status, None)
+    db.session.commit()
+
+
+def _check_supervisor(supervisor: User, entry: HoursEntry | None) -> HoursEntry:
+    if entry is None or supervisor.role != Role.SUPERVISOR:
+        raise HoursError("That entry is not in your queue.")
+    if entry.trainee_id == supervisor.id:
+        raise HoursError("You can't sign off your own hours.")
+    if entry.supervisor_id != supervisor.id or entry.trainee_id not in assigned_trainee_ids(
+        supervisor
+    ):
+        raise HoursError("That entry is not in your queue.")
+    return entry
+
+
+@dataclass
+class Outcome:
+    done: int = 0
+    problems: list[str] | None = None
+
+
+def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
+    """Approve each entry with the attestation; the supervisor's credential is kept as it is now."""
+    outcome = Outcome(problems=[])
+    for entry_id in entry_ids:
+        try:
+            entry = _check_supervisor(supervisor, db.session.get(HoursEntry, entry_id))
+        except HoursError as error:
+            outcome.problems.append(f"Entry {entry_id}: {error}")  # type: ignore[union-attr]
+            continue
+        if (
+            _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.APPROVED, return_comment=None)
+            is None
+        ):
+            db.session.rollback()
+            outcome.problems.append(  # type: ignore[union-attr]
+                f"The entry of {entry.day:%d %b %Y} was already acted on (perhaps retracted, or "
+                "signed in another window); nothing was changed."
+            )
+            continue
+        db.session.add(
+            SignOff(
+                entry_id=entry.id,
+                supervisor_id=supervisor.id,
+                supervisor_name=supervisor.name,
+                supervisor_credential=supervisor.credential or "",
+                attestation=ATTESTATION,
+            )
+        )
+        audit.record(supervisor, SUBJECT, entry.id, "approved", EntryStatus.SUBMITTED,
+                     EntryStatus.APPROVED, ATTESTATION)  # fmt: skip
+        db.session.commit()
+        outcome.done += 1
+    return outcome
+
+
+def return_entry(supervisor: User, entry_id: int, comment: str) -> None:
+    entry = _check_supervisor(supervisor, db.session.get(HoursEntry, entry_id))
+    comment = comment.strip()
+    if not comment:
+        raise HoursError("Write a comment so the trainee knows what to correct.")
+    if (
+        _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment)
+        is None
+    ):
+        db.session.rollback()
+        raise HoursError("This entry was already acted on; nothing was changed.")
+    audit.record(supervisor, SUBJECT, entry.id, "returned", EntryStatus.SUBMITTED,
+                 EntryStatus.RETURNED, comment)  # fmt: skip
+    db.session.commit()
+
+
+def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
+    """A lead voids a sign-off with a reason; the entry goes back to the trainee to correct."""
+    if lead.role != Role.LEAD:
+        raise HoursError("Only a program lead can void a sign-off.")
+    reason = reason.strip()
+    if not reason:
+        raise HoursError("Give the reason for voiding this sign-off; it stays on record.")
+    sign_off = entry.sign_off
+    if sign_off is None or _move(entry.id, (EntryStatus.APPROVED,), EntryStatus.RETURNED,
+                                 return_comment=f"Sign-off voided: {reason}") is None:  # fmt: skip
+        db.session.rollback()
+        raise HoursError("This entry has no sign-off in force.")
+    sign_off.voided_at = utcnow()
+    sign_off.voided_by_id = lead.id
+    sign_off.void_reason = reason
+    audit.record(lead, SUBJECT, entry.id, "sign-off voided", EntryStatus.APPROVED,
+                 EntryStatus.RETURNED, reason)  # fmt: skip
+    db.session.commit()
+
+
+def assign(lead: User, trainee: User, supervisor: User) -> bool:
+    """Assign a supervisor to a trainee; False if they already were."""
+    exists = db.session.scalar(
+        select(SupervisorAssignment).filter_by(trainee_id=trainee.id, supervisor_id=supervisor.id)
+    )
+    if exists is not None:
+        return False
+    assignment = SupervisorAssignment(
+        trainee_id=trainee.id, supervisor_id=supervisor.id, assigned_by_id=lead.id
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(lead, "user", trainee.id, "supervisor assigned", comment=supervisor.name)
+    db.session.commit()
+    return True
+
+
+def unassign(lead: User, trainee: User, supervisor: User) -> None:
+    db.session.execute(
+        SupervisorAssignment.__table__.delete().where(
+            SupervisorAssignment.trainee_id == trainee.id,
+            SupervisorAssignment.supervisor_id == supervisor.id,
+        )
+    )
+    audit.record(lead, "user", trainee.id, "supervisor removed", comment=supervisor.name)
+    db.session.commit()
+
+
+def today() -> date:
+    return utcnow().date()

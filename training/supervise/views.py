@@ -1,0 +1,72 @@
+"""Supervisors approve (with an attestation) or return their own trainees' submitted hours,
+one entry or several at once; one returned entry never sends back the others."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from certificates.hours import hours_progress
+from training.auth import role_required
+from training.extensions import db
+from training.hours import services
+from training.hours.forms import ActionForm, ReturnForm
+from training.models import HoursEntry, Role
+from training.supervise import bp
+
+
+@bp.route("/")
+@role_required(Role.SUPERVISOR)
+def queue():  # type: ignore[no-untyped-def]
+    entries = db.session.scalars(
+        services.queue_query(current_user).options(joinedload(HoursEntry.trainee))
+    ).all()
+    trainee_ids = {e.trainee_id for e in entries}
+    totals = services.approved_totals_by_trainee(trainee_ids)
+    track = services.default_track()
+    progress = {i: hours_progress(track.hours, t) for i, t in totals.items()} if track else {}
+    return render_template(
+        "supervise/queue.html",
+        entries=entries,
+        totals=totals,
+        progress=progress,
+        attestation=services.ATTESTATION,
+        form=ActionForm(),
+        return_form=ReturnForm(),
+    )
+
+
+@bp.route("/approve", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def approve():  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    if not ids:
+        flash("Tick the entries you want to approve first.", "error")
+    elif request.form.get("attest") != "yes":
+        flash("To approve, tick the box to attest that the hours took place as described.",
+              "error")  # fmt: skip
+    else:
+        outcome = services.approve(current_user, ids)
+        for problem in outcome.problems or []:
+            flash(problem, "error")
+        if outcome.done:
+            flash(f"Approved {outcome.done} entr{'y' if outcome.done == 1 else 'ies'}.", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.route("/<int:entry_id>/return", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
+    form = ReturnForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    try:
+        services.return_entry(current_user, entry_id, form.comment.data or "")
+    except services.HoursError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".queue")), 303
+    flash("Returned to the trainee with your comment.", "success")
+    return redirect(url_for(".queue"))
