@@ -89,8 +89,10 @@ def _load_track(path: Path, problems: list[str]) -> Track | None:
         else:
             by_domain[domain] = round(value * 60)
     if sum(by_domain.values()) > supervision:
-        problem("the supervision hours by domain add up to more than the supervision total",
-                "supervision.by_domain")  # fmt: skip
+        problem(
+            "the supervision hours by domain add up to more than the supervision total",
+            "supervision.by_domain",
+        )
     return Track(
         id=path.stem,
         title=str(data.get("title", "")).strip(),

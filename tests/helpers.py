@@ -15,7 +15,7 @@ from typing import TypeVar
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select, text
+from sqlalchemy import MetaData, func, select, text
 
 from training import create_app
 from training.auth.passwords import hash_password
@@ -39,6 +39,7 @@ def app_config(**overrides: object) -> dict[str, object]:
 
 
 _app: Flask | None = None
+_schema_fresh = False
 
 
 def _empty_tables() -> None:
@@ -59,8 +60,16 @@ def app_with_database(**overrides: object) -> Iterator[Flask]:
     production: ``g`` and the database session never leak from one request to the next. The
     factories below open a context of their own.
     """
+    global _schema_fresh
     app = create_app(app_config(**overrides))
     with app.app_context():
+        if TEST_DATABASE_URL and not _schema_fresh:
+            # A shared database may hold tables of an older schema, which create_all would
+            # leave as they are: start each test session from an empty database.
+            existing = MetaData()
+            existing.reflect(db.engine)
+            existing.drop_all(db.engine)
+            _schema_fresh = True
         db.create_all()
         _empty_tables()
     previous = _app
@@ -148,7 +157,8 @@ def html_of(response) -> str:  # type: ignore[no-untyped-def]
 def text_of(response) -> str:  # type: ignore[no-untyped-def]
     """The page's text as a person reads it: no tags, whitespace collapsed."""
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    return re.sub(r" ([,.;:!?])", r"\1", text)  # "<strong>Sam</strong>, …" reads "Sam, …"
 
 
 def csrf_token(client: FlaskClient) -> str:
@@ -246,3 +256,41 @@ def write_course(
         )
     )
     return folder
+
+
+def assign(trainee: User, supervisor: User) -> None:
+    from training.models import SupervisorAssignment
+
+    save(SupervisorAssignment(trainee_id=trainee.id, supervisor_id=supervisor.id))
+
+
+def make_entry(trainee: User, supervisor: User, status: str = "draft", **fields: object):  # type: ignore[no-untyped-def]
+    """An hours entry in any status (an approved one gets its sign-off)."""
+    from datetime import UTC, datetime, timedelta
+
+    from training.models import HoursEntry, SignOff
+
+    values = {
+        "day": datetime.now(UTC).date() - timedelta(days=2),
+        "minutes": 60,
+        "kind": "individual_supervision",
+        "method": "in_person",
+        "domains": ["ethical_responsibility"],
+        "notes": "Talked about a boundary question with R.S.",
+        **fields,
+    }
+    entry = HoursEntry(trainee_id=trainee.id, supervisor_id=supervisor.id, status=status, **values)
+    if status != "draft":
+        entry.submitted_at = datetime.now(UTC)
+    save(entry)
+    if status == "approved":
+        save(
+            SignOff(
+                entry_id=entry.id,
+                supervisor_id=supervisor.id,
+                supervisor_name=supervisor.name,
+                supervisor_credential=supervisor.credential or "",
+                attestation="I attest.",
+            )
+        )
+    return entry

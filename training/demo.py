@@ -100,13 +100,17 @@ def _demo_supervision() -> None:
     for days_ago, minutes, kind, domains, action, notes in plan:
         entry = hours.save_entry(
             jordan,
-            EntryFacts(today - timedelta(days=days_ago), minutes, kind, "in_person", domains,
-                       sam.id, notes),
-        )  # fmt: skip
+            EntryFacts(
+                today - timedelta(days=days_ago), minutes, kind, "in_person", domains, sam.id, notes
+            ),
+        )
         if action:
             hours.submit(jordan, [entry.id])
         if action == "approve":
             hours.approve(sam, [entry.id])
         elif action == "return":
-            hours.return_entry(sam, entry.id, "Please add which domain topics you covered; "
-                               "the group also discussed ethics.")  # fmt: skip
+            hours.return_entry(
+                sam,
+                entry.id,
+                "Please add which domain topics you covered; the group also discussed ethics.",
+            )

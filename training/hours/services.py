@@ -197,8 +197,12 @@ def submit(trainee: User, entry_ids: Iterable[int]) -> int:
         entry = db.session.get(HoursEntry, entry_id)
         if entry is None or entry.trainee_id != trainee.id:
             continue
-        old = _move(entry_id, (EntryStatus.DRAFT, EntryStatus.RETURNED), EntryStatus.SUBMITTED,
-                    submitted_at=utcnow())  # fmt: skip
+        old = _move(
+            entry_id,
+            (EntryStatus.DRAFT, EntryStatus.RETURNED),
+            EntryStatus.SUBMITTED,
+            submitted_at=utcnow(),
+        )
         if old is not None:
             audit.record(trainee, SUBJECT, entry_id, "submitted", old, EntryStatus.SUBMITTED)
             count += 1
@@ -281,8 +285,15 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
                 attestation=ATTESTATION,
             )
         )
-        audit.record(supervisor, SUBJECT, entry.id, "approved", EntryStatus.SUBMITTED,
-                     EntryStatus.APPROVED, ATTESTATION)  # fmt: skip
+        audit.record(
+            supervisor,
+            SUBJECT,
+            entry.id,
+            "approved",
+            EntryStatus.SUBMITTED,
+            EntryStatus.APPROVED,
+            ATTESTATION,
+        )
         db.session.commit()
         outcome.done += 1
     return outcome
@@ -299,8 +310,15 @@ def return_entry(supervisor: User, entry_id: int, comment: str) -> None:
     ):
         db.session.rollback()
         raise HoursError("This entry was already acted on; nothing was changed.")
-    audit.record(supervisor, SUBJECT, entry.id, "returned", EntryStatus.SUBMITTED,
-                 EntryStatus.RETURNED, comment)  # fmt: skip
+    audit.record(
+        supervisor,
+        SUBJECT,
+        entry.id,
+        "returned",
+        EntryStatus.SUBMITTED,
+        EntryStatus.RETURNED,
+        comment,
+    )
     db.session.commit()
 
 
@@ -312,15 +330,30 @@ def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
     if not reason:
         raise HoursError("Give the reason for voiding this sign-off; it stays on record.")
     sign_off = entry.sign_off
-    if sign_off is None or _move(entry.id, (EntryStatus.APPROVED,), EntryStatus.RETURNED,
-                                 return_comment=f"Sign-off voided: {reason}") is None:  # fmt: skip
+    if (
+        sign_off is None
+        or _move(
+            entry.id,
+            (EntryStatus.APPROVED,),
+            EntryStatus.RETURNED,
+            return_comment=f"Sign-off voided: {reason}",
+        )
+        is None
+    ):
         db.session.rollback()
         raise HoursError("This entry has no sign-off in force.")
     sign_off.voided_at = utcnow()
     sign_off.voided_by_id = lead.id
     sign_off.void_reason = reason
-    audit.record(lead, SUBJECT, entry.id, "sign-off voided", EntryStatus.APPROVED,
-                 EntryStatus.RETURNED, reason)  # fmt: skip
+    audit.record(
+        lead,
+        SUBJECT,
+        entry.id,
+        "sign-off voided",
+        EntryStatus.APPROVED,
+        EntryStatus.RETURNED,
+        reason,
+    )
     db.session.commit()
 
 

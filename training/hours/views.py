@@ -27,8 +27,15 @@ from training.hours import bp, services
 from training.hours.forms import ActionForm, EntryForm, ReturnForm, VoidForm
 from training.models import EntryStatus, HoursEntry, Role, utcnow
 
-FIELD_FOR = {"day": "day", "duration": "hours", "kind": "kind", "method": "method",
-             "domains": "domains", "supervisor": "supervisor", "notes": "notes"}  # fmt: skip
+FIELD_FOR = {
+    "day": "day",
+    "duration": "hours",
+    "kind": "kind",
+    "method": "method",
+    "domains": "domains",
+    "supervisor": "supervisor",
+    "notes": "notes",
+}
 
 
 def _entry_or_404(entry_id: int) -> HoursEntry:
@@ -67,8 +74,9 @@ def index():  # type: ignore[no-untyped-def]
 def _entry_form(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
     form = EntryForm(obj=None)
     supervisors = services.assigned_supervisors(current_user)
-    form.supervisor.choices = [(s.id, f"{s.name}" + (f" ({s.credential})" if s.credential else ""))
-                               for s in supervisors]  # fmt: skip
+    form.supervisor.choices = [
+        (s.id, f"{s.name}" + (f" ({s.credential})" if s.credential else "")) for s in supervisors
+    ]
     if request.method == "GET" and entry is not None:
         form.day.data = entry.day
         form.hours.data, form.minutes.data = (str(v) for v in divmod(entry.minutes, 60))
@@ -88,8 +96,11 @@ def _edit(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
     warnings: list[str] = []
     identifying: list[str] = []
     if not supervisors:
-        flash("You have no supervisor assigned yet, so you can't log hours. Please ask your "
-              "program lead to assign one.", "info")  # fmt: skip
+        flash(
+            "You have no supervisor assigned yet, so you can't log hours. Please ask your "
+            "program lead to assign one.",
+            "info",
+        )
     if request.method == "POST":
         form.validate()
         if form.csrf_token.errors:
@@ -146,8 +157,10 @@ def new():  # type: ignore[no-untyped-def]
 def edit(entry_id: int):  # type: ignore[no-untyped-def]
     entry = _own_entry(entry_id)
     if not entry.editable:
-        flash("Submitted and approved entries can't be changed. Retract a submitted entry first.",
-              "error")  # fmt: skip
+        flash(
+            "Submitted and approved entries can't be changed. Retract a submitted entry first.",
+            "error",
+        )
         return redirect(url_for(".detail", entry_id=entry.id)), 303
     return _edit(entry)
 
@@ -215,19 +228,41 @@ def export_csv():  # type: ignore[no-untyped-def]
     """Approved hours only, without notes: the minimum needed to show the hours were signed."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Date", "Kind", "Method", "Hours", "Domains", "Supervisor",
-                     "Supervisor credential", "Signed at (UTC)", "Attestation"])  # fmt: skip
+    writer.writerow(
+        [
+            "Date",
+            "Kind",
+            "Method",
+            "Hours",
+            "Domains",
+            "Supervisor",
+            "Supervisor credential",
+            "Signed at (UTC)",
+            "Attestation",
+        ]
+    )
     for e in sorted(_approved_entries(), key=lambda e: (e.day, e.id)):
         sign = e.sign_off
         signed = (
-            [sign.supervisor_name, sign.supervisor_credential,
-             sign.signed_at.strftime("%Y-%m-%d %H:%M"), sign.attestation]
-            if sign else ["", "", "", ""]
-        )  # fmt: skip
-        writer.writerow([
-            e.day.isoformat(), KINDS[e.kind], METHODS[e.method], as_hours(e.minutes),
-            "; ".join(DOMAINS[d] for d in e.domains), *signed,
-        ])  # fmt: skip
+            [
+                sign.supervisor_name,
+                sign.supervisor_credential,
+                sign.signed_at.strftime("%Y-%m-%d %H:%M"),
+                sign.attestation,
+            ]
+            if sign
+            else ["", "", "", ""]
+        )
+        writer.writerow(
+            [
+                e.day.isoformat(),
+                KINDS[e.kind],
+                METHODS[e.method],
+                as_hours(e.minutes),
+                "; ".join(DOMAINS[d] for d in e.domains),
+                *signed,
+            ]
+        )
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -240,6 +275,9 @@ def export_csv():  # type: ignore[no-untyped-def]
 def summary():  # type: ignore[no-untyped-def]
     entries = sorted(_approved_entries(), key=lambda e: (e.day, e.id))
     return render_template(
-        "hours/summary.html", entries=entries, totals=services.totals_of(entries),
-        track=services.default_track(), now=utcnow(),
-    )  # fmt: skip
+        "hours/summary.html",
+        entries=entries,
+        totals=services.totals_of(entries),
+        track=services.default_track(),
+        now=utcnow(),
+    )

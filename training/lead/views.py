@@ -123,8 +123,11 @@ def remove_supervisor(user_id: int, supervisor_id: int):  # type: ignore[no-unty
     if not ActionForm().validate_on_submit():
         abort(400)
     hours_services.unassign(current_user, trainee, supervisor)
-    flash(f"{supervisor.name} no longer supervises {trainee.name}. Entries already approved "
-          "keep their sign-off.", "success")  # fmt: skip
+    flash(
+        f"{supervisor.name} no longer supervises {trainee.name}. Entries already approved "
+        "keep their sign-off.",
+        "success",
+    )
     return redirect(url_for(".edit_person", user_id=trainee.id))
 
 

@@ -46,8 +46,7 @@ def approve():  # type: ignore[no-untyped-def]
     if not ids:
         flash("Tick the entries you want to approve first.", "error")
     elif request.form.get("attest") != "yes":
-        flash("To approve, tick the box to attest that the hours took place as described.",
-              "error")  # fmt: skip
+        flash("To approve, tick the box to attest that the hours took place as described.", "error")
     else:
         outcome = services.approve(current_user, ids)
         for problem in outcome.problems or []:

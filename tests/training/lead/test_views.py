@@ -121,3 +121,104 @@ def test_forms_without_csrf_are_rejected(client):
     response = client.post(f"/lead/people/{person.id}", data={"name": "X", "role": "lead"})
     assert response.status_code == 400 and "This form has expired" in text_of(response)
     assert fetch(User, person.id).role == Role.TRAINEE
+
+
+# --- supervisors and sign-offs -----------------------------------------------------------------
+
+
+def test_a_lead_assigns_and_removes_supervisors(client):
+    from tests.helpers import find
+    from training.models import SupervisorAssignment
+
+    signed_in(client)
+    trainee = make_user(Role.TRAINEE, name="Alex Trainee")
+    supervisor = make_user(Role.SUPERVISOR, name="Sam Supervisor")
+    page = text_of(client.get(f"/lead/people/{trainee.id}"))
+    assert "No supervisor assigned yet" in page and "Sam Supervisor" in page
+    post(client, f"/lead/people/{trainee.id}/supervisors", {"supervisor": str(supervisor.id)})
+    assert find(SupervisorAssignment, trainee_id=trainee.id) is not None
+    assert "Remove Sam Supervisor" in text_of(client.get(f"/lead/people/{trainee.id}"))
+    post(client, f"/lead/people/{trainee.id}/supervisors/{supervisor.id}/remove")
+    assert find(SupervisorAssignment, trainee_id=trainee.id) is None
+
+
+def test_only_supervisors_can_be_assigned_and_only_to_trainees(client):
+    from training.models import SupervisorAssignment
+
+    signed_in(client)
+    trainee = make_user(Role.TRAINEE)
+    other_trainee = make_user(Role.TRAINEE)
+    post(client, f"/lead/people/{trainee.id}/supervisors", {"supervisor": str(other_trainee.id)})
+    supervisor = make_user(Role.SUPERVISOR)
+    assert (
+        post(
+            client, f"/lead/people/{supervisor.id}/supervisors", {"supervisor": str(supervisor.id)}
+        ).status_code
+        == 404
+    )
+    assert count(SupervisorAssignment) == 0
+
+
+@pytest.mark.parametrize("role", [Role.TRAINEE, Role.SUPERVISOR])
+def test_others_cannot_assign_supervisors_or_void_sign_offs(client, role):
+    from tests.helpers import assign, make_entry
+    from training.models import EntryStatus, HoursEntry, SupervisorAssignment
+
+    trainee = make_user(Role.TRAINEE)
+    supervisor = make_user(Role.SUPERVISOR)
+    assign(trainee, supervisor)
+    entry = make_entry(trainee, supervisor, status="approved")
+    me = signed_in(client, role)
+    assert (
+        post(
+            client, f"/lead/people/{trainee.id}/supervisors", {"supervisor": str(me.id)}
+        ).status_code
+        == 403
+    )
+    assert post(client, f"/lead/hours/{entry.id}/void", {"reason": "x"}).status_code == 403
+    assert count(SupervisorAssignment) == 1
+    assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED
+
+
+def test_a_supervisors_credential_is_kept_on_their_profile(client):
+    signed_in(client)
+    supervisor = make_user(Role.SUPERVISOR)
+    post(
+        client,
+        f"/lead/people/{supervisor.id}",
+        {
+            "name": supervisor.name,
+            "role": "supervisor",
+            "active": "y",
+            "credential": "Certified Peer Recovery Specialist, licence 12345",
+        },
+    )
+    assert (
+        fetch(User, supervisor.id).credential == "Certified Peer Recovery Specialist, licence 12345"
+    )
+
+
+def test_a_lead_voids_a_sign_off_only_with_a_reason_which_stays_on_record(client):
+    from tests.helpers import assign, make_entry
+    from training.models import EntryStatus, HoursEntry, SignOff
+
+    lead = signed_in(client)
+    trainee = make_user(Role.TRAINEE)
+    supervisor = make_user(Role.SUPERVISOR, name="Sam Supervisor")
+    assign(trainee, supervisor)
+    entry = make_entry(trainee, supervisor, status="approved")
+    missing = post(client, f"/lead/hours/{entry.id}/void", {"reason": " "}, follow_redirects=True)
+    assert "Give the reason" in text_of(missing)
+    assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED
+    post(client, f"/lead/hours/{entry.id}/void", {"reason": "Signed for the wrong date."})
+    after = fetch(HoursEntry, entry.id)
+    assert after.status == EntryStatus.RETURNED
+    assert "Signed for the wrong date." in after.return_comment
+    from tests.helpers import find
+
+    voided = find(SignOff, entry_id=entry.id)
+    assert voided.voided_by_id == lead.id and voided.void_reason == "Signed for the wrong date."
+    page = text_of(client.get(f"/hours/{entry.id}"))
+    assert "was voided" in page and "Sign-off voided by" in page
+    again = post(client, f"/lead/hours/{entry.id}/void", {"reason": "twice"}, follow_redirects=True)
+    assert "no sign-off in force" in text_of(again)
