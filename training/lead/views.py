@@ -75,6 +75,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         form=form,
         user=user,
         supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
+        entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
         assign_form=_assign_form(user),
         action_form=ActionForm(),
     )

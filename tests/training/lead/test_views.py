@@ -222,3 +222,16 @@ def test_a_lead_voids_a_sign_off_only_with_a_reason_which_stays_on_record(client
     assert "was voided" in page and "Sign-off voided by" in page
     again = post(client, f"/lead/hours/{entry.id}/void", {"reason": "twice"}, follow_redirects=True)
     assert "no sign-off in force" in text_of(again)
+
+
+def test_a_lead_sees_a_trainees_hours_and_opens_each(client):
+    from tests.helpers import assign, make_entry
+
+    signed_in(client)
+    trainee = make_user(Role.TRAINEE)
+    supervisor = make_user(Role.SUPERVISOR)
+    assign(trainee, supervisor)
+    entry = make_entry(trainee, supervisor, status="approved")
+    page = text_of(client.get(f"/lead/people/{trainee.id}"))
+    assert "Individual supervision" in page and "Approved" in page
+    assert "Void the sign-off" in text_of(client.get(f"/hours/{entry.id}"))
