@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.helpers import count, fetch, make_user, post, sign_in, text_of
+from tests.helpers import count, fetch, html_of, make_user, post, sign_in, text_of
 from training.models import Role, User
 
 
@@ -235,3 +235,10 @@ def test_a_lead_sees_a_trainees_hours_and_opens_each(client):
     page = text_of(client.get(f"/lead/people/{trainee.id}"))
     assert "Individual supervision" in page and "Approved" in page
     assert "Void the sign-off" in text_of(client.get(f"/hours/{entry.id}"))
+
+
+def test_person_page_title_is_just_the_name(client):
+    signed_in(client)
+    trainee = make_user(Role.TRAINEE, name="Alex Trainee")
+    page = html_of(client.get(f"/lead/people/{trainee.id}"))
+    assert re.search(r"<title>Alex Trainee · [^<]+</title>", page)
