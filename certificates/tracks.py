@@ -6,6 +6,7 @@ courses, attestations and validity are added to the same file format as they are
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,7 +16,39 @@ from typing import Any
 from certificates.hours import HoursRules
 from courses.domains import DOMAINS
 
-TRACK_FIELDS = {"title", "summary", "supervised_practice", "supervision"}
+TRACK_FIELDS = {
+    "title",
+    "summary",
+    "supervised_practice",
+    "supervision",
+    "courses",
+    "training_hours",
+    "validity_months",
+    "auto_issue",
+    "attestation",
+    "renewal",
+}
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """A text the trainee signs in the app, e.g. a code of ethics shipped with the track."""
+
+    title: str
+    statement: str
+    text: str
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the text does, so a signature names what was signed."""
+        return hashlib.sha256((self.title + self.statement + self.text).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Renewal:
+    courses: tuple[str, ...] = ()
+    attestation: bool = False
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -24,6 +57,13 @@ class Track:
     title: str
     summary: str
     hours: HoursRules = field(default_factory=HoursRules)
+    courses: tuple[str, ...] = ()
+    #: training hours needed per domain, earned by completing courses that declare them
+    training_hours: dict[str, float] = field(default_factory=dict)
+    validity_months: int = 24
+    auto_issue: bool = False
+    attestation: Attestation | None = None
+    renewal: Renewal = field(default_factory=Renewal)
 
 
 @dataclass(frozen=True)
@@ -93,12 +133,94 @@ def _load_track(path: Path, problems: list[str]) -> Track | None:
             "the supervision hours by domain add up to more than the supervision total",
             "supervision.by_domain",
         )
+    courses = _id_list(data.get("courses", []), "courses", problem)
+    training: dict[str, float] = {}
+    raw_training = data.get("training_hours", {})
+    if not isinstance(raw_training, dict):
+        problem("[training_hours] must be a table of domain = hours", "training_hours")
+        raw_training = {}
+    for domain, value in raw_training.items():
+        if domain not in DOMAINS:
+            problem(f'unknown domain "{domain}" (use {", ".join(DOMAINS)})', domain)
+        elif not _is_hours(value):
+            problem(f"training hours for {domain} must be a number of at least zero", domain)
+        else:
+            training[domain] = float(value)
+    validity = data.get("validity_months", 24)
+    if isinstance(validity, bool) or not isinstance(validity, int) or validity < 1:
+        problem("validity_months must be a whole number of months, at least 1", "validity_months")
+        validity = 24
+    auto_issue = data.get("auto_issue", False)
+    if not isinstance(auto_issue, bool):
+        problem("auto_issue must be true or false", "auto_issue")
+        auto_issue = False
+    attestation = _attestation(path, data.get("attestation"), problem)
+    renewal = _renewal(data.get("renewal", {}), problem)
     return Track(
         id=path.stem,
         title=str(data.get("title", "")).strip(),
         summary=str(data.get("summary", "")).strip(),
         hours=HoursRules(practice, supervision, by_domain),
+        courses=courses,
+        training_hours=training,
+        validity_months=validity,
+        auto_issue=auto_issue,
+        attestation=attestation,
+        renewal=renewal,
     )
+
+
+def _id_list(raw: Any, key: str, problem: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        problem(f'"{key}" must be a list of course ids, like ["empathy"]', key)
+        return ()
+    return tuple(raw)
+
+
+def _attestation(path: Path, raw: Any, problem: Any) -> Attestation | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"title", "file", "statement"}:
+        problem("[attestation] takes title, file and statement", "attestation")
+        return None
+    missing = [k for k in ("title", "file", "statement") if not isinstance(raw.get(k), str)]
+    if missing:
+        problem(f"[attestation] needs {', '.join(missing)}", "attestation")
+        return None
+    text_path = path.parent / raw["file"]
+    if not text_path.is_file():
+        problem(
+            f"the attestation text {raw['file']} is missing (put it next to the track file)", "file"
+        )
+        return None
+    return Attestation(
+        raw["title"].strip(), raw["statement"].strip(), text_path.read_text().strip()
+    )
+
+
+def _renewal(raw: Any, problem: Any) -> Renewal:
+    if not isinstance(raw, dict) or set(raw) - {"courses", "attestation", "description"}:
+        problem("[renewal] takes courses, attestation and description", "renewal")
+        return Renewal()
+    attest = raw.get("attestation", False)
+    if not isinstance(attest, bool):
+        problem("renewal attestation must be true or false", "renewal")
+        attest = False
+    return Renewal(
+        courses=_id_list(raw.get("courses", []), "renewal.courses", problem),
+        attestation=attest,
+        description=str(raw.get("description", "")).strip(),
+    )
+
+
+def check_against_courses(tracks: TrackSet, course_ids: set[str]) -> list[str]:
+    """Problems where a track names a course the content does not have."""
+    problems = []
+    for track in tracks.tracks:
+        for course_id in (*track.courses, *track.renewal.courses):
+            if course_id not in course_ids:
+                problems.append(f'tracks/{track.id}.toml: course "{course_id}" does not exist')
+    return problems
 
 
 def _is_hours(value: Any) -> bool:

@@ -14,11 +14,13 @@ from courses.loader import load_library
 
 def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], None]) -> int:
     """Print one line per problem (or a summary when there are none); return the exit status."""
-    from certificates.tracks import load_tracks  # the tracks live in the same content folder
+    # The tracks live in the same content folder and name its courses.
+    from certificates.tracks import check_against_courses, load_tracks
 
     library = load_library(root)
     tracks = load_tracks(root)
-    problems = library.problems + tracks.problems
+    known = {c.id for c in library.courses}
+    problems = (*library.problems, *tracks.problems, *check_against_courses(tracks, known))
     for problem in problems:
         echo_error(problem)
     if problems:
