@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     from training import (
         auth,
+        certs,
         cli,
         content,
         errors,
@@ -69,7 +70,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     _navigation(app)
-    for blueprint in (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp):
+    for blueprint in (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -46,6 +46,18 @@ class Config:
     #: the certification track trainees work toward (a file name in content/tracks/)
     DEFAULT_TRACK = "peer-recovery"
 
+    #: the name printed as signatory on certificates issued automatically
+    CERTIFICATE_SIGNATORY = "Program lead"
+    #: the site's public address for the QR code and links on certificates, e.g.
+    #: https://training.example.org (default: the address of the request that issued it)
+    PUBLIC_BASE_URL = ""
+    #: path of the Ed25519 signing key (default: instance/certificate_signing_key.pem)
+    CERTIFICATE_SIGNING_KEY_FILE = ""
+    #: days before expiry when the trainee sees a renewal reminder
+    RENEWAL_REMINDER_DAYS = 60
+    #: verification lookups allowed per client
+    VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+
 
 class TestConfig(Config):
     TESTING = True

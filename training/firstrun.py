@@ -18,6 +18,10 @@ def main() -> None:
     if not os.environ.get("SECRET_KEY") and write_secret_key(probe.instance_path):
         print(f"Created a secret key in {probe.instance_path}/secret_key (keep it private).")
     app = create_app()
+    from training.certs.keys import key_path, write_key_file
+
+    if not app.config.get("CERTIFICATE_SIGNING_KEY") and write_key_file(app):
+        print(f"Created the certificate signing key in {key_path(app)} (keep it private).")
     with app.app_context():
         upgrade()
         from training.demo import load_demo

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -232,3 +232,67 @@ class AuditEvent(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
+
+
+class TrackSignature(db.Model):
+    """A trainee's signature of a track's attestation (e.g. its code of ethics), naming the
+    version of the text they signed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[str] = mapped_column(String(100))
+    text_version: Mapped[str] = mapped_column(String(40))
+    statement: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+REVOCATION_CATEGORIES = {
+    "misconduct": "Conduct or ethics concern",
+    "error": "Issued in error",
+    "requirements": "Requirements found not to be met",
+    "request": "At the holder's request",
+    "other": "Other reason",
+}
+
+
+class Certificate(db.Model):
+    """An issued certificate. The signed facts never change; revocation and replacement are
+    recorded beside them, so history is kept and verification says what happened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(120))
+    track_id: Mapped[str] = mapped_column(String(100))
+    track_title: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    #: initial, reissue or renewal
+    kind: Mapped[str] = mapped_column(String(20), default="initial")
+    #: the canonical JSON that was signed, and the signature over it
+    payload: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[str] = mapped_column(String(40))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    revoke_category: Mapped[str | None] = mapped_column(String(30))
+    #: the lead's own words: kept on record, never shown publicly
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    #: rendered once at issue and stored here, where every app server can reach it
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    holder: Mapped[User] = relationship(foreign_keys=[user_id])
+    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    def status(self, today: date) -> str:
+        """revoked, replaced, expired or valid (in that order of precedence)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.replaced_by_id is not None:
+            return "replaced"
+        if today > self.expires_on:
+            return "expired"
+        return "valid"

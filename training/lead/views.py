@@ -10,12 +10,14 @@ from training.accounts import create_account
 from training.auth import role_required
 from training.auth.passwords import temporary_password
 from training.auth.views import find_user_by_email
+from training.certs import services as cert_services
+from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
 from training.hours import services as hours_services
 from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
 from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
-from training.models import HoursEntry, Role, User
+from training.models import HoursEntry, Role, User, utcnow
 
 
 @bp.route("/people")
@@ -76,9 +78,26 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         user=user,
         supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
         entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
+        **_certificate_context(user),
         assign_form=_assign_form(user),
         action_form=ActionForm(),
     )
+
+
+def _certificate_context(user: User) -> dict[str, object]:
+    """The eligibility checklist and certificates, for a trainee's page."""
+    track = hours_services.default_track()
+    if user.role != Role.TRAINEE or track is None:
+        return {"track": None}
+    return {
+        "track": track,
+        "checklist": cert_services.checklist(user, track),
+        "certificates": cert_services.certificates_of(user),
+        "current": cert_services.current_certificate(user, track),
+        "today": utcnow().date(),
+        "revoke_form": RevokeForm(),
+        "reissue_form": ReissueForm(),
+    }
 
 
 def _assign_form(trainee: User) -> AssignSupervisorForm:

@@ -165,7 +165,11 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
         except AttemptError as problem:
             error = str(problem)
         else:
-            if not counted:
+            if counted:
+                from training.certs.services import maybe_auto_issue
+
+                maybe_auto_issue(current_user)
+            else:
                 flash(
                     "This attempt was already submitted. Your first submission is the one "
                     "that counts.",

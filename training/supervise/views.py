@@ -53,6 +53,7 @@ def approve():  # type: ignore[no-untyped-def]
             flash(problem, "error")
         if outcome.done:
             flash(f"Approved {outcome.done} entr{'y' if outcome.done == 1 else 'ies'}.", "success")
+            _auto_issue(ids)
     return redirect(url_for(".queue"))
 
 
@@ -69,3 +70,12 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for(".queue")), 303
     flash("Returned to the trainee with your comment.", "success")
     return redirect(url_for(".queue"))
+
+
+def _auto_issue(entry_ids: list[int]) -> None:
+    """On tracks that issue automatically, approved hours may complete a trainee's record."""
+    from training.certs.services import maybe_auto_issue
+
+    trainees = {e.trainee for e in (db.session.get(HoursEntry, i) for i in entry_ids) if e}
+    for trainee in trainees:
+        maybe_auto_issue(trainee)

@@ -1,0 +1,24 @@
+"""Certificates: eligibility, issuing, downloads, revocation, re-issue, renewal and the public
+verification pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("certs", __name__)
+
+from training.certs import views  # noqa: E402,F401
+
+
+@bp.app_template_filter("certificate_code")
+def certificate_code(code: str) -> str:
+    from certificates.codes import format_code
+
+    return format_code(code)
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str):  # type: ignore[no-untyped-def]
+    from markupsafe import Markup
+
+    from courses.rendering import render_markdown
+
+    return Markup(render_markdown(text))  # noqa: S704 (nh3 sanitises inside render_markdown)

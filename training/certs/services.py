@@ -1,0 +1,380 @@
+"""Certificates through their life: issued, revoked, replaced by a re-issue or a renewal."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from certificates import signing
+from certificates.codes import format_code, new_code
+from certificates.eligibility import Checklist, TraineeRecord, eligibility, renewal_checklist
+from certificates.pdf import CertificateFacts, render_certificate
+from certificates.tracks import Track
+from training import audit, content
+from training.certs import keys
+from training.extensions import db
+from training.hours import services as hours
+from training.learning.services import learning_record
+from training.models import (
+    REVOCATION_CATEGORIES,
+    Certificate,
+    QuizAttempt,
+    Role,
+    TrackSignature,
+    User,
+    utcnow,
+)
+
+SUBJECT = "certificate"
+
+
+class CertificateError(ValueError):
+    """An action that cannot be taken, with a plain message."""
+
+
+# --- the trainee's record ----------------------------------------------------------------------
+
+
+def signed_attestation(user: User, track: Track, since: datetime | None = None) -> bool:
+    if track.attestation is None:
+        return True
+    query = select(TrackSignature).where(
+        TrackSignature.user_id == user.id,
+        TrackSignature.track_id == track.id,
+        TrackSignature.text_version == track.attestation.version,
+    )
+    if since is not None:
+        query = query.where(TrackSignature.signed_at > since)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def record_of(user: User, track: Track) -> TraineeRecord:
+    library = content.library()
+    learning = learning_record(user)
+    completed = frozenset(c.id for c in library.courses if learning.progress(c).complete)
+    return TraineeRecord(
+        completed_courses=completed,
+        course_titles={c.id: c.title for c in library.courses},
+        course_hours={c.id: c.training_hours for c in library.courses},
+        hours=hours.totals_of(hours.entries_of(user)),
+        attested=signed_attestation(user, track),
+    )
+
+
+def checklist(user: User, track: Track) -> Checklist:
+    return eligibility(track, record_of(user, track))
+
+
+def sign_attestation(user: User, track: Track) -> None:
+    if track.attestation is None:
+        raise CertificateError("This track has nothing to sign.")
+    db.session.add(
+        TrackSignature(
+            user_id=user.id,
+            track_id=track.id,
+            text_version=track.attestation.version,
+            statement=track.attestation.statement,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        user,
+        "user",
+        user.id,
+        "signed " + track.attestation.title.lower(),
+        comment=f"{track.id} version {track.attestation.version}",
+    )
+    db.session.commit()
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def current_certificate(user: User, track: Track) -> Certificate | None:
+    """The newest certificate of this track that is neither revoked nor replaced."""
+    return next(
+        (
+            c
+            for c in certificates_of(user)
+            if c.track_id == track.id and c.revoked_at is None and c.replaced_by_id is None
+        ),
+        None,
+    )
+
+
+def renewal_status(user: User, track: Track, certificate: Certificate) -> Checklist:
+    since = certificate.issued_at
+    passed_since = frozenset(
+        db.session.scalars(
+            select(QuizAttempt.course_id).where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.passed.is_(True),
+                QuizAttempt.submitted_at > since,
+            )
+        )
+    )
+    titles = {c.id: c.title for c in content.library().courses}
+    return renewal_checklist(track, passed_since, titles, signed_attestation(user, track, since))
+
+
+# --- issuing -----------------------------------------------------------------------------------
+
+
+def _content_versions(track: Track) -> dict[str, str]:
+    library = content.library()
+    return {c.id: c.version for c in library.courses if c.id in track.courses}
+
+
+def _create(
+    user: User,
+    track: Track,
+    *,
+    holder_name: str,
+    issued_on: date,
+    expires_on: date,
+    kind: str,
+    issued_by: User | None,
+    replaces: Certificate | None = None,
+) -> Certificate:
+    totals = hours.totals_of(hours.entries_of(user))
+    private_key = keys.private_key()
+    public = signing.public_key_pem(private_key)
+    signatory = issued_by.name if issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
+    for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
+        code = new_code()
+        payload: dict[str, Any] = {
+            "v": 1,
+            "code": code,
+            "holder": holder_name,
+            "track": track.id,
+            "track_title": track.title,
+            "program": current_app.config["PROGRAM_NAME"],
+            "issued_on": issued_on.isoformat(),
+            "expires_on": expires_on.isoformat(),
+            "kind": kind,
+            "replaces": replaces.code if replaces else None,
+            "content_versions": _content_versions(track),
+            "approved_minutes": {
+                "supervised_practice": totals.approved_practice,
+                "supervision": totals.approved_supervision,
+            },
+            "issued_by": signatory,
+            "key_id": signing.key_id(public),
+        }
+        facts = CertificateFacts(
+            holder_name=holder_name,
+            track_title=track.title,
+            program_name=current_app.config["PROGRAM_NAME"],
+            signatory_name=signatory,
+            signatory_role="Program lead",
+            issued_on=issued_on,
+            expires_on=expires_on,
+            code=format_code(code),
+            verify_url=verify_url(code),
+        )
+        certificate = Certificate(
+            code=code,
+            user_id=user.id,
+            holder_name=holder_name,
+            track_id=track.id,
+            track_title=track.title,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            kind=kind,
+            payload=signing.canonical(payload).decode(),
+            signature=signing.sign(payload, private_key),
+            key_id=payload["key_id"],
+            issued_by_id=issued_by.id if issued_by else None,
+            pdf=render_certificate(facts),
+        )
+        db.session.add(certificate)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        return certificate
+    raise CertificateError("Could not make a unique certificate code; please try again.")
+
+
+def verify_url(code: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    path = url_for("certs.verify_code", code=format_code(code))
+    return (
+        base.rstrip("/") + path
+        if base
+        else url_for("certs.verify_code", code=format_code(code), _external=True)
+    )
+
+
+def issue(user: User, track: Track, issued_by: User | None) -> Certificate:
+    """Issue a certificate, only if the trainee meets every requirement right now."""
+    if user.role != Role.TRAINEE:
+        raise CertificateError("Certificates are issued to trainees.")
+    if current_certificate(user, track) is not None:
+        raise CertificateError(
+            f"{user.name} already holds a current certificate for this track. "
+            "Re-issue or renew it instead."
+        )
+    result = checklist(user, track)
+    if not result.eligible:
+        raise CertificateError(
+            f"{user.name} is not eligible yet: "
+            + "; ".join(i.missing for i in result.outstanding)
+            + "."
+        )
+    today = utcnow().date()
+    certificate = _create(
+        user,
+        track,
+        holder_name=user.name,
+        issued_on=today,
+        expires_on=today + relativedelta(months=track.validity_months),
+        kind="initial",
+        issued_by=issued_by,
+    )
+    audit.record(
+        issued_by,
+        SUBJECT,
+        certificate.id,
+        "issued",
+        to_status="valid",
+        comment=f"{format_code(certificate.code)} for {user.name}",
+    )
+    db.session.commit()
+    return certificate
+
+
+def maybe_auto_issue(user: User) -> Certificate | None:
+    """On tracks set to issue automatically, issue as soon as the trainee becomes eligible."""
+    track = hours.default_track()
+    if track is None or not track.auto_issue or user.role != Role.TRAINEE:
+        return None
+    if current_certificate(user, track) is not None or not checklist(user, track).eligible:
+        return None
+    return issue(user, track, issued_by=None)
+
+
+def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> None:
+    if category not in REVOCATION_CATEGORIES:
+        raise CertificateError("Choose a reason category.")
+    if not reason.strip():
+        raise CertificateError(
+            "Write the reason for revoking; it stays on record (it is not shown publicly)."
+        )
+    if certificate.revoked_at is not None:
+        raise CertificateError("This certificate is already revoked.")
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = lead.id
+    certificate.revoke_category = category
+    certificate.revoke_reason = reason.strip()
+    audit.record(
+        lead,
+        SUBJECT,
+        certificate.id,
+        "revoked",
+        "valid",
+        "revoked",
+        f"{REVOCATION_CATEGORIES[category]}: {reason.strip()}",
+    )
+    db.session.commit()
+
+
+def _replace(
+    old: Certificate, new: Certificate, actor: User | None, action: str, comment: str
+) -> None:
+    old.replaced_by_id = new.id
+    audit.record(actor, SUBJECT, old.id, "replaced", "valid", "replaced", comment)
+    audit.record(actor, SUBJECT, new.id, action, to_status="valid", comment=comment)
+    db.session.commit()
+
+
+def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Certificate:
+    """A corrected certificate (e.g. a name change) with a new code and the same validity."""
+    holder_name = holder_name.strip()
+    if not holder_name:
+        raise CertificateError("Enter the name as it should be printed.")
+    if old.revoked_at is not None or old.replaced_by_id is not None:
+        raise CertificateError("Only a current certificate can be re-issued.")
+    new = _create(
+        old.holder,
+        track,
+        holder_name=holder_name,
+        issued_on=utcnow().date(),
+        expires_on=old.expires_on,
+        kind="reissue",
+        issued_by=lead,
+        replaces=old,
+    )
+    _replace(
+        old,
+        new,
+        lead,
+        "re-issued",
+        f"{format_code(old.code)} → {format_code(new.code)}, "
+        f"name “{old.holder_name}” → “{holder_name}”",
+    )
+    return new
+
+
+def renew(old: Certificate, user: User, track: Track) -> Certificate:
+    """A renewed certificate with new dates, once the renewal requirements are met."""
+    if old.user_id != user.id or old.revoked_at is not None or old.replaced_by_id is not None:
+        raise CertificateError("Only your current certificate can be renewed.")
+    status = renewal_status(user, track, old)
+    if not status.eligible:
+        raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))
+    today = utcnow().date()
+    start = max(today, old.expires_on) if old.expires_on > today else today
+    new = _create(
+        user,
+        track,
+        holder_name=old.holder_name,
+        issued_on=today,
+        expires_on=start + relativedelta(months=track.validity_months),
+        kind="renewal",
+        issued_by=None,
+        replaces=old,
+    )
+    _replace(old, new, user, "renewed", f"{format_code(old.code)} → {format_code(new.code)}")
+    return new
+
+
+def by_code(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def public_answer(certificate: Certificate | None, today: date) -> dict[str, Any]:
+    """What verification may say: status, holder, track and dates, nothing more."""
+    if certificate is None:
+        return {"status": "not_found"}
+    answer: dict[str, Any] = {
+        "status": certificate.status(today),
+        "code": format_code(certificate.code),
+        "holder": certificate.holder_name,
+        "track": certificate.track_title,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "payload": json.loads(certificate.payload),
+        "signature": certificate.signature,
+        "key_id": certificate.key_id,
+    }
+    if certificate.revoked_at is not None:
+        answer["revoked_on"] = certificate.revoked_at.date().isoformat()
+        answer["revocation_reason"] = REVOCATION_CATEGORIES[certificate.revoke_category or "other"]
+    if certificate.replaced_by is not None:
+        answer["replaced_on"] = certificate.replaced_by.issued_on.isoformat()
+    return answer

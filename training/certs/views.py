@@ -1,0 +1,248 @@
+"""Trainees' certificates, leads' certificate actions, and public verification."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy.orm import undefer
+
+from certificates.codes import CodeError, format_code, parse_code
+from training.auth import role_required
+from training.certs import bp, keys, services
+from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
+from training.extensions import db, limiter
+from training.hours import services as hours
+from training.hours.forms import ActionForm
+from training.models import Certificate, Role, User, utcnow
+
+
+def _track():  # type: ignore[no-untyped-def]
+    track = hours.default_track()
+    if track is None:
+        abort(404)
+    return track
+
+
+# --- the trainee -------------------------------------------------------------------------------
+
+
+@bp.route("/certificate/")
+@role_required(Role.TRAINEE)
+def mine():  # type: ignore[no-untyped-def]
+    track = _track()
+    today = utcnow().date()
+    current = services.current_certificate(current_user, track)
+    reminder = renewal = None
+    if current is not None:
+        days_left = (current.expires_on - today).days
+        if days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]:
+            reminder = days_left
+            renewal = services.renewal_status(current_user, track, current)
+    return render_template(
+        "certs/mine.html",
+        track=track,
+        checklist=services.checklist(current_user, track),
+        certificates=services.certificates_of(current_user),
+        current=current,
+        reminder=reminder,
+        renewal=renewal,
+        signed=services.signed_attestation(current_user, track),
+        today=today,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/certificate/sign", methods=["POST"])
+@role_required(Role.TRAINEE)
+def sign():  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    track = _track()
+    if request.form.get("agree") != "yes":
+        flash("Tick the box to confirm you have read it and agree.", "error")
+        return redirect(url_for(".mine")), 303
+    services.sign_attestation(current_user, track)
+    flash(f"Thank you. You signed the {track.attestation.title.lower()}.", "success")
+    services.maybe_auto_issue(current_user)
+    return redirect(url_for(".mine"))
+
+
+@bp.route("/certificate/<int:certificate_id>/renew", methods=["POST"])
+@role_required(Role.TRAINEE)
+def renew(certificate_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    try:
+        new = services.renew(certificate, current_user, _track())
+    except services.CertificateError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".mine")), 303
+    flash(
+        f"Renewed. Your new certificate {format_code(new.code)} is valid until "
+        f"{new.expires_on:%d %B %Y}.",
+        "success",
+    )
+    return redirect(url_for(".mine"))
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@login_required
+def download(certificate_id: int):  # type: ignore[no-untyped-def]
+    """The stored PDF: the holder's own, or any for a lead. No rendering happens here."""
+    certificate = db.session.get(Certificate, certificate_id, options=[undefer(Certificate.pdf)])
+    if certificate is None or not (
+        certificate.user_id == current_user.id or current_user.role == Role.LEAD
+    ):
+        abort(404)
+    filename = f"certificate-{format_code(certificate.code)}.pdf"
+    return Response(
+        certificate.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, max-age=3600",
+        },
+    )
+
+
+# --- program leads -----------------------------------------------------------------------------
+
+
+def _trainee(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.TRAINEE:
+        abort(404)
+    return user
+
+
+@bp.route("/lead/people/<int:user_id>/certificate", methods=["POST"])
+@role_required(Role.LEAD)
+def issue(user_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    trainee = _trainee(user_id)
+    try:
+        certificate = services.issue(trainee, _track(), current_user)
+    except (services.CertificateError, keys.NoSigningKey) as error:
+        flash(str(error), "error")
+        return redirect(url_for("lead.edit_person", user_id=trainee.id)), 303
+    flash(f"Issued certificate {format_code(certificate.code)} to {trainee.name}.", "success")
+    return redirect(url_for("lead.edit_person", user_id=trainee.id))
+
+
+def _certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@role_required(Role.LEAD)
+def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
+    certificate = _certificate(certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    try:
+        services.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
+    except services.CertificateError as error:
+        flash(str(error), "error")
+        return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303
+    flash(
+        f"Certificate {format_code(certificate.code)} is revoked. "
+        "Verification says so from now on.",
+        "success",
+    )
+    return redirect(url_for("lead.edit_person", user_id=certificate.user_id))
+
+
+@bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
+@role_required(Role.LEAD)
+def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
+    certificate = _certificate(certificate_id)
+    form = ReissueForm()
+    if not form.validate_on_submit() and form.csrf_token.errors:
+        abort(400)
+    try:
+        new = services.reissue(certificate, current_user, form.holder_name.data or "", _track())
+    except (services.CertificateError, keys.NoSigningKey) as error:
+        flash(str(error), "error")
+        return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303
+    flash(
+        f"Re-issued as {format_code(new.code)}. The old code now verifies as replaced.", "success"
+    )
+    return redirect(url_for("lead.edit_person", user_id=certificate.user_id))
+
+
+# --- public verification -----------------------------------------------------------------------
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify", methods=["GET"])
+@limiter.limit(_verify_limit)
+def verify():  # type: ignore[no-untyped-def]
+    form = VerifyForm(request.args)
+    if request.args.get("code"):
+        try:
+            code = parse_code(form.code.data or "")
+        except CodeError as error:
+            form.code.errors = [str(error)]
+            return render_template("certs/verify.html", form=form), 400
+        return redirect(url_for(".verify_code", code=format_code(code)))
+    return render_template("certs/verify.html", form=form)
+
+
+def _lookup(code_text: str):  # type: ignore[no-untyped-def]
+    code = parse_code(code_text)
+    return services.public_answer(services.by_code(code), utcnow().date())
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify_code(code: str):  # type: ignore[no-untyped-def]
+    form = VerifyForm(data={"code": code})
+    try:
+        answer = _lookup(code)
+    except CodeError as error:
+        form.code.errors = [str(error)]
+        return render_template("certs/verify.html", form=form), 400
+    status = 404 if answer["status"] == "not_found" else 200
+    return render_template("certs/verify.html", form=form, answer=answer, code=code), status
+
+
+@bp.route("/verify/<code>.json")
+@limiter.limit(_verify_limit)
+def verify_json(code: str):  # type: ignore[no-untyped-def]
+    try:
+        answer = _lookup(code)
+    except CodeError as error:
+        return jsonify(status="invalid_code", message=str(error)), 400
+    answer["public_key_url"] = url_for(".public_key", _external=True)
+    return jsonify(answer), (404 if answer["status"] == "not_found" else 200)
+
+
+@bp.route("/verify/public-key.pem")
+def public_key():  # type: ignore[no-untyped-def]
+    """The key every certificate signature can be checked with (stable address)."""
+    try:
+        pem = keys.public_pem()
+    except keys.NoSigningKey:
+        abort(404)
+    return Response(pem, mimetype="application/x-pem-file")
