@@ -15,6 +15,7 @@ DEMO_PEOPLE = [
     ("supervisor@example.org", "Sam Okafor", Role.SUPERVISOR, "demo-supervisor-password"),
     ("trainee@example.org", "Alex Rivera", Role.TRAINEE, "demo-trainee-password"),
     ("jordan@example.org", "Jordan Lee", Role.TRAINEE, "demo-trainee-password"),
+    ("riley@example.org", "Riley Chen", Role.TRAINEE, "demo-trainee-password"),
 ]
 
 
@@ -31,6 +32,7 @@ def load_demo() -> list[str]:
     if jordan is not None and courses:
         services.mark_complete(jordan, courses[0].id, courses[0].modules[0].id)
     _demo_supervision()
+    _demo_eligible_trainee()
     lines = [f"Demo data ready ({created} account(s) created). Sign in with:"]
     for email, _name, role, password in DEMO_PEOPLE:
         lines.append(f"  {role.label:<13} {email:<24} password: {password}")
@@ -114,3 +116,68 @@ def _demo_supervision() -> None:
                 entry.id,
                 "Please add which domain topics you covered; the group also discussed ethics.",
             )
+
+
+def _demo_eligible_trainee() -> None:
+    """Riley has done everything the track asks, ready for a lead to issue the certificate."""
+    import random
+    from datetime import timedelta
+
+    from certificates.hours import EntryFacts
+    from training.certs import services as certs
+    from training.hours import services as hours
+    from training.models import AttemptStatus, QuizAttempt, utcnow
+
+    riley = db.session.scalar(select(User).where(User.email == "riley@example.org"))
+    sam = db.session.scalar(select(User).where(User.email == "supervisor@example.org"))
+    lead = db.session.scalar(select(User).where(User.email == "lead@example.org"))
+    track = hours.default_track()
+    if riley is None or track is None or hours.entries_of(riley):
+        return
+    hours.assign(lead, riley, sam)
+    for course in content.library().courses:
+        for module in course.modules:
+            services.mark_complete(riley, course.id, module.id)
+        ids = [q.id for q in course.quiz.questions][: course.quiz.questions_per_attempt]
+        db.session.add(
+            QuizAttempt(
+                user_id=riley.id,
+                course_id=course.id,
+                content_version=course.version,
+                seed=1,
+                question_ids=ids,
+                status=AttemptStatus.FINISHED,
+                submitted_at=utcnow(),
+                answers={q: sorted(course.quiz.question(q).answer) for q in ids},
+                correct_ids=ids,
+                correct_count=len(ids),
+                score_percent=100.0,
+                passed=True,
+            )
+        )
+    db.session.commit()
+    today = hours.today()
+    plan = [(8 * 60, "supervised_practice", ("recovery_wellness", "mentoring_education"))] * 63
+    for domain, needed in track.hours.supervision_by_domain.items():
+        plan += [(60, "individual_supervision", (domain,))] * (needed // 60 + 1)
+    ids = []
+    rng = random.Random(7)
+    for day, (minutes, kind, domains) in enumerate(plan, start=2):
+        entry = hours.save_entry(
+            riley,
+            EntryFacts(
+                today - timedelta(days=day),
+                minutes,
+                kind,
+                rng.choice(["in_person", "video"]),
+                domains,
+                sam.id,
+                "Peer support shifts at the recovery centre."
+                if kind == "supervised_practice"
+                else "Individual supervision on this domain.",
+            ),
+        )
+        ids.append(entry.id)
+    hours.submit(riley, ids)
+    hours.approve(sam, ids)
+    certs.sign_attestation(riley, track)

@@ -22,3 +22,11 @@ def markdown_filter(text: str):  # type: ignore[no-untyped-def]
     from courses.rendering import render_markdown
 
     return Markup(render_markdown(text))  # noqa: S704 (nh3 sanitises inside render_markdown)
+
+
+@bp.app_template_filter("long_date")
+def long_date(iso: str) -> str:
+    """2026-11-22 -> 22 November 2026."""
+    from datetime import date
+
+    return f"{date.fromisoformat(iso):%d %B %Y}"
