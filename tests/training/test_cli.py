@@ -84,4 +84,12 @@ def test_demo_loads_every_role_and_is_safe_to_run_twice(runner):
     with in_app():
         roles = {u.role for u in db.session.query(User)}
     assert roles == {Role.LEAD, Role.SUPERVISOR, Role.TRAINEE}
-    assert count(User) == 4
+    from training.demo import DEMO_PEOPLE
+
+    assert count(User) == len(DEMO_PEOPLE)
+    with in_app():
+        from training.certs.services import checklist
+        from training.hours.services import default_track
+
+        riley = db.session.query(User).filter_by(email="riley@example.org").one()
+        assert checklist(riley, default_track()).eligible  # ready for a lead to issue
