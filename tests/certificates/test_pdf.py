@@ -23,10 +23,6 @@ FACTS = CertificateFacts(
     verify_url="https://training.example.org/verify/6290E-2B5E2-9QGSS",
 )
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pdftotext"), reason="needs poppler-utils (.ci/run installs it)"
-)
-
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory):
