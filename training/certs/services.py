@@ -115,6 +115,28 @@ def current_certificate(user: User, track: Track) -> Certificate | None:
     )
 
 
+def dashboard_summary(user: User) -> dict[str, Any] | None:
+    """What a trainee's home page says about their certificate (None without a track)."""
+    track = hours.default_track()
+    if track is None:
+        return None
+    current = current_certificate(user, track)
+    today = utcnow().date()
+    if current is not None:
+        days_left = (current.expires_on - today).days
+        due = days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]
+        return {"track": track, "current": current, "days_left": days_left, "renewal_due": due}
+    result = checklist(user, track)
+    met = sum(item.met for item in result.items)
+    return {
+        "track": track,
+        "current": None,
+        "met": met,
+        "total": len(result.items),
+        "eligible": result.eligible,
+    }
+
+
 def renewal_status(user: User, track: Track, certificate: Certificate) -> Checklist:
     since = certificate.issued_at
     passed_since = frozenset(
@@ -172,19 +194,9 @@ def _create(
                 "supervision": totals.approved_supervision,
             },
             "issued_by": signatory,
+            "verify_url": verify_url(code),
             "key_id": signing.key_id(public),
         }
-        facts = CertificateFacts(
-            holder_name=holder_name,
-            track_title=track.title,
-            program_name=current_app.config["PROGRAM_NAME"],
-            signatory_name=signatory,
-            signatory_role="Program lead",
-            issued_on=issued_on,
-            expires_on=expires_on,
-            code=format_code(code),
-            verify_url=verify_url(code),
-        )
         certificate = Certificate(
             code=code,
             user_id=user.id,
@@ -198,8 +210,8 @@ def _create(
             signature=signing.sign(payload, private_key),
             key_id=payload["key_id"],
             issued_by_id=issued_by.id if issued_by else None,
-            pdf=render_certificate(facts),
         )
+        certificate.pdf = render_certificate(facts_of(certificate))
         db.session.add(certificate)
         try:
             db.session.flush()
@@ -208,6 +220,23 @@ def _create(
             continue
         return certificate
     raise CertificateError("Could not make a unique certificate code; please try again.")
+
+
+def facts_of(certificate: Certificate) -> CertificateFacts:
+    """What the PDF shows, read back from the stored record: rendering it again gives the same
+    certificate."""
+    payload = json.loads(certificate.payload)
+    return CertificateFacts(
+        holder_name=certificate.holder_name,
+        track_title=certificate.track_title,
+        program_name=payload["program"],
+        signatory_name=payload["issued_by"],
+        signatory_role="Program lead",
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        code=format_code(certificate.code),
+        verify_url=payload["verify_url"],
+    )
 
 
 def verify_url(code: str) -> str:

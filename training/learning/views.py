@@ -27,7 +27,14 @@ def _is_trainee() -> bool:
 def catalogue():  # type: ignore[no-untyped-def]
     courses = content.library().courses
     record = services.learning_record(current_user) if _is_trainee() else None
-    return render_template("learning/catalogue.html", courses=courses, record=record)
+    summary = None
+    if _is_trainee():
+        from training.certs.services import dashboard_summary
+
+        summary = dashboard_summary(current_user)
+    return render_template(
+        "learning/catalogue.html", courses=courses, record=record, certificate=summary
+    )
 
 
 @bp.route("/<course_id>/")

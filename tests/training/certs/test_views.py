@@ -177,6 +177,22 @@ def test_the_trainee_sees_what_is_missing_in_plain_words(client, setup):
     assert "Read and sign the code of ethics." in page
 
 
+def test_the_trainee_home_page_summarises_the_certificate(app, client, setup):
+    lead, supervisor, trainee = setup
+    sign_in(client, trainee)
+    assert "Peer Recovery Specialist: 0 of 5 requirements met" in text_of(client.get("/learn/"))
+    make_eligible(app, trainee, supervisor)
+    assert "5 of 5 requirements met. You meet them all" in text_of(client.get("/learn/"))
+    issue(app.test_client(), lead, trainee)
+    assert "certificate is valid until" in text_of(client.get("/learn/"))
+    with in_app():
+        db.session.scalars(select(Certificate)).one().expires_on = datetime.now(
+            UTC
+        ).date() + timedelta(days=59)
+        db.session.commit()
+    assert "certificate expires in 59 days" in text_of(client.get("/learn/"))
+
+
 def test_signing_the_code_of_ethics_needs_the_box_ticked(client, setup):
     _, _, trainee = setup
     sign_in(client, trainee)
@@ -273,6 +289,18 @@ def test_downloads_for_the_holder_and_leads_only(app, client, setup):
     client.get("/")  # and anonymous visitors are sent to sign in
     anonymous = app.test_client()
     assert "/login" in anonymous.get(url).headers["Location"]
+
+
+def test_rendering_again_from_the_record_gives_the_stored_certificate(app, client, setup):
+    from certificates.pdf import render_certificate
+    from training.certs.services import facts_of
+
+    lead, supervisor, trainee = setup
+    make_eligible(app, trainee, supervisor)
+    issue(client, lead, trainee)
+    with in_app():
+        cert = db.session.scalars(select(Certificate)).one()
+        assert render_certificate(facts_of(cert)) == cert.pdf
 
 
 def test_a_download_does_no_rendering(app, client, setup, monkeypatch):
