@@ -45,6 +45,11 @@ class Checklist:
         return tuple(item for item in self.items if not item.met)
 
 
+def hours_word(value: float) -> str:
+    """6 -> '6 hours', 1 -> '1 hour', 1.5 -> '1.5 hours'."""
+    return f"{value:g} hour{'' if value == 1 else 's'}"
+
+
 def training_hours_earned(record: TraineeRecord) -> dict[str, float]:
     earned = dict.fromkeys(DOMAINS, 0.0)
     for course_id in record.completed_courses:
@@ -74,13 +79,13 @@ def eligibility(track: Track, record: TraineeRecord) -> Checklist:
         have = earned.get(domain, 0.0)
         met = have >= needed
         missing = f"{needed - have:g} more training hours in {DOMAINS[domain]}" if not met else ""
-        items.append(Item(f"{needed:g} training hours in {DOMAINS[domain]}", met, missing))
+        items.append(Item(f"{hours_word(needed)} of training in {DOMAINS[domain]}", met, missing))
     for requirement in hours_progress(track.hours, record.hours):
         if requirement.required_minutes:
             needed = as_hours(requirement.required_minutes)
             items.append(
                 Item(
-                    f"{needed} approved hours of {requirement.label}",
+                    f"{needed} approved hour{'' if needed == '1' else 's'} of {requirement.label}",
                     requirement.met,
                     "" if requirement.met else requirement.missing_text,
                 )

@@ -41,11 +41,11 @@ def test_everything_met_is_eligible():
     assert [i.label for i in result.items] == [
         "Complete “Empathy in peer support”",
         "Complete “Boundaries and ethics”",
-        "6 training hours in Ethical Responsibility",
-        "1 training hours in Advocacy",
+        "6 hours of training in Ethical Responsibility",
+        "1 hour of training in Advocacy",
         "10 approved hours of supervised practice",
         "2 approved hours of supervision",
-        "1 approved hours of supervision in Ethical Responsibility",
+        "1 approved hour of supervision in Ethical Responsibility",
         "Sign the code of ethics",
     ]
 

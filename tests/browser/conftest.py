@@ -1,0 +1,119 @@
+"""Browser tests: the real app served on 127.0.0.1 in a thread, driven by Playwright through
+Debian's Chromium. Every page visited is checked with axe-core and kept as a screenshot in
+test-artifacts/browser/. Pages are shown at a 375-pixel-wide viewport, the narrowest phones."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.helpers import app_with_database, assign, make_user, write_course
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+PHONE = {"width": 375, "height": 812}
+
+TRACK = """
+title = "Peer Recovery Specialist"
+summary = "A small track for the browser journey."
+courses = ["basics"]
+[training_hours]
+mentoring_education = 1.5
+[supervised_practice]
+hours = 2
+[supervision]
+hours = 1
+[attestation]
+title = "Code of ethics"
+file = "ethics.md"
+statement = "I have read this code of ethics and agree to follow it."
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    """The app with a small course and track, its people, served on a free port."""
+    content = tmp_path / "content"
+    write_course(content)
+    (content / "tracks").mkdir()
+    (content / "tracks" / "peer-recovery.toml").write_text(TRACK)
+    (content / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/site.db"
+    with app_with_database(SQLALCHEMY_DATABASE_URI=database, CONTENT_PATH=str(content)) as app:
+        people = {
+            "lead": make_user("lead", name="Morgan Lead", email="lead@example.org"),
+            "supervisor": make_user(
+                "supervisor",
+                name="Sam Supervisor",
+                email="sam@example.org",
+                credential="CPRS 12345",
+            ),
+            "trainee": make_user("trainee", name="Riley Chen", email="riley@example.org"),
+        }
+        assign(people["trainee"], people["supervisor"])
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield {"url": f"http://127.0.0.1:{server.server_port}", "people": people, "app": app}
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Checker:
+    """Runs axe-core on a page, checks it fits a phone screen, and keeps a screenshot."""
+
+    def __init__(self, name: str) -> None:
+        self.folder = ARTIFACTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.step = 0
+        self.problems: list[str] = []
+
+    def __call__(self, page, label: str) -> None:  # type: ignore[no-untyped-def]
+        self.step += 1
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(self.folder / f"{self.step:02d}-{label}.png"), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"]][:3]
+                self.problems.append(
+                    f"{label} ({page.url}): {violation['id']}: {violation['help']} {targets}"
+                )
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            self.problems.append(f"{label} ({page.url}): {overflow}px wider than a 375px screen")
+
+
+@pytest.fixture
+def check(request):
+    checker = Checker(request.node.name)
+    yield checker
+    assert not checker.problems, "\n".join(checker.problems)
