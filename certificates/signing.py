@@ -61,6 +61,10 @@ def verify(payload: dict[str, Any], signature: str, public_pem: bytes) -> bool:
         if not isinstance(public_key, Ed25519PublicKey):
             return False
         raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+        # Only the one canonical spelling of a 64-byte signature counts: base64's spare bits
+        # would otherwise let several strings stand for the same signature.
+        if len(raw) != 64 or base64.urlsafe_b64encode(raw).decode().rstrip("=") != signature:
+            return False
         public_key.verify(raw, canonical(payload))
     except (InvalidSignature, ValueError, TypeError):
         return False

@@ -69,3 +69,12 @@ def test_an_altered_signature_never_verifies(position, char):
 
 def test_garbage_keys_are_refused_not_crashed_on():
     assert not signing.verify(PAYLOAD, signing.sign(PAYLOAD, KEY), b"not a key")
+
+
+def test_a_signature_has_exactly_one_spelling():
+    """Changing only base64's spare bits in the last character gives the same bytes: refused."""
+    signature = signing.sign(PAYLOAD, KEY)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    same_bytes = alphabet[alphabet.index(signature[-1]) ^ 1]
+    assert not signing.verify(PAYLOAD, signature[:-1] + same_bytes, PUBLIC)
+    assert signing.verify(PAYLOAD, signature, PUBLIC)
