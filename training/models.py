@@ -59,6 +59,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: a supervisor's qualification, e.g. "Certified Peer Recovery Specialist, licence 12345"
     credential: Mapped[str | None] = mapped_column(String(200))
+    #: a trainee's cohort (one at a time)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort.id", ondelete="SET NULL"), index=True
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot log in
@@ -296,3 +300,13 @@ class Certificate(db.Model):
         if today > self.expires_on:
             return "expired"
         return "valid"
+
+
+class Cohort(db.Model):
+    """A group of trainees who start together and work toward one track."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    track_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

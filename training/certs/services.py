@@ -14,16 +14,19 @@ from sqlalchemy.exc import IntegrityError
 from certificates import signing
 from certificates.codes import format_code, new_code
 from certificates.eligibility import Checklist, TraineeRecord, eligibility, renewal_checklist
+from certificates.hours import Logged, totals
 from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
+from courses.progress import course_progress
 from training import audit, content
 from training.certs import keys
 from training.extensions import db
 from training.hours import services as hours
-from training.learning.services import learning_record
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
+    HoursEntry,
+    ModuleProgress,
     QuizAttempt,
     Role,
     TrackSignature,
@@ -55,16 +58,68 @@ def signed_attestation(user: User, track: Track, since: datetime | None = None) 
 
 
 def record_of(user: User, track: Track) -> TraineeRecord:
+    return records_of([user], track)[user.id]
+
+
+def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
+    """Eligibility records for many trainees in a fixed number of queries (cohort dashboards
+    stay fast however many trainees they show)."""
     library = content.library()
-    learning = learning_record(user)
-    completed = frozenset(c.id for c in library.courses if learning.progress(c).complete)
-    return TraineeRecord(
-        completed_courses=completed,
-        course_titles={c.id: c.title for c in library.courses},
-        course_hours={c.id: c.training_hours for c in library.courses},
-        hours=hours.totals_of(hours.entries_of(user)),
-        attested=signed_attestation(user, track),
-    )
+    ids = [u.id for u in users]
+    completed: dict[int, dict[str, set[str]]] = {i: {} for i in ids}
+    for user_id, course_id, module_id in db.session.execute(
+        select(ModuleProgress.user_id, ModuleProgress.course_id, ModuleProgress.module_id).where(
+            ModuleProgress.user_id.in_(ids), ModuleProgress.completed_at.is_not(None)
+        )
+    ):
+        completed[user_id].setdefault(course_id, set()).add(module_id)
+    passed: dict[int, set[str]] = {i: set() for i in ids}
+    for user_id, course_id in db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.course_id)
+        .where(QuizAttempt.user_id.in_(ids), QuizAttempt.passed.is_(True))
+        .distinct()
+    ):
+        passed[user_id].add(course_id)
+    logged: dict[int, list[Logged]] = {i: [] for i in ids}
+    for user_id, minutes, kind, status, domains in db.session.execute(
+        select(
+            HoursEntry.trainee_id,
+            HoursEntry.minutes,
+            HoursEntry.kind,
+            HoursEntry.status,
+            HoursEntry.domains,
+        ).where(HoursEntry.trainee_id.in_(ids))
+    ):
+        logged[user_id].append(Logged(minutes, kind, status, tuple(domains)))
+    signed: set[int] = set()
+    if track.attestation is not None:
+        signed = set(
+            db.session.scalars(
+                select(TrackSignature.user_id).where(
+                    TrackSignature.user_id.in_(ids),
+                    TrackSignature.track_id == track.id,
+                    TrackSignature.text_version == track.attestation.version,
+                )
+            )
+        )
+    titles = {c.id: c.title for c in library.courses}
+    course_hours = {c.id: c.training_hours for c in library.courses}
+    return {
+        user_id: TraineeRecord(
+            completed_courses=frozenset(
+                c.id
+                for c in library.courses
+                if course_progress(
+                    c, completed[user_id].get(c.id, set()), c.id in passed[user_id]
+                ).complete
+            ),
+            course_titles=titles,
+            course_hours=course_hours,
+            hours=totals(logged[user_id]),
+            attested=track.attestation is None or user_id in signed,
+        )
+        for user_id in ids
+    }
 
 
 def checklist(user: User, track: Track) -> Checklist:

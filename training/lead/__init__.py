@@ -1,7 +1,7 @@
-"""The program lead's console: people and their roles (cohorts and certificates come later)."""
+"""The program lead's console: people, cohorts and their dashboards, certificates."""
 
 from flask import Blueprint
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
 
-from training.lead import views  # noqa: E402,F401
+from training.lead import cohorts, views  # noqa: E402,F401  (they register the routes on bp)

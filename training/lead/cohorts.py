@@ -1,0 +1,276 @@
+"""Cohorts: create them, add trainees, assign supervisors, and follow progress on a dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+from math import ceil
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from certificates.hours import as_hours
+from certificates.tracks import load_tracks
+from training import audit
+from training.auth import role_required
+from training.extensions import db
+from training.hours import services as hours_services
+from training.lead import bp
+from training.lead.dashboard import PAGE_SIZE, SORTS, rows_for, sort_rows
+from training.models import Cohort, Role, User, utcnow
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Cohort name", validators=[DataRequired(message="Give the cohort a name."), Length(max=120)]
+    )
+    start_date = DateField(
+        "Start date", validators=[InputRequired(message="Enter the start date.")]
+    )
+    track = SelectField("Certification track", choices=[])
+    submit = SubmitField("Create cohort")
+
+
+class AddTraineesForm(FlaskForm):
+    trainees = SelectMultipleField("Trainees to add", coerce=int, choices=[])
+    submit = SubmitField("Add to the cohort")
+
+
+class CohortSupervisorForm(FlaskForm):
+    supervisor = SelectField("Supervisor for every trainee in the cohort", coerce=int, choices=[])
+    submit = SubmitField("Assign to the whole cohort")
+
+
+def _tracks():  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    return load_tracks(current_app.config["CONTENT_PATH"]).tracks
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+@role_required(Role.LEAD)
+def cohorts():  # type: ignore[no-untyped-def]
+    form = CohortForm()
+    form.track.choices = [(t.id, t.title) for t in _tracks()]
+    if form.validate_on_submit():
+        if db.session.scalar(
+            select(Cohort).where(func.lower(Cohort.name) == form.name.data.strip().lower())
+        ):
+            form.name.errors.append("A cohort with this name already exists.")
+        else:
+            cohort = Cohort(
+                name=form.name.data.strip(),
+                start_date=form.start_date.data,
+                track_id=form.track.data,
+            )
+            db.session.add(cohort)
+            db.session.flush()
+            audit.record(current_user, "cohort", cohort.id, "created", comment=cohort.name)
+            db.session.commit()
+            flash(f"Created the cohort {cohort.name}.", "success")
+            return redirect(url_for(".cohort", cohort_id=cohort.id))
+    counts = dict(
+        db.session.execute(
+            select(User.cohort_id, func.count())
+            .where(User.cohort_id.is_not(None))
+            .group_by(User.cohort_id)
+        ).all()
+    )
+    all_cohorts = db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())).all()
+    status = 400 if form.errors else 200
+    return render_template(
+        "lead/cohorts.html", cohorts=all_cohorts, counts=counts, form=form
+    ), status
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@role_required(Role.LEAD)
+def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+    cohort = _cohort(cohort_id)
+    track = next((t for t in _tracks() if t.id == cohort.track_id), None)
+    if track is None:
+        abort(404)
+    trainees = list(db.session.scalars(select(User).where(User.cohort_id == cohort.id)))
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    descending = request.args.get("dir") == "desc"
+    rows = sort_rows(rows_for(trainees, track, utcnow().date()), sort, descending)
+    if request.args.get("format") == "csv":
+        return _csv(cohort, rows)
+    pages = max(1, ceil(len(rows) / PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    add_form = AddTraineesForm()
+    add_form.trainees.choices = [
+        (u.id, u.name)
+        for u in db.session.scalars(
+            select(User)
+            .where(User.role == Role.TRAINEE, User.cohort_id.is_(None), User.active.is_(True))
+            .order_by(User.name)
+        )
+    ]
+    supervisor_form = CohortSupervisorForm()
+    supervisor_form.supervisor.choices = [
+        (u.id, u.name)
+        for u in db.session.scalars(
+            select(User)
+            .where(User.role == Role.SUPERVISOR, User.active.is_(True))
+            .order_by(User.name)
+        )
+    ]
+    return render_template(
+        "lead/cohort.html",
+        cohort=cohort,
+        track=track,
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        sort=sort,
+        descending=descending,
+        add_form=add_form,
+        supervisor_form=supervisor_form,
+    )
+
+
+def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Name",
+            "Courses completed",
+            "Average best quiz score (%)",
+            "Approved practice hours",
+            "Approved supervision hours",
+            "Requirements met",
+            "Eligible",
+            "Certificate",
+            "Expires",
+        ]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.user.name,
+                f"{r.courses_done}/{r.courses_total}",
+                f"{r.average_score:.0f}",
+                as_hours(r.practice_minutes),
+                as_hours(r.supervision_minutes),
+                f"{r.met}/{len(r.checklist.items)}",
+                "yes" if r.checklist.eligible else "no",
+                r.certificate_status,
+                r.certificate.expires_on.isoformat() if r.certificate else "",
+            ]
+        )
+    name = "".join(c if c.isalnum() else "-" for c in cohort.name.lower())
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=cohort-{name}.csv"},
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/trainees", methods=["POST"])
+@role_required(Role.LEAD)
+def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
+    cohort = _cohort(cohort_id)
+    form = AddTraineesForm()
+    form.trainees.choices = [
+        (u.id, u.name) for u in db.session.scalars(select(User).where(User.role == Role.TRAINEE))
+    ]
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash("Choose trainees from the list.", "error")
+        return redirect(url_for(".cohort", cohort_id=cohort.id)), 303
+    added = 0
+    for user in db.session.scalars(
+        select(User).where(User.id.in_(form.trainees.data), User.role == Role.TRAINEE)
+    ):
+        user.cohort_id = cohort.id
+        audit.record(current_user, "user", user.id, "added to cohort", comment=cohort.name)
+        added += 1
+    db.session.commit()
+    flash(f"Added {added} trainee{'s' if added != 1 else ''} to {cohort.name}.", "success")
+    return redirect(url_for(".cohort", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/supervisor", methods=["POST"])
+@role_required(Role.LEAD)
+def cohort_supervisor(cohort_id: int):  # type: ignore[no-untyped-def]
+    cohort = _cohort(cohort_id)
+    form = CohortSupervisorForm()
+    form.supervisor.choices = [
+        (u.id, u.name) for u in db.session.scalars(select(User).where(User.role == Role.SUPERVISOR))
+    ]
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash("Choose a supervisor from the list.", "error")
+        return redirect(url_for(".cohort", cohort_id=cohort.id)), 303
+    supervisor = db.session.get(User, form.supervisor.data)
+    trainees = list(db.session.scalars(select(User).where(User.cohort_id == cohort.id)))
+    newly = sum(hours_services.assign(current_user, t, supervisor) for t in trainees)
+    flash(
+        f"{supervisor.name} now supervises everyone in {cohort.name} ({newly} newly assigned).",
+        "success",
+    )
+    return redirect(url_for(".cohort", cohort_id=cohort.id))
+
+
+@bp.route("/quizzes")
+@role_required(Role.LEAD)
+def quiz_statistics():  # type: ignore[no-untyped-def]
+    """Per course: attempts, pass rate and the questions most often missed, so leads can see
+    where the material or the questions need work. Optionally for one cohort."""
+    from collections import Counter
+
+    from training import content
+    from training.models import AttemptStatus, QuizAttempt
+
+    cohort = db.session.get(Cohort, request.args.get("cohort", type=int) or 0)
+    query = select(
+        QuizAttempt.course_id, QuizAttempt.passed, QuizAttempt.question_ids, QuizAttempt.correct_ids
+    ).where(QuizAttempt.status == AttemptStatus.FINISHED)
+    if cohort is not None:
+        query = query.join(User, User.id == QuizAttempt.user_id).where(User.cohort_id == cohort.id)
+    stats: dict[str, dict] = {}  # type: ignore[type-arg]
+    for course_id, passed, drawn, correct in db.session.execute(query):
+        entry = stats.setdefault(
+            course_id, {"attempts": 0, "passed": 0, "shown": Counter(), "missed": Counter()}
+        )
+        entry["attempts"] += 1
+        entry["passed"] += bool(passed)
+        entry["shown"].update(drawn)
+        entry["missed"].update(set(drawn) - set(correct or []))
+    courses = []
+    for course in content.library().courses:
+        entry = stats.get(course.id)
+        if entry is None:
+            courses.append({"course": course, "attempts": 0})
+            continue
+        missed = [
+            (course.quiz.question(qid), count, count / entry["shown"][qid])
+            for qid, count in entry["missed"].most_common(3)
+            if course.quiz.question(qid) is not None
+        ]
+        courses.append(
+            {
+                "course": course,
+                "attempts": entry["attempts"],
+                "pass_rate": entry["passed"] / entry["attempts"],
+                "missed": missed,
+            }
+        )
+    return render_template("lead/quizzes.html", courses=courses, cohort=cohort)
