@@ -57,3 +57,7 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     )
     email = email_field()
     submit = SubmitField("Create my account")
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    submit = SubmitField("Set my new password")

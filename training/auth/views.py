@@ -121,3 +121,23 @@ def register():  # type: ignore[no-untyped-def]
             flash("Welcome! Your trainee account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour")
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    """Choose a new password through a one-time link from a program lead."""
+    from training.auth import resets
+    from training.auth.forms import ResetPasswordForm
+
+    reset = resets.find(token)
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    form.email_for_check = reset.user.email
+    if form.validate_on_submit():
+        if not resets.use(reset, hash_password(form.new_password.data)):
+            return render_template("auth/reset_invalid.html"), 404
+        flash("Your new password is set. Please sign in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=reset.user)

@@ -167,3 +167,22 @@ def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("hours.detail", entry_id=entry.id)), 303
     flash("The sign-off was voided and the entry returned to the trainee.", "success")
     return redirect(url_for("hours.detail", entry_id=entry.id))
+
+
+@bp.route("/people/<int:user_id>/reset-link", methods=["POST"])
+@role_required(Role.LEAD)
+def reset_link(user_id: int):  # type: ignore[no-untyped-def]
+    """Make a one-time password reset link for the lead to hand over."""
+    from training.auth import resets
+
+    user = _person(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    token = resets.create(user, current_user)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    return render_template(
+        "lead/reset_link.html",
+        user=user,
+        link=link,
+        hours=int(resets.VALID_FOR.total_seconds() // 3600),
+    )

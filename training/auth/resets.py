@@ -1,0 +1,73 @@
+"""One-time password reset links, made by a program lead and handed over (no mail server)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from training import audit
+from training.extensions import db
+from training.models import PasswordReset, User, utcnow
+
+VALID_FOR = timedelta(hours=72)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(user: User, lead: User) -> str:
+    """A new link token for ``user``; any earlier unused link stops working."""
+    now = utcnow()
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_hash(token),
+            created_by_id=lead.id,
+            expires_at=now + VALID_FOR,
+        )
+    )
+    audit.record(lead, "user", user.id, "password reset link made")
+    db.session.commit()
+    return token
+
+
+def find(token: str) -> PasswordReset | None:
+    """The reset for a token, if it is unused, unexpired and its account active."""
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
+    if (
+        reset is None
+        or reset.used_at is not None
+        or reset.expires_at < utcnow()
+        or not reset.user.active
+    ):
+        return None
+    return reset
+
+
+def use(reset: PasswordReset, password_hash: str) -> bool:
+    """Set the new password once; False if the link was used meanwhile."""
+    used = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        db.session.rollback()
+        return False
+    user = reset.user
+    user.password_hash = password_hash
+    user.must_change_password = False
+    user.session_version += 1
+    audit.record(user, "user", user.id, "password reset")
+    db.session.commit()
+    return True
