@@ -1,0 +1,127 @@
+"""The certificates register and the audit log: every record, filterable, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from math import ceil
+
+from flask import render_template, request
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from training.auth import role_required
+from training.certs.forms import RevokeForm
+from training.extensions import db
+from training.lead import bp
+from training.models import AuditEvent, Certificate, Role, User, utcnow
+
+PAGE_SIZE = 50
+SUBJECTS = {
+    "hours_entry": "Hours entry",
+    "certificate": "Certificate",
+    "user": "Person",
+    "cohort": "Cohort",
+}
+
+
+def _page(query, count_query):  # type: ignore[no-untyped-def]
+    total = db.session.scalar(count_query) or 0
+    pages = max(1, ceil(total / PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
+    return rows, total, page, pages
+
+
+@bp.route("/certificates")
+@role_required(Role.LEAD)
+def certificates():  # type: ignore[no-untyped-def]
+    today = utcnow().date()
+    status = request.args.get("status", "")
+    name = request.args.get("q", "").strip()
+    conditions = []
+    if status == "revoked":
+        conditions.append(Certificate.revoked_at.is_not(None))
+    elif status == "replaced":
+        conditions += [Certificate.revoked_at.is_(None), Certificate.replaced_by_id.is_not(None)]
+    elif status in ("valid", "expired"):
+        conditions += [Certificate.revoked_at.is_(None), Certificate.replaced_by_id.is_(None)]
+        conditions.append(
+            Certificate.expires_on >= today if status == "valid" else Certificate.expires_on < today
+        )
+    elif status == "expiring":
+        conditions += [
+            Certificate.revoked_at.is_(None),
+            Certificate.replaced_by_id.is_(None),
+            Certificate.expires_on.between(today, today + timedelta(days=60)),
+        ]
+    if name:
+        conditions.append(func.lower(Certificate.holder_name).contains(name.lower()))
+    query = select(Certificate).where(*conditions).order_by(Certificate.issued_at.desc())
+    count = select(func.count()).select_from(Certificate).where(*conditions)
+    rows, total, page, pages = _page(query, count)
+    return render_template(
+        "lead/certificates.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        status=status,
+        q=name,
+        today=today,
+        revoke_form=RevokeForm(),
+    )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@bp.route("/audit")
+@role_required(Role.LEAD)
+def audit_log():  # type: ignore[no-untyped-def]
+    person = request.args.get("person", "").strip()
+    subject = request.args.get("subject", "")
+    subject_id = request.args.get("id", type=int)
+    start, end = _day(request.args.get("from", "")), _day(request.args.get("to", ""))
+    conditions = []
+    if person:
+        actors = select(User.id).where(
+            or_(
+                func.lower(User.name).contains(person.lower()),
+                func.lower(User.email).contains(person.lower()),
+            )
+        )
+        conditions.append(
+            or_(
+                AuditEvent.actor_id.in_(actors),
+                (AuditEvent.subject_type == "user") & AuditEvent.subject_id.in_(actors),
+            )
+        )
+    if subject in SUBJECTS:
+        conditions.append(AuditEvent.subject_type == subject)
+    if subject_id:
+        conditions.append(AuditEvent.subject_id == subject_id)
+    if start:
+        conditions.append(AuditEvent.at >= datetime.combine(start, time.min, UTC))
+    if end:
+        conditions.append(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(*conditions)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    count = select(func.count()).select_from(AuditEvent).where(*conditions)
+    rows, total, page, pages = _page(query, count)
+    return render_template(
+        "lead/audit.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        subjects=SUBJECTS,
+        args=request.args,
+    )
