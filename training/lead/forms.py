@@ -21,6 +21,11 @@ class PersonForm(FlaskForm):
 
 class NewPersonForm(PersonForm):
     email = email_field()
+    credential = StringField(
+        "Credential (supervisors only)",
+        validators=[Length(max=200)],
+        description='For example "Certified Peer Recovery Specialist, licence 12345".',
+    )
     submit = SubmitField("Create account")
 
 

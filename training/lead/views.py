@@ -23,8 +23,44 @@ from training.models import HoursEntry, Role, User, utcnow
 @bp.route("/people")
 @role_required(Role.LEAD)
 def people():  # type: ignore[no-untyped-def]
-    users = db.session.scalars(select(User).order_by(User.role, func.lower(User.name))).all()
-    return render_template("lead/people.html", users=users)
+    """Everyone, a page at a time, with a search by name or email and a role filter."""
+    from math import ceil
+
+    from flask import request
+    from sqlalchemy import or_
+
+    q = request.args.get("q", "").strip().lower()
+    role = request.args.get("role", "")
+    conditions = []
+    if q:
+        conditions.append(
+            or_(func.lower(User.name).contains(q), func.lower(User.email).contains(q))
+        )
+    if role in {r.value for r in Role}:
+        conditions.append(User.role == role)
+    total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
+    pages = max(1, ceil(total / PEOPLE_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    users = db.session.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(User.role, func.lower(User.name))
+        .limit(PEOPLE_PAGE)
+        .offset((page - 1) * PEOPLE_PAGE)
+    ).all()
+    return render_template(
+        "lead/people.html",
+        users=users,
+        total=total,
+        page=page,
+        pages=pages,
+        q=q,
+        role=role,
+        roles=list(Role),
+    )
+
+
+PEOPLE_PAGE = 50
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -44,6 +80,9 @@ def new_person():  # type: ignore[no-untyped-def]
                 password,
                 must_change_password=True,
             )
+            if user.role == Role.SUPERVISOR and (form.credential.data or "").strip():
+                user.credential = form.credential.data.strip()
+                db.session.commit()
             return render_template("lead/person_created.html", user=user, password=password)
     return render_template("lead/new_person.html", form=form)
 

@@ -242,3 +242,39 @@ def test_person_page_title_is_just_the_name(client):
     trainee = make_user(Role.TRAINEE, name="Alex Trainee")
     page = html_of(client.get(f"/lead/people/{trainee.id}"))
     assert re.search(r"<title>Alex Trainee · [^<]+</title>", page)
+
+
+def test_people_are_paged_and_searchable_in_a_fixed_number_of_queries(app, client):
+    from tests.training.lead.test_cohorts import counting_queries
+
+    signed_in(client)
+    for i in range(3):
+        make_user(Role.TRAINEE, name=f"Few {i}")
+    client.get("/lead/people")
+    with counting_queries(app) as few:
+        client.get("/lead/people")
+    for i in range(60):
+        make_user(Role.TRAINEE, name=f"Many {i:02d}")
+    with counting_queries(app) as many:
+        page = text_of(client.get("/lead/people"))
+    assert len(many) == len(few)
+    assert "64 people" in page and "Page 1 of 2" in page
+    assert "1 person." in text_of(client.get("/lead/people?q=many 07"))
+    assert "1 person." in text_of(client.get("/lead/people?role=lead"))
+
+
+def test_a_supervisor_is_created_with_their_credential(client):
+    from tests.helpers import find
+
+    signed_in(client)
+    post(
+        client,
+        "/lead/people/new",
+        {
+            "name": "Sam",
+            "email": "sam@example.org",
+            "role": "supervisor",
+            "credential": "CPRS 12345",
+        },
+    )
+    assert find(User, email="sam@example.org").credential == "CPRS 12345"
