@@ -16,7 +16,20 @@ DEMO_PEOPLE = [
     ("trainee@example.org", "Alex Rivera", Role.TRAINEE, "demo-trainee-password"),
     ("jordan@example.org", "Jordan Lee", Role.TRAINEE, "demo-trainee-password"),
     ("riley@example.org", "Riley Chen", Role.TRAINEE, "demo-trainee-password"),
+    ("taylor@example.org", "Taylor Brooks", Role.TRAINEE, "demo-trainee-password"),
+    ("casey@example.org", "Casey Nguyen", Role.TRAINEE, "demo-trainee-password"),
+    ("jamie@example.org", "Jamie Ortiz", Role.TRAINEE, "demo-trainee-password"),
 ]
+
+#: what each demo trainee shows (printed with the logins)
+STAGES = {
+    "trainee@example.org": "just started",
+    "jordan@example.org": "mid-way: hours waiting for sign-off, one returned",
+    "riley@example.org": "eligible: a lead can issue the certificate",
+    "taylor@example.org": "certified",
+    "casey@example.org": "certificate revoked",
+    "jamie@example.org": "certificate expiring within 60 days",
+}
 
 
 def load_demo() -> list[str]:
@@ -32,10 +45,21 @@ def load_demo() -> list[str]:
     if jordan is not None and courses:
         services.mark_complete(jordan, courses[0].id, courses[0].modules[0].id)
     _demo_supervision()
-    _demo_eligible_trainee()
+    for email in (
+        "riley@example.org",
+        "taylor@example.org",
+        "casey@example.org",
+        "jamie@example.org",
+    ):
+        _demo_eligible_trainee(email)
+    certificate_note = _demo_certificates()
+    _demo_cohort()
     lines = [f"Demo data ready ({created} account(s) created). Sign in with:"]
     for email, _name, role, password in DEMO_PEOPLE:
-        lines.append(f"  {role.label:<13} {email:<24} password: {password}")
+        stage = f"  ({STAGES[email]})" if email in STAGES else ""
+        lines.append(f"  {role.label:<13} {email:<24} password: {password}{stage}")
+    if certificate_note:
+        lines.append(certificate_note)
     return lines
 
 
@@ -118,8 +142,8 @@ def _demo_supervision() -> None:
             )
 
 
-def _demo_eligible_trainee() -> None:
-    """Riley has done everything the track asks, ready for a lead to issue the certificate."""
+def _demo_eligible_trainee(email: str) -> None:
+    """A trainee who has done everything the track asks."""
     import random
     from datetime import timedelta
 
@@ -128,7 +152,7 @@ def _demo_eligible_trainee() -> None:
     from training.hours import services as hours
     from training.models import AttemptStatus, QuizAttempt, utcnow
 
-    riley = db.session.scalar(select(User).where(User.email == "riley@example.org"))
+    riley = db.session.scalar(select(User).where(User.email == email))
     sam = db.session.scalar(select(User).where(User.email == "supervisor@example.org"))
     lead = db.session.scalar(select(User).where(User.email == "lead@example.org"))
     track = hours.default_track()
@@ -157,7 +181,7 @@ def _demo_eligible_trainee() -> None:
         )
     db.session.commit()
     today = hours.today()
-    plan = [(8 * 60, "supervised_practice", ("recovery_wellness", "mentoring_education"))] * 63
+    plan = [(12 * 60, "supervised_practice", ("recovery_wellness", "mentoring_education"))] * 42
     for domain, needed in track.hours.supervision_by_domain.items():
         plan += [(60, "individual_supervision", (domain,))] * (needed // 60 + 1)
     ids = []
@@ -181,3 +205,66 @@ def _demo_eligible_trainee() -> None:
     hours.submit(riley, ids)
     hours.approve(sam, ids)
     certs.sign_attestation(riley, track)
+
+
+def _demo_certificates() -> str:
+    """Taylor is certified, Casey's certificate was revoked, Jamie's expires within 60 days."""
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from training.certs import keys
+    from training.certs import services as certs
+    from training.hours import services as hours
+    from training.models import Certificate, utcnow
+
+    track = hours.default_track()
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    lead = people["lead@example.org"]
+    if track is None or db.session.scalar(select(Certificate).limit(1)) is not None:
+        return ""
+    try:
+        keys.private_key()
+    except keys.NoSigningKey:
+        return "(No certificate signing key configured: the demo certificates were not issued.)"
+    certs.issue(people["taylor@example.org"], track, lead)
+    casey = certs.issue(people["casey@example.org"], track, lead)
+    certs.revoke(
+        casey, lead, "misconduct", "Demo: a boundary violation confirmed by the review panel."
+    )
+    issued_on = utcnow().date() - relativedelta(months=track.validity_months) + timedelta(days=40)
+    jamie = people["jamie@example.org"]
+    old = certs._create(
+        jamie,
+        track,
+        holder_name=jamie.name,
+        issued_on=issued_on,
+        expires_on=issued_on + relativedelta(months=track.validity_months),
+        kind="initial",
+        issued_by=lead,
+    )
+    from training import audit
+
+    audit.record(lead, certs.SUBJECT, old.id, "issued", to_status="valid", comment="demo")
+    db.session.commit()
+    return ""
+
+
+def _demo_cohort() -> None:
+    from datetime import timedelta
+
+    from training.hours import services as hours
+    from training.models import Cohort
+
+    if db.session.scalar(select(Cohort).where(Cohort.name == "Spring 2026")) is not None:
+        return
+    cohort = Cohort(
+        name="Spring 2026",
+        start_date=hours.today() - timedelta(days=240),
+        track_id=(hours.default_track().id if hours.default_track() else "peer-recovery"),
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    for user in db.session.scalars(select(User).where(User.role == Role.TRAINEE)):
+        user.cohort_id = cohort.id
+    db.session.commit()

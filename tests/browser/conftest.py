@@ -74,6 +74,25 @@ def site(tmp_path):
             thread.join(timeout=5)
 
 
+@pytest.fixture
+def demo_site(tmp_path):
+    """The shipped content and the full demo program, served on a free port."""
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/demo.db"
+    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+        with app.app_context():
+            from training.demo import load_demo
+
+            load_demo()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright

@@ -197,3 +197,71 @@ def test_the_page_checks_catch_real_problems(chromium, request):
     checker(page, "broken")
     found = "\n".join(checker.problems)
     assert "image-alt" in found and "label" in found and "wider than a 375px screen" in found
+
+
+def sign_in_as(context, base: str, email: str, password: str):  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def test_every_lead_page_on_the_demo_program(demo_site, chromium, check):
+    """Every page of the lead console, filled with the demo program, passes the checks; and the
+    lead's work there (sorting, the register, the audit log, a reset link) works."""
+    base = demo_site["url"]
+    lead = sign_in_as(
+        chromium.new_context(viewport={"width": 375, "height": 812}),
+        base,
+        "lead@example.org",
+        "demo-lead-password",
+    )
+    for path, label in [
+        ("/lead/people", "people"),
+        ("/lead/people/new", "new-person"),
+        ("/lead/cohorts", "cohorts"),
+        ("/lead/quizzes", "quiz-statistics"),
+        ("/lead/certificates", "register"),
+        ("/lead/certificates?status=expiring", "register-expiring"),
+        ("/lead/audit", "audit-log"),
+        ("/verify", "verify"),
+    ]:
+        lead.goto(base + path)
+        check(lead, label)
+    lead.goto(base + "/lead/cohorts")
+    lead.get_by_role("link", name="Spring 2026").click()
+    expect(lead.locator("main")).to_contain_text("Riley Chen")
+    check(lead, "cohort-dashboard")
+    lead.get_by_role("link", name=re.compile("Practice h")).click()
+    check(lead, "cohort-sorted")
+    expect(lead.locator("main")).to_contain_text("Jamie Ortiz")
+    lead.goto(base + "/lead/certificates?status=revoked")
+    expect(lead.locator("main")).to_contain_text("Casey Nguyen")
+    lead.goto(base + "/lead/people")
+    lead.get_by_role("link", name="Jordan Lee").click()
+    check(lead, "person-mid-way")
+    lead.get_by_role("button", name="Make a password reset link").click()
+    expect(lead.locator("main")).to_contain_text("/reset/")
+    check(lead, "reset-link")
+
+    for email, password, pages in [
+        (
+            "jamie@example.org",
+            "demo-trainee-password",
+            ["/learn/", "/certificate/", "/hours/", "/hours/summary"],
+        ),
+        (
+            "supervisor@example.org",
+            "demo-supervisor-password",
+            ["/supervise/", "/learn/empathy/what-empathy-is"],
+        ),
+    ]:
+        page = sign_in_as(
+            chromium.new_context(viewport={"width": 375, "height": 812}), base, email, password
+        )
+        for path in pages:
+            page.goto(base + path)
+            check(page, email.split("@")[0] + path.replace("/", "-"))
+    expect(page.locator("main")).to_contain_text("What empathy is")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -295,13 +295,18 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("certs.verify_code", code=format_code(code))
-    return (
-        base.rstrip("/") + path
-        if base
-        else url_for("certs.verify_code", code=format_code(code), _external=True)
-    )
+    """The public address of a certificate's verification page, as printed and in the QR code:
+    from PUBLIC_BASE_URL, else the address of the current request, else the local default
+    (commands such as ``flask demo`` run outside any request)."""
+    if has_request_context():
+        path = url_for("certs.verify_code", code=format_code(code))
+        host = request.host_url
+    else:
+        with current_app.test_request_context():
+            path = url_for("certs.verify_code", code=format_code(code))
+        host = "http://127.0.0.1:5000/"
+    base = current_app.config.get("PUBLIC_BASE_URL") or host
+    return base.rstrip("/") + path
 
 
 def issue(user: User, track: Track, issued_by: User | None) -> Certificate:
