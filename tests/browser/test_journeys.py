@@ -191,12 +191,17 @@ def test_the_page_checks_catch_real_problems(chromium, request):
     page = chromium.new_page(viewport={"width": 375, "height": 812})
     page.set_content(
         '<html><body><img src="x.png"><input type="text">'
+        '<a href="/hidden" tabindex="-1">unreachable</a>'
         '<div style="width:900px">wide</div></body></html>'
     )
     checker = Checker(request.node.name)
     checker(page, "broken")
     found = "\n".join(checker.problems)
     assert "image-alt" in found and "label" in found and "wider than a 375px screen" in found
+    assert (
+        "does not reach the skip link" in found
+        and 'not reachable with Tab: [\'<a href="/hidden"' in found
+    )
 
 
 def sign_in_as(context, base: str, email: str, password: str):  # type: ignore[no-untyped-def]

@@ -53,6 +53,20 @@ def test_only_leads_see_cohorts(client, role):
         == 403
     )
     assert count(Cohort) == 1
+    trainee, supervisor = make_user(Role.TRAINEE), make_user(Role.SUPERVISOR)
+    assert (
+        post(
+            client, f"/lead/cohorts/{cohort.id}/trainees", {"trainees": [str(trainee.id)]}
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            client, f"/lead/cohorts/{cohort.id}/supervisor", {"supervisor": str(supervisor.id)}
+        ).status_code
+        == 403
+    )
+    assert fetch(User, trainee.id).cohort_id is None and count(SupervisorAssignment) == 0
 
 
 def test_a_lead_creates_a_cohort_with_clear_messages_for_bad_input(client):

@@ -96,3 +96,33 @@ def test_the_audit_log_filters_by_person_subject_and_date(client):
     assert "Spring" not in recent and "Approved" in recent
     older = text_of(client.get(f"/lead/audit?to={today - timedelta(days=5)}"))
     assert "Spring" in older and "Approved" not in older
+
+
+def test_register_and_audit_log_run_a_fixed_number_of_queries(app, client):
+    from tests.training.lead.test_cohorts import counting_queries
+
+    lead = make_user(Role.LEAD)
+    sign_in(client, lead)
+
+    def add(n):
+        for _ in range(n):
+            holder = make_user()
+            certificate(holder, holder.name)
+            save(
+                AuditEvent(
+                    actor_id=holder.id, subject_type="user", subject_id=holder.id, action="created"
+                )
+            )
+
+    add(2)
+    client.get("/lead/certificates")
+    with counting_queries(app) as few_register:
+        client.get("/lead/certificates")
+    with counting_queries(app) as few_audit:
+        client.get("/lead/audit")
+    add(30)
+    with counting_queries(app) as many_register:
+        assert "32 certificates" in text_of(client.get("/lead/certificates"))
+    with counting_queries(app) as many_audit:
+        assert "32 events" in text_of(client.get("/lead/audit"))
+    assert len(many_register) == len(few_register) and len(many_audit) == len(few_audit)
