@@ -294,3 +294,40 @@ def make_entry(trainee: User, supervisor: User, status: str = "draft", **fields:
             )
         )
     return entry
+
+
+TEST_TRACK = """
+title = "Peer Recovery Specialist"
+summary = "A small track for tests."
+courses = ["basics"]
+validity_months = 24
+auto_issue = {auto}
+
+[training_hours]
+mentoring_education = 1.5
+
+[supervised_practice]
+hours = 2
+
+[supervision]
+hours = 1
+
+[attestation]
+title = "Code of ethics"
+file = "ethics.md"
+statement = "I have read this code of ethics and agree to follow it."
+
+[renewal]
+courses = ["basics"]
+attestation = true
+description = "Take Basics again and sign again."
+"""
+
+
+def write_track(root: Path, *, auto_issue: bool = False) -> None:
+    """A small track (on the course ``write_course`` makes) with a code of ethics to sign."""
+    (root / "tracks").mkdir(parents=True, exist_ok=True)
+    (root / "tracks" / "peer-recovery.toml").write_text(
+        TEST_TRACK.format(auto="true" if auto_issue else "false")
+    )
+    (root / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")

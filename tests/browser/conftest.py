@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.helpers import app_with_database, assign, make_user, write_course
+from tests.helpers import app_with_database, assign, make_user, write_course, write_track
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,31 +26,13 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PHONE = {"width": 375, "height": 812}
 
-TRACK = """
-title = "Peer Recovery Specialist"
-summary = "A small track for the browser journey."
-courses = ["basics"]
-[training_hours]
-mentoring_education = 1.5
-[supervised_practice]
-hours = 2
-[supervision]
-hours = 1
-[attestation]
-title = "Code of ethics"
-file = "ethics.md"
-statement = "I have read this code of ethics and agree to follow it."
-"""
-
 
 @pytest.fixture
 def site(tmp_path):
     """The app with a small course and track, its people, served on a free port."""
     content = tmp_path / "content"
     write_course(content)
-    (content / "tracks").mkdir()
-    (content / "tracks" / "peer-recovery.toml").write_text(TRACK)
-    (content / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")
+    write_track(content)
     database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/site.db"
     with app_with_database(SQLALCHEMY_DATABASE_URI=database, CONTENT_PATH=str(content)) as app:
         people = {

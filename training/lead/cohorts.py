@@ -181,19 +181,26 @@ def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
     )
 
 
+def _choices(role: Role) -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.scalars(select(User).where(User.role == role))]
+
+
+def _refused(form: FlaskForm, cohort: Cohort, message: str):  # type: ignore[no-untyped-def]
+    """A form that did not validate: 400 for a missing CSRF token, else the message."""
+    if form.csrf_token.errors:
+        abort(400)
+    flash(message, "error")
+    return redirect(url_for(".cohort", cohort_id=cohort.id)), 303
+
+
 @bp.route("/cohorts/<int:cohort_id>/trainees", methods=["POST"])
 @role_required(Role.LEAD)
 def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     form = AddTraineesForm()
-    form.trainees.choices = [
-        (u.id, u.name) for u in db.session.scalars(select(User).where(User.role == Role.TRAINEE))
-    ]
+    form.trainees.choices = _choices(Role.TRAINEE)
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        flash("Choose trainees from the list.", "error")
-        return redirect(url_for(".cohort", cohort_id=cohort.id)), 303
+        return _refused(form, cohort, "Choose trainees from the list.")
     added = 0
     for user in db.session.scalars(
         select(User).where(User.id.in_(form.trainees.data), User.role == Role.TRAINEE)
@@ -211,14 +218,9 @@ def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
 def cohort_supervisor(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     form = CohortSupervisorForm()
-    form.supervisor.choices = [
-        (u.id, u.name) for u in db.session.scalars(select(User).where(User.role == Role.SUPERVISOR))
-    ]
+    form.supervisor.choices = _choices(Role.SUPERVISOR)
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        flash("Choose a supervisor from the list.", "error")
-        return redirect(url_for(".cohort", cohort_id=cohort.id)), 303
+        return _refused(form, cohort, "Choose a supervisor from the list.")
     supervisor = db.session.get(User, form.supervisor.data)
     trainees = list(db.session.scalars(select(User).where(User.cohort_id == cohort.id)))
     newly = sum(hours_services.assign(current_user, t, supervisor) for t in trainees)

@@ -22,6 +22,7 @@ from tests.helpers import (
     sign_in,
     text_of,
     write_course,
+    write_track,
 )
 from training.content import ContentStore
 from training.extensions import db
@@ -35,41 +36,10 @@ from training.models import (
     TrackSignature,
 )
 
-TRACK = """
-title = "Peer Recovery Specialist"
-summary = "Test track."
-courses = ["basics"]
-validity_months = 24
-auto_issue = {auto}
-
-[training_hours]
-mentoring_education = 1.5
-
-[supervised_practice]
-hours = 2
-
-[supervision]
-hours = 1
-
-[attestation]
-title = "Code of ethics"
-file = "ethics.md"
-statement = "I agree to follow it."
-
-[renewal]
-courses = ["basics"]
-attestation = true
-description = "Take Basics again and sign again."
-"""
-
 
 def use_track(app, root, auto=False):
     write_course(root)
-    (root / "tracks").mkdir(exist_ok=True)
-    (root / "tracks" / "peer-recovery.toml").write_text(
-        TRACK.format(auto="true" if auto else "false")
-    )
-    (root / "tracks" / "ethics.md").write_text("1. **I put the person first.**")
+    write_track(root, auto_issue=auto)
     app.extensions["content"] = ContentStore(root)
     app.config["CONTENT_PATH"] = str(root)
 
@@ -132,7 +102,7 @@ def make_eligible(app, trainee, supervisor, sign=True):
                 user_id=trainee.id,
                 track_id="peer-recovery",
                 text_version=_version(app),
-                statement="I agree to follow it.",
+                statement="I have read this code of ethics and agree to follow it.",
             )
         )
 
