@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
+from certificates.tracks import TrackSet, load_tracks
 from courses.domains import domain_name
 from courses.loader import load_library
 from courses.model import Course, Library, Module
@@ -19,6 +20,7 @@ class ContentStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._library: Library | None = None
+        self._tracks: TrackSet | None = None
         self.renderer = RenderCache()
 
     @property
@@ -29,6 +31,15 @@ class ContentStore:
                 log.error("content problem (course not served): %s", problem)
             self._library = library
         return self._library
+
+    @property
+    def tracks(self) -> TrackSet:
+        """The certification tracks, loaded once per process like the courses."""
+        if self._tracks is None:
+            self._tracks = load_tracks(self.path)
+            for problem in self._tracks.problems:
+                log.error("track problem (track not used): %s", problem)
+        return self._tracks
 
     def module_html(self, course: Course, module: Module) -> str:
         return self.renderer.html(course.id, course.version, module.id, module.markdown)

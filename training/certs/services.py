@@ -172,7 +172,7 @@ def current_certificate(user: User, track: Track) -> Certificate | None:
 
 def dashboard_summary(user: User) -> dict[str, Any] | None:
     """What a trainee's home page says about their certificate (None without a track)."""
-    track = hours.default_track()
+    track = hours.track_for(user)
     if track is None:
         return None
     current = current_certificate(user, track)
@@ -349,7 +349,7 @@ def issue(user: User, track: Track, issued_by: User | None) -> Certificate:
 
 def maybe_auto_issue(user: User) -> Certificate | None:
     """On tracks set to issue automatically, issue as soon as the trainee becomes eligible."""
-    track = hours.default_track()
+    track = hours.track_for(user)
     if track is None or not track.auto_issue or user.role != Role.TRAINEE:
         return None
     if current_certificate(user, track) is not None or not checklist(user, track).eligible:

@@ -26,11 +26,19 @@ from training.hours.forms import ActionForm
 from training.models import Certificate, Role, User, utcnow
 
 
-def _track():  # type: ignore[no-untyped-def]
-    track = hours.default_track()
+def _track(user: User):  # type: ignore[no-untyped-def]
+    """The person's track (their cohort's, else the program's)."""
+    track = hours.track_for(user)
     if track is None:
         abort(404)
     return track
+
+
+def _reissue_track(certificate: Certificate):  # type: ignore[no-untyped-def]
+    """A re-issue keeps the certificate's own track."""
+    from training import content
+
+    return content.store().tracks.track(certificate.track_id) or _track(certificate.holder)
 
 
 # --- the trainee -------------------------------------------------------------------------------
@@ -39,7 +47,7 @@ def _track():  # type: ignore[no-untyped-def]
 @bp.route("/certificate/")
 @role_required(Role.TRAINEE)
 def mine():  # type: ignore[no-untyped-def]
-    track = _track()
+    track = _track(current_user)
     today = utcnow().date()
     current = services.current_certificate(current_user, track)
     reminder = renewal = None
@@ -67,7 +75,7 @@ def mine():  # type: ignore[no-untyped-def]
 def sign():  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         abort(400)
-    track = _track()
+    track = _track(current_user)
     if request.form.get("agree") != "yes":
         flash("Tick the box to confirm you have read it and agree.", "error")
         return redirect(url_for(".mine")), 303
@@ -86,7 +94,7 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
     if certificate is None or certificate.user_id != current_user.id:
         abort(404)
     try:
-        new = services.renew(certificate, current_user, _track())
+        new = services.renew(certificate, current_user, _track(current_user))
     except services.CertificateError as error:
         flash(str(error), "error")
         return redirect(url_for(".mine")), 303
@@ -135,7 +143,7 @@ def issue(user_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     trainee = _trainee(user_id)
     try:
-        certificate = services.issue(trainee, _track(), current_user)
+        certificate = services.issue(trainee, _track(trainee), current_user)
     except (services.CertificateError, keys.NoSigningKey) as error:
         flash(str(error), "error")
         return redirect(url_for("lead.edit_person", user_id=trainee.id)), 303
@@ -178,7 +186,9 @@ def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit() and form.csrf_token.errors:
         abort(400)
     try:
-        new = services.reissue(certificate, current_user, form.holder_name.data or "", _track())
+        new = services.reissue(
+            certificate, current_user, form.holder_name.data or "", _reissue_track(certificate)
+        )
     except (services.CertificateError, keys.NoSigningKey) as error:
         flash(str(error), "error")
         return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303

@@ -16,10 +16,11 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
-from certificates.tracks import Track, load_tracks
-from training import audit
+from certificates.tracks import Track
+from training import audit, content
 from training.extensions import db
 from training.models import (
+    Cohort,
     EntryStatus,
     HoursEntry,
     Role,
@@ -141,10 +142,20 @@ def queue_query(supervisor: User):  # type: ignore[no-untyped-def]
 
 
 def default_track() -> Track | None:
-    """The program's track (one per program for now; cohorts will choose theirs)."""
-    tracks = load_tracks(current_app.config["CONTENT_PATH"]).tracks
+    """The program's default track (FLASK_DEFAULT_TRACK), for trainees not in a cohort."""
+    tracks = content.store().tracks.tracks
     wanted = current_app.config.get("DEFAULT_TRACK")
     return next((t for t in tracks if t.id == wanted), tracks[0] if tracks else None)
+
+
+def track_for(user: User) -> Track | None:
+    """The track a trainee works toward: their cohort's, else the program's default."""
+    if user.cohort_id is not None:
+        cohort = db.session.get(Cohort, user.cohort_id)
+        track = content.store().tracks.track(cohort.track_id) if cohort else None
+        if track is not None:
+            return track
+    return default_track()
 
 
 # --- changing ----------------------------------------------------------------------------------

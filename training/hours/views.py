@@ -57,7 +57,7 @@ def _own_entry(entry_id: int) -> HoursEntry:
 def index():  # type: ignore[no-untyped-def]
     entries = services.entries_of(current_user)
     totals = services.totals_of(entries)
-    track = services.default_track()
+    track = services.track_for(current_user)
     progress = hours_progress(track.hours, totals) if track else []
     by_status = {s: [e for e in entries if e.status == s] for s in EntryStatus}
     return render_template(
@@ -278,6 +278,6 @@ def summary():  # type: ignore[no-untyped-def]
         "hours/summary.html",
         entries=entries,
         totals=services.totals_of(entries),
-        track=services.default_track(),
+        track=services.track_for(current_user),
         now=utcnow(),
     )

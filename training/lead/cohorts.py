@@ -14,7 +14,6 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Su
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from certificates.hours import as_hours
-from certificates.tracks import load_tracks
 from training import audit
 from training.auth import role_required
 from training.extensions import db
@@ -46,9 +45,9 @@ class CohortSupervisorForm(FlaskForm):
 
 
 def _tracks():  # type: ignore[no-untyped-def]
-    from flask import current_app
+    from training import content
 
-    return load_tracks(current_app.config["CONTENT_PATH"]).tracks
+    return content.store().tracks.tracks
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])

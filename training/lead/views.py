@@ -125,7 +125,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
 
 def _certificate_context(user: User) -> dict[str, object]:
     """The eligibility checklist and certificates, for a trainee's page."""
-    track = hours_services.default_track()
+    track = hours_services.track_for(user)
     if user.role != Role.TRAINEE or track is None:
         return {"track": None}
     return {

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from certificates.hours import hours_progress
 from training.auth import role_required
 from training.extensions import db
 from training.hours import services
@@ -24,13 +23,10 @@ def queue():  # type: ignore[no-untyped-def]
     ).all()
     trainee_ids = {e.trainee_id for e in entries}
     totals = services.approved_totals_by_trainee(trainee_ids)
-    track = services.default_track()
-    progress = {i: hours_progress(track.hours, t) for i, t in totals.items()} if track else {}
     return render_template(
         "supervise/queue.html",
         entries=entries,
         totals=totals,
-        progress=progress,
         attestation=services.ATTESTATION,
         form=ActionForm(),
         return_form=ReturnForm(),

@@ -441,3 +441,24 @@ def test_verification_is_rate_limited_per_client(tmp_path):
         visitor = app.test_client()
         codes = [new_code() for _ in range(4)]
         assert [visitor.get(f"/verify/{c}").status_code for c in codes] == [404, 404, 404, 429]
+
+
+def test_a_trainee_works_toward_their_cohorts_track(app, client, tmp_path):
+    from training.models import Cohort
+
+    use_track(app, tmp_path)
+    (tmp_path / "tracks" / "recovery-coach.toml").write_text(
+        'title = "Recovery Coach"\nsummary = "A shorter credential."\ncourses = ["basics"]\n'
+        "[supervised_practice]\nhours = 1\n"
+    )
+    app.extensions["content"] = ContentStore(tmp_path)
+    cohort = Cohort(name="Coaches", start_date=datetime.now(UTC).date(), track_id="recovery-coach")
+    save(cohort)
+    coach = make_user(Role.TRAINEE, cohort_id=cohort.id)
+    other = make_user(Role.TRAINEE)
+    sign_in(client, coach)
+    page = text_of(client.get("/certificate/"))
+    assert "Recovery Coach" in page and "1 more approved hours of supervised practice" in page
+    assert "code of ethics" not in page
+    sign_in(client, other)
+    assert "Peer Recovery Specialist" in text_of(client.get("/certificate/"))
