@@ -10,8 +10,11 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from certificates.hours import HoursRules
 from courses.domains import DOMAINS
@@ -64,6 +67,11 @@ class Track:
     auto_issue: bool = False
     attestation: Attestation | None = None
     renewal: Renewal = field(default_factory=Renewal)
+
+    def expiry(self, start: date) -> date:
+        """When a certificate valid from ``start`` expires (calendar months, so 29 February
+        plus 24 months is 28 February)."""
+        return start + relativedelta(months=self.validity_months)
 
 
 @dataclass(frozen=True)

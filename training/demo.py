@@ -232,21 +232,9 @@ def _demo_certificates() -> str:
     certs.revoke(
         casey, lead, "misconduct", "Demo: a boundary violation confirmed by the review panel."
     )
+    # Jamie's certificate was issued long enough ago to expire within 60 days.
     issued_on = utcnow().date() - relativedelta(months=track.validity_months) + timedelta(days=40)
-    jamie = people["jamie@example.org"]
-    old = certs._create(
-        jamie,
-        track,
-        holder_name=jamie.name,
-        issued_on=issued_on,
-        expires_on=issued_on + relativedelta(months=track.validity_months),
-        kind="initial",
-        issued_by=lead,
-    )
-    from training import audit
-
-    audit.record(lead, certs.SUBJECT, old.id, "issued", to_status="valid", comment="demo")
-    db.session.commit()
+    certs.issue(people["jamie@example.org"], track, lead, issued_on=issued_on)
     return ""
 
 

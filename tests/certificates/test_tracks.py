@@ -42,3 +42,11 @@ def test_track_mistakes_are_reported(tmp_path, text, expected):
     tracks = load_tracks(tmp_path)
     assert tracks.tracks == ()
     assert any(expected in p for p in tracks.problems), tracks.problems
+
+
+def test_validity_runs_in_calendar_months():
+    from datetime import date
+
+    track = load_tracks(CONTENT).track("peer-recovery")
+    assert track.expiry(date(2026, 11, 22)) == date(2028, 11, 22)
+    assert track.expiry(date(2028, 2, 29)) == date(2030, 2, 28)

@@ -6,7 +6,6 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -309,8 +308,13 @@ def verify_url(code: str) -> str:
     return base.rstrip("/") + path
 
 
-def issue(user: User, track: Track, issued_by: User | None) -> Certificate:
-    """Issue a certificate, only if the trainee meets every requirement right now."""
+def issue(
+    user: User, track: Track, issued_by: User | None, issued_on: date | None = None
+) -> Certificate:
+    """Issue a certificate, only if the trainee meets every requirement right now.
+
+    ``issued_on`` defaults to today; the demo data passes an earlier date to show expiry.
+    """
     if user.role != Role.TRAINEE:
         raise CertificateError("Certificates are issued to trainees.")
     if current_certificate(user, track) is not None:
@@ -325,13 +329,13 @@ def issue(user: User, track: Track, issued_by: User | None) -> Certificate:
             + "; ".join(i.missing for i in result.outstanding)
             + "."
         )
-    today = utcnow().date()
+    issued_on = issued_on or utcnow().date()
     certificate = _create(
         user,
         track,
         holder_name=user.name,
-        issued_on=today,
-        expires_on=today + relativedelta(months=track.validity_months),
+        issued_on=issued_on,
+        expires_on=track.expiry(issued_on),
         kind="initial",
         issued_by=issued_by,
     )
@@ -427,13 +431,13 @@ def renew(old: Certificate, user: User, track: Track) -> Certificate:
     if not status.eligible:
         raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))
     today = utcnow().date()
-    start = max(today, old.expires_on) if old.expires_on > today else today
+    # Renewing early loses no time: the new period starts when the old one ends.
     new = _create(
         user,
         track,
         holder_name=old.holder_name,
         issued_on=today,
-        expires_on=start + relativedelta(months=track.validity_months),
+        expires_on=track.expiry(max(today, old.expires_on)),
         kind="renewal",
         issued_by=None,
         replaces=old,

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
 from certificates.tracks import Track
@@ -73,9 +74,12 @@ def may_view(user: User, entry: HoursEntry) -> bool:
 
 
 def entries_of(trainee: User) -> list[HoursEntry]:
+    """The trainee's entries, newest first, with their supervisor and sign-offs loaded in the
+    same round trips (the lists, exports and summary show both for every row)."""
     return list(
         db.session.scalars(
             select(HoursEntry)
+            .options(joinedload(HoursEntry.supervisor), selectinload(HoursEntry.sign_offs))
             .where(HoursEntry.trainee_id == trainee.id)
             .order_by(HoursEntry.day.desc(), HoursEntry.id.desc())
         )

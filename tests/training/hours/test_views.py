@@ -309,3 +309,27 @@ def test_navigation_counts_returned_entries(client, pair):
     sign_in(client, trainee)
     assert "My hours 1 returned to you" in text_of(client.get("/learn/"))
     assert 'class="count"' in html_of(client.get("/learn/"))
+
+
+@pytest.mark.parametrize("url", ["/hours/", "/hours/summary", "/hours/export.csv"])
+def test_the_hours_pages_run_a_fixed_number_of_queries(app, client, pair, url):
+    from tests.training.lead.test_cohorts import counting_queries
+
+    trainee, supervisor = pair
+    other = make_user(Role.SUPERVISOR)
+    assign(trainee, other)
+    sign_in(client, trainee)
+    make_entry(trainee, supervisor, status="approved")
+    client.get(url)
+    with counting_queries(app) as few:
+        client.get(url)
+    for days in range(3, 23):
+        make_entry(
+            trainee,
+            other if days % 2 else supervisor,
+            status="approved",
+            day=TODAY - timedelta(days=days),
+        )
+    with counting_queries(app) as many:
+        client.get(url)
+    assert len(many) == len(few), (len(few), len(many))
