@@ -1,0 +1,174 @@
+"""Request plans for the load run: the requests real people send, as lines wrk replays.
+
+Each plan is a list of requests (method, path, cookie, form body) spread over many people and
+objects, so the run measures the database as it is used, not one hot row. Sessions are made
+the way Flask-Login makes them at sign-in, with the servers' secret key: signing in
+thousands of people through argon2 would measure the password hash, not the pages (the
+sign-in itself is exercised by ``bench.scaleout``).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from certificates.codes import format_code
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    cookie: str = ""
+    body: str = ""
+
+    def line(self) -> str:
+        return "\t".join((self.method, self.path, self.cookie, self.body))
+
+
+@dataclass
+class Plan:
+    name: str
+    requests: list[Request]
+    #: the status every answer should have (wrk counts any other as an error)
+    expected: int = 200
+
+    def write(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.name}.plan"
+        path.write_text("".join(r.line() + "\n" for r in self.requests))
+        return path
+
+
+class Sessions:
+    """Session cookies and CSRF tokens for bench users, as a browser holds them after sign-in."""
+
+    def __init__(self, app: Flask) -> None:
+        from flask_login.utils import _create_identifier
+
+        self.app = app
+        self.serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        self.csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")  # type: ignore[arg-type]
+        # Flask-Login's "basic" protection ties a session to the client address and browser.
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+            self.identifier = _create_identifier()
+        self.cookie_name = app.config["SESSION_COOKIE_NAME"]
+
+    def cookie(self, user) -> str:  # type: ignore[no-untyped-def]
+        session = {
+            "_user_id": user.get_id(),
+            "_fresh": True,
+            "_id": self.identifier,
+            "csrf_token": f"bench-{user.id}",
+        }
+        return f"{self.cookie_name}={self.serializer.dumps(session)}"
+
+    def csrf_token(self, user) -> str:  # type: ignore[no-untyped-def]
+        return self.csrf.dumps(f"bench-{user.id}")
+
+
+def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
+    """Every plan of the load run, ``size`` requests each (quiz submissions: as many attempts)."""
+    from training import content
+    from training.extensions import db
+    from training.models import Certificate, Cohort, EntryStatus, HoursEntry, Role, User
+
+    rng = random.Random(seed)  # noqa: S311 (not secrets)
+    with app.app_context():
+        sessions = Sessions(app)
+        trainees = list(db.session.scalars(select(User).where(User.role == Role.TRAINEE)))
+        lead = db.session.scalar(select(User).where(User.role == Role.LEAD).order_by(User.id))
+        supervisors = list(
+            db.session.scalars(
+                select(User)
+                .join(HoursEntry, HoursEntry.supervisor_id == User.id)
+                .where(HoursEntry.status == EntryStatus.SUBMITTED)
+                .group_by(User.id)
+            )
+        ) or list(db.session.scalars(select(User).where(User.role == Role.SUPERVISOR)))
+        cohorts = list(db.session.scalars(select(Cohort.id)))
+        library = content.library()
+        modules = [(c.id, m.id) for c in library.courses for m in c.modules]
+        cookies = {u.id: sessions.cookie(u) for u in trainees}
+
+        def sample(people: list, n: int) -> list:  # type: ignore[type-arg]
+            return [rng.choice(people) for _ in range(n)]
+
+        module_page = [
+            Request("GET", f"/learn/{course}/{module}", cookies[user.id])
+            for user, (course, module) in zip(
+                sample(trainees, size), sample(modules, size), strict=True
+            )
+        ]
+        dashboard = [Request("GET", "/learn/", cookies[u.id]) for u in sample(trainees, size)]
+        queue = [
+            Request("GET", "/supervise/", sessions.cookie(u)) for u in sample(supervisors, size)
+        ]
+        lead_cookie = sessions.cookie(lead)
+        cohort_page = [
+            Request("GET", f"/lead/cohorts/{c}", lead_cookie) for c in sample(cohorts, size)
+        ]
+        codes = list(db.session.scalars(select(Certificate.code)))
+        verify_page = [Request("GET", f"/verify/{format_code(c)}") for c in sample(codes, size)]
+        verify_json = [
+            Request("GET", f"/verify/{format_code(c)}.json") for c in sample(codes, size)
+        ]
+        holders = list(db.session.execute(select(Certificate.id, Certificate.user_id)))
+        download = [
+            Request("GET", f"/certificates/{cid}.pdf", cookies[uid])
+            for cid, uid in sample(holders, size)
+        ]
+        quiz = _quiz_submissions(app, sessions, trainees, size, rng)
+        count = db.session.scalar(select(func.count()).select_from(User))
+        assert count, "seed the database first (python -m bench.seed)"
+    return [
+        Plan("module_page", module_page),
+        Plan("quiz_submission", quiz, expected=302),
+        Plan("trainee_dashboard", dashboard),
+        Plan("supervisor_queue", queue),
+        Plan("cohort_dashboard", cohort_page),
+        Plan("verify_page", verify_page),
+        Plan("verify_json", verify_json),
+        Plan("certificate_pdf", download),
+    ]
+
+
+def _quiz_submissions(app, sessions, trainees, size, rng) -> list[Request]:  # type: ignore[no-untyped-def]
+    """Open ``size`` quiz attempts (as a trainee pressing "Start") and answer each once."""
+    from courses.quiz import option_order
+    from training import content
+    from training.learning import services
+
+    library = content.library()
+    requests = []
+    people = rng.sample(trainees, min(len(trainees), size))
+    courses = list(library.courses)
+    while len(requests) < size and courses:
+        course = courses.pop(0)
+        for user in people:
+            if len(requests) >= size:
+                break
+            attempt = services.start_attempt(user, course)
+            fields: list[tuple[str, str]] = [("csrf_token", sessions.csrf_token(user))]
+            for qid in attempt.question_ids:
+                question = course.quiz.question(qid)
+                # mostly right, as trainees who read the module are
+                options = option_order(question, attempt.seed)
+                right = [o.id for o in options if o.id in question.answer]
+                chosen = right if rng.random() < 0.8 else [options[0].id]
+                fields += [(f"q-{qid}", option) for option in chosen]
+            requests.append(
+                Request(
+                    "POST",
+                    f"/learn/attempts/{attempt.id}",
+                    sessions.cookie(user),
+                    urlencode(fields),
+                )
+            )
+    return requests
