@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.settings import ROOT, WORK, app_for, default_database_url, server_environment
+from bench.settings import ROOT, app_for, default_database_url, server_environment, work
 
 LUA = Path(__file__).with_name("replay.lua")
 
@@ -95,7 +95,7 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # it answers
@@ -224,7 +224,7 @@ def run(
     """Measure the floors, then every page; the quiz plan opens ``size`` attempts."""
     from bench import plans
 
-    folder = WORK / "plans"
+    folder = work() / "plans"
     app = app_for(database_url)
     chosen = [p for p in plans.build(app, size) if not pages or p.name in pages]
     files = {p.name: (p.write(folder), p.expected) for p in chosen}

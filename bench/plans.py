@@ -79,7 +79,7 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
     from training.extensions import db
     from training.models import Certificate, Cohort, EntryStatus, HoursEntry, Role, User
 
-    rng = random.Random(seed)  # noqa: S311 (not secrets)
+    rng = random.Random(seed)
     with app.app_context():
         sessions = Sessions(app)
         trainees = list(db.session.scalars(select(User).where(User.role == Role.TRAINEE)))

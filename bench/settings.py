@@ -11,21 +11,31 @@ from typing import Any
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-#: keys, the SQLite data set, request plans and the PDF cache (not committed)
-WORK = Path(os.environ.get("BENCH_WORK", ROOT / "bench" / ".work"))
+
+
+def work() -> Path:
+    """Keys, the SQLite data set, request plans and the PDF cache (``BENCH_WORK``, default
+    ``bench/.work``; not committed)."""
+    return Path(os.environ.get("BENCH_WORK") or ROOT / "bench" / ".work")
+
+
 #: every bench account's password (argon2 is slow on purpose: one hash for them all)
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 (a published test password)
 #: the address printed on bench certificates and in their QR codes
 PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_url() -> str:
+    """Where the servers keep throttle counters (``BENCH_REDIS_URL``; a database of its own)."""
+    return os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 def default_database_url() -> str:
-    return "sqlite:///" + str(WORK / "bench.sqlite3")
+    return "sqlite:///" + str(work() / "bench.sqlite3")
 
 
 def secret_key() -> str:
-    path = WORK / "secret_key"
+    path = work() / "secret_key"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -36,7 +46,7 @@ def secret_key() -> str:
 def signing_key_file() -> Path:
     from certificates.signing import new_private_key_pem
 
-    path = WORK / "certificate_signing_key.pem"
+    path = work() / "certificate_signing_key.pem"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(new_private_key_pem())
@@ -54,10 +64,10 @@ def server_environment(database_url: str, **extra: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "FLASK_CERTIFICATE_SIGNING_KEY_FILE": str(signing_key_file()),
             "FLASK_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "FLASK_RATELIMIT_STORAGE_URI": REDIS_URL,
+            "FLASK_RATELIMIT_STORAGE_URI": redis_url(),
             # One client address sends every request of the load: the public limit would turn
             # nearly all of them away. The limiter still counts each one, as it does for real.
-            "FLASK_VERIFY_RATE_LIMIT": "1000000 per minute",
+            "FLASK_VERIFY_RATE_LIMIT": "1000000 per minute; 10000000 per hour",
             "PYTHONPATH": str(ROOT),
         }
     )

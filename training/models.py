@@ -64,6 +64,10 @@ class User(UserMixin, db.Model):
         ForeignKey("cohort.id", ondelete="SET NULL"), index=True
     )
 
+    #: what waits for the signed-in person (see ``hours.services.waiting_counts``), read with
+    #: the account at sign-in of each request; None when the account was loaded otherwise
+    waiting_count = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot log in
         return self.active

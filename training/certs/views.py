@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import (
     Response,
     abort,
@@ -14,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy.orm import undefer
+from sqlalchemy import bindparam, select
 
 from certificates.codes import CodeError, format_code, parse_code
 from training.auth import role_required
@@ -110,19 +112,25 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def download(certificate_id: int):  # type: ignore[no-untyped-def]
     """The stored PDF: the holder's own, or any for a lead. No rendering happens here."""
-    certificate = db.session.get(Certificate, certificate_id, options=[undefer(Certificate.pdf)])
-    if certificate is None or not (
-        certificate.user_id == current_user.id or current_user.role == Role.LEAD
-    ):
+    row = db.session.execute(_download_statement(), {"id": certificate_id}).first()
+    if row is None or not (row.user_id == current_user.id or current_user.role == Role.LEAD):
         abort(404)
-    filename = f"certificate-{format_code(certificate.code)}.pdf"
+    filename = f"certificate-{format_code(row.code)}.pdf"
     return Response(
-        certificate.pdf,
+        row.pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "private, max-age=3600",
         },
+    )
+
+
+@cache
+def _download_statement():  # type: ignore[no-untyped-def]
+    """Only what a download needs (no ORM object), built once: downloads are frequent."""
+    return select(Certificate.user_id, Certificate.code, Certificate.pdf).where(
+        Certificate.id == bindparam("id")
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
@@ -117,31 +117,45 @@ def others(trainee: User, exclude_id: int | None = None) -> list[OtherEntry]:
 def waiting_counts(user: User) -> int:
     """How many items wait for this person: returned entries for a trainee, the queue for a
     supervisor."""
-    if user.role == Role.TRAINEE:
-        query = select(func.count()).where(
-            HoursEntry.trainee_id == user.id, HoursEntry.status == EntryStatus.RETURNED
-        )
-    elif user.role == Role.SUPERVISOR:
-        query = queue_query(user).with_only_columns(func.count()).order_by(None)
-    else:
-        return 0
-    return db.session.scalar(query) or 0
+    return db.session.scalar(select(waiting_column()).where(User.id == user.id)) or 0
+
+
+def waiting_column():  # type: ignore[no-untyped-def]
+    """``waiting_counts`` as a column of a query on User, so signing a person in reads it in
+    the same round trip (every page shows it in the navigation)."""
+    returned = (
+        select(func.count())
+        .select_from(HoursEntry)
+        .where(HoursEntry.trainee_id == User.id, HoursEntry.status == EntryStatus.RETURNED)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    queued = (
+        _queue(select(func.count()).select_from(HoursEntry), User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    return case(
+        (User.role == Role.TRAINEE, returned), (User.role == Role.SUPERVISOR, queued), else_=0
+    )
+
+
+def _queue(query, supervisor_id):  # type: ignore[no-untyped-def]
+    """Entries addressed to the supervisor by trainees assigned to them (never their own)."""
+    return query.join(
+        SupervisorAssignment,
+        (SupervisorAssignment.trainee_id == HoursEntry.trainee_id)
+        & (SupervisorAssignment.supervisor_id == supervisor_id),
+    ).where(
+        HoursEntry.supervisor_id == supervisor_id,
+        HoursEntry.status == EntryStatus.SUBMITTED,
+        HoursEntry.trainee_id != supervisor_id,
+    )
 
 
 def queue_query(supervisor: User):  # type: ignore[no-untyped-def]
-    return (
-        select(HoursEntry)
-        .join(
-            SupervisorAssignment,
-            (SupervisorAssignment.trainee_id == HoursEntry.trainee_id)
-            & (SupervisorAssignment.supervisor_id == supervisor.id),
-        )
-        .where(
-            HoursEntry.supervisor_id == supervisor.id,
-            HoursEntry.status == EntryStatus.SUBMITTED,
-            HoursEntry.trainee_id != supervisor.id,
-        )
-        .order_by(HoursEntry.submitted_at, HoursEntry.id)
+    return _queue(select(HoursEntry), supervisor.id).order_by(
+        HoursEntry.submitted_at, HoursEntry.id
     )
 
 

@@ -100,15 +100,32 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
     track = next((t for t in _tracks() if t.id == cohort.track_id), None)
     if track is None:
         abort(404)
-    trainees = list(db.session.scalars(select(User).where(User.cohort_id == cohort.id)))
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
     descending = request.args.get("dir") == "desc"
-    rows = sort_rows(rows_for(trainees, track, utcnow().date()), sort, descending)
+    members = select(User).where(User.cohort_id == cohort.id)
+    # Ties in any other order stay in name order.
+    everyone = members.order_by(func.lower(User.name), User.id)
+    today = utcnow().date()
     if request.args.get("format") == "csv":
-        return _csv(cohort, rows)
-    pages = max(1, ceil(len(rows) / PAGE_SIZE))
+        rows = rows_for(list(db.session.scalars(everyone)), track, today)
+        return _csv(cohort, sort_rows(rows, sort, descending))
+    total = db.session.scalar(
+        select(func.count()).select_from(User).where(User.cohort_id == cohort.id)
+    )
+    pages = max(1, ceil((total or 0) / PAGE_SIZE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    if sort == "name":
+        # The database sorts by name: only the page shown needs its figures worked out.
+        by_name = func.lower(User.name).desc() if descending else func.lower(User.name)
+        shown = members.order_by(by_name, User.id.desc() if descending else User.id)
+        page_of = shown.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        rows = rows_for(list(db.session.scalars(page_of)), track, today)
+    else:
+        rows = sort_rows(
+            rows_for(list(db.session.scalars(everyone)), track, today), sort, descending
+        )
+        rows = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     add_form = AddTraineesForm()
     add_form.trainees.choices = [
         (u.id, u.name)
@@ -131,8 +148,8 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
         "lead/cohort.html",
         cohort=cohort,
         track=track,
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
+        rows=rows,
+        total=total,
         page=page,
         pages=pages,
         sort=sort,

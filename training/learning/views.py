@@ -61,8 +61,7 @@ def module(course_id: str, module_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     completed = False
     if _is_trainee():
-        services.record_view(current_user, course.id, module.id)
-        completed = module.id in services.learning_record(current_user).completed.get(course.id, ())
+        completed = services.record_view(current_user, course.id, module.id)
     before, after = course.neighbours(module.id)
     return render_template(
         "learning/module.html",

@@ -1,0 +1,89 @@
+"""The benchmark path at a small size: seed, serve with gunicorn, drive with wrk, and (on
+PostgreSQL) two app servers side by side. The real figures come from ``python -m bench.load``;
+this keeps that path working, so a change that breaks it fails here."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import MetaData, create_engine
+
+from bench import load, scaleout, seed
+from tests.helpers import TEST_DATABASE_URL
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt install wrk)"),
+]
+
+PAGES = {
+    "hello_world",
+    "one_query",
+    "module_page",
+    "quiz_submission",
+    "trainee_dashboard",
+    "supervisor_queue",
+    "cohort_dashboard",
+    "verify_page",
+    "verify_json",
+    "certificate_pdf",
+}
+
+
+def _drop_everything(url: str) -> None:
+    from training.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(url))
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def bench_database(tmp_path, monkeypatch):
+    """A small seeded program (40 trainees in 2 cohorts), in its own work folder."""
+    monkeypatch.setenv("BENCH_WORK", str(tmp_path))
+    monkeypatch.setenv("BENCH_REDIS_URL", "memory://")
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/bench.sqlite3"
+    counts = seed.seed(url, scale=0.004, reset=True, workers=1)
+    assert counts.rows["user"] == 40 + 4 + 3  # trainees, supervisors, leads
+    assert counts.rows["hours_entry"] == 40 * seed.ENTRIES_PER_TRAINEE
+    assert counts.rows["certificate"] > 0 and counts.rows["sign_off"] > 0
+    yield url
+    if TEST_DATABASE_URL:
+        _drop_everything(url)  # the rest of the suite makes its own schema
+
+
+def test_every_page_is_measured_without_errors(bench_database):
+    results = load.run(bench_database, seconds=1, warmup=0, connections=2, size=60)
+    by_page = {r.page: r for r in results}
+    assert set(by_page) == PAGES
+    for result in results:
+        assert result.requests > 0, result.page
+        assert result.errors == 0, (result.page, result.sample_error)
+        assert result.p95_ms >= result.p50_ms > 0
+        assert result.peak_mib > 10  # a real worker's memory was read
+    assert by_page["hello_world"].hello_ratio == 1.0
+    assert by_page["one_query"].floor_ratio == 1.0
+    table = load.table(results)
+    assert "cohort_dashboard" in table and "×hello" in table
+
+
+def test_targets_are_checked_against_the_figures():
+    slow = load.Result("certificate_pdf", 10, 1.0, 10.0, 4.0, 9.0, 0, 80.0)
+    fine = load.Result("verify_page", 10, 1.0, 10.0, 1.0, 2.0, 0, 80.0, hello_ratio=0.6)
+    failing = load.Result("module_page", 10, 1.0, 10.0, 1.0, 2.0, 3, 80.0, hello_ratio=0.5)
+    misses = load.check_targets([slow, fine, failing])
+    assert misses == [
+        "certificate_pdf: p95_ms 9.0 (target 5.0)",
+        "module_page: 3 errors (first: socket)",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="two app servers share PostgreSQL")
+def test_two_app_servers_share_sessions_certificates_and_the_throttle(bench_database, monkeypatch):
+    monkeypatch.setenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    assert scaleout.main(["--database-url", bench_database, "--seconds", "1"]) == 0
