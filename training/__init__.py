@@ -96,6 +96,12 @@ def _configure_database(app: Flask) -> None:
     if not uri:
         uri = "sqlite:///" + str(Path(app.instance_path) / "training.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if uri.startswith("sqlite"):
+        # A SQLite "connection" is a file opened in this process: there is no server that could
+        # have dropped it, so checking it before every request would only cost time.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["pool_pre_ping"] = False
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite:///") and uri != "sqlite://":
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
