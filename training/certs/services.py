@@ -8,14 +8,14 @@ from functools import cache
 from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
-from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from certificates import signing
 from certificates.codes import format_code, new_code
 from certificates.eligibility import Checklist, TraineeRecord, eligibility, renewal_checklist
-from certificates.hours import Logged, totals
+from certificates.hours import totals
 from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
 from courses.progress import course_progress
@@ -26,7 +26,6 @@ from training.hours import services as hours
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
-    HoursEntry,
     ModuleProgress,
     QuizAttempt,
     Role,
@@ -81,22 +80,7 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
         .distinct()
     ):
         passed[user_id].add(course_id)
-    # Totals only add minutes up, so the database sums each trainee's entries per kind, status
-    # and set of domains: a few rows a trainee instead of every entry they ever logged.
-    logged: dict[int, list[Logged]] = {i: [] for i in ids}
-    domains_text = cast(HoursEntry.domains, Text)
-    for user_id, minutes, kind, status, domains in db.session.execute(
-        select(
-            HoursEntry.trainee_id,
-            func.sum(HoursEntry.minutes),
-            HoursEntry.kind,
-            HoursEntry.status,
-            domains_text,
-        )
-        .where(HoursEntry.trainee_id.in_(ids))
-        .group_by(HoursEntry.trainee_id, HoursEntry.kind, HoursEntry.status, domains_text)
-    ):
-        logged[user_id].append(Logged(int(minutes), kind, status, tuple(json.loads(domains))))
+    logged = hours.logged_sums(ids)
     signed: set[int] = set()
     if track.attestation is not None:
         signed = set(

@@ -8,12 +8,13 @@ transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Text, case, cast, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
@@ -92,16 +93,36 @@ def totals_of(entries: Iterable[HoursEntry]) -> Totals:
 
 def approved_totals_by_trainee(trainee_ids: Iterable[int]) -> dict[int, Totals]:
     """Approved totals for many trainees in one query (for the supervisor's queue)."""
+    summed = logged_sums(trainee_ids, EntryStatus.APPROVED)
+    return {i: totals(logged) for i, logged in summed.items()}
+
+
+def logged_sums(
+    trainee_ids: Iterable[int], status: EntryStatus | None = None
+) -> dict[int, list[Logged]]:
+    """Each trainee's minutes summed by the database per kind, status and set of domains:
+    totals only add minutes up, so a few rows a trainee stand for every entry they logged."""
     ids = list(trainee_ids)
-    rows = db.session.execute(
+    domains = cast(HoursEntry.domains, Text)
+    query = (
         select(
-            HoursEntry.trainee_id, HoursEntry.minutes, HoursEntry.kind, HoursEntry.domains
-        ).where(HoursEntry.trainee_id.in_(ids), HoursEntry.status == EntryStatus.APPROVED)
-    ).all()
+            HoursEntry.trainee_id,
+            func.sum(HoursEntry.minutes),
+            HoursEntry.kind,
+            HoursEntry.status,
+            domains,
+        )
+        .where(HoursEntry.trainee_id.in_(ids))
+        .group_by(HoursEntry.trainee_id, HoursEntry.kind, HoursEntry.status, domains)
+    )
+    if status is not None:
+        query = query.where(HoursEntry.status == status)
     grouped: dict[int, list[Logged]] = {i: [] for i in ids}
-    for trainee_id, minutes, kind, domains in rows:
-        grouped[trainee_id].append(Logged(minutes, kind, "approved", tuple(domains)))
-    return {i: totals(logged) for i, logged in grouped.items()}
+    for trainee_id, minutes, kind, entry_status, listed in db.session.execute(query):
+        grouped[trainee_id].append(
+            Logged(int(minutes), kind, entry_status, tuple(json.loads(listed)))
+        )
+    return grouped
 
 
 def others(trainee: User, exclude_id: int | None = None) -> list[OtherEntry]:

@@ -3,6 +3,8 @@ one entry or several at once; one returned entry never sends back the others."""
 
 from __future__ import annotations
 
+from math import ceil
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -14,18 +16,31 @@ from training.hours.forms import ActionForm, ReturnForm
 from training.models import HoursEntry, Role
 from training.supervise import bp
 
+QUEUE_PAGE_SIZE = 50
+
 
 @bp.route("/")
 @role_required(Role.SUPERVISOR)
 def queue():  # type: ignore[no-untyped-def]
+    """The oldest entries first, a page at a time (a supervisor of a large cohort can have
+    hundreds waiting)."""
+    total = services.waiting_counts(current_user)
+    pages = max(1, ceil(total / QUEUE_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     entries = db.session.scalars(
-        services.queue_query(current_user).options(joinedload(HoursEntry.trainee))
+        services.queue_query(current_user)
+        .options(joinedload(HoursEntry.trainee))
+        .offset((page - 1) * QUEUE_PAGE_SIZE)
+        .limit(QUEUE_PAGE_SIZE)
     ).all()
     trainee_ids = {e.trainee_id for e in entries}
     totals = services.approved_totals_by_trainee(trainee_ids)
     return render_template(
         "supervise/queue.html",
         entries=entries,
+        total=total,
+        page=page,
+        pages=pages,
         totals=totals,
         attestation=services.ATTESTATION,
         form=ActionForm(),

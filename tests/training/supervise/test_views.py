@@ -80,6 +80,26 @@ def test_the_queue_shows_own_trainees_submissions_oldest_first_with_totals(clien
     assert "Sign-off queue 2 waiting" in page
 
 
+def test_a_long_queue_comes_a_page_at_a_time_oldest_first(client, team):
+    supervisor, alex, _ = team
+    start = datetime.now(UTC) - timedelta(days=30)
+    entries = [
+        make_entry(alex, supervisor, status="submitted", notes=f"Entry {n:02d}") for n in range(55)
+    ]
+    with in_app():
+        for n, entry in enumerate(entries):
+            db.session.get(HoursEntry, entry.id).submitted_at = start + timedelta(hours=n)
+        db.session.commit()
+    sign_in(client, supervisor)
+    first = text_of(client.get("/supervise/"))
+    assert "55 entries from your trainees, oldest first (50 on this page)" in first
+    assert "Entry 00" in first and "Entry 49" in first and "Entry 50" not in first
+    assert "Page 1 of 2" in first and "Sign-off queue 55 waiting" in first
+    second = text_of(client.get("/supervise/?page=2"))
+    assert "Entry 50" in second and "Entry 54" in second and "Entry 49" not in second
+    assert "Page 2 of 2" in text_of(client.get("/supervise/?page=99"))
+
+
 def test_approving_several_at_once_keeps_who_when_credential_and_attestation(client, team):
     supervisor, alex, blair = team
     one = make_entry(alex, supervisor, status="submitted")
