@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.settings import ROOT, app_for, default_database_url, server_environment, work
+from bench.settings import ROOT, bench_app, default_database_url, server_environment, work
 
 LUA = Path(__file__).with_name("replay.lua")
 
@@ -225,8 +225,8 @@ def run(
     from bench import plans
 
     folder = work() / "plans"
-    app = app_for(database_url)
-    chosen = [p for p in plans.build(app, size) if not pages or p.name in pages]
+    with bench_app(database_url) as app:
+        chosen = [p for p in plans.build(app, size) if not pages or p.name in pages]
     files = {p.name: (p.write(folder), p.expected) for p in chosen}
     env = server_environment(database_url)
     options = {"seconds": seconds, "warmup": warmup, "connections": connections, "threads": threads}

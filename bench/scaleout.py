@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from bench.load import Result, free_port, gunicorn, measure, table
-from bench.settings import BENCH_PASSWORD, app_for, redis_url, server_environment, work
+from bench.settings import BENCH_PASSWORD, bench_app, redis_url, server_environment, work
 
 #: the bench servers' throttle: failed sign-ins allowed from one address (the app's default)
 FAILURES_PER_ADDRESS = 10
@@ -102,8 +102,7 @@ def certificate_cross_servers(a: int, b: int, database_url: str) -> None:
     from training.extensions import db
     from training.models import Certificate, Role, TrackSignature, User
 
-    app = app_for(database_url)
-    with app.app_context():
+    with bench_app(database_url):
         certified = select(Certificate.user_id)
         trainee = db.session.scalar(
             select(User)
@@ -123,7 +122,7 @@ def certificate_cross_servers(a: int, b: int, database_url: str) -> None:
     status, _ = lead_browser.open(
         a, f"/lead/people/{trainee_id}/certificate", {"csrf_token": token}
     )
-    with app.app_context():
+    with bench_app(database_url):
         certificate = db.session.scalar(
             select(Certificate).where(Certificate.user_id == trainee_id)
         )
@@ -179,7 +178,8 @@ def load(a: int, b: int, masters: list[int], database_url: str, seconds: float) 
         "verify_json",
         "certificate_pdf",
     }
-    chosen = [p for p in plans.build(app_for(database_url), 2000, seed=7) if p.name in wanted]
+    with bench_app(database_url) as app:
+        chosen = [p for p in plans.build(app, 2000, seed=7) if p.name in wanted]
     results = []
     for plan in chosen:
         path = plan.write(work() / "plans-scaleout")
@@ -220,7 +220,7 @@ def _name_of(database_url: str) -> str:
     from training.extensions import db
     from training.models import User
 
-    with app_for(database_url).app_context():
+    with bench_app(database_url):
         name = db.session.scalar(
             select(User.name).where(User.email == "trainee1@bench.example.org")
         )

@@ -39,7 +39,7 @@ from sqlalchemy import MetaData, insert, text
 from bench.settings import (
     BENCH_PASSWORD,
     PUBLIC_BASE_URL,
-    app_for,
+    bench_app,
     default_database_url,
     work,
 )
@@ -53,6 +53,13 @@ LAPSE_SHARE = 0.1
 #: to-do list, and what ``bench.scaleout`` issues)
 AWAITING_ISSUE_EVERY = 50
 ENTRIES_PER_TRAINEE = 50
+#: every eighth entry is supervision (7 of 4.5 hours: 31.5 h), the rest supervised practice
+#: (43 of 11.75 hours: 505.25 h), so a trainee who finished meets the track's 25 and 500 hours
+SUPERVISION_EVERY = 8
+SUPERVISION_MINUTES, PRACTICE_MINUTES = 270, 705
+SUPERVISION_COUNT = len(range(0, ENTRIES_PER_TRAINEE, SUPERVISION_EVERY))
+SUPERVISION_TOTAL = SUPERVISION_COUNT * SUPERVISION_MINUTES
+PRACTICE_TOTAL = (ENTRIES_PER_TRAINEE - SUPERVISION_COUNT) * PRACTICE_MINUTES
 ATTEMPTS_PER_COURSE = 4
 YEARS_OF_COHORTS = 8
 
@@ -255,8 +262,7 @@ def seed(database_url: str, scale: float = 1.0, *, reset: bool = False, workers:
 
     from training.extensions import db
 
-    app = app_for(database_url)
-    with app.app_context():
+    with bench_app(database_url) as app:
         if reset:
             existing = MetaData()
             existing.reflect(db.engine)
@@ -434,17 +440,17 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
             spread = max(1, (last_day - start).days)
             for e in range(ENTRIES_PER_TRAINEE):
                 entry_id = next_id("hours_entry")
-                supervision = e % (ENTRIES_PER_TRAINEE // len(SUPERVISION_DOMAINS)) == 0
+                supervision = e % SUPERVISION_EVERY == 0
                 day = start + timedelta(days=spread * e // ENTRIES_PER_TRAINEE)
                 sup = sup_a if e % 2 else sup_b
                 if supervision:
-                    n = e // (ENTRIES_PER_TRAINEE // len(SUPERVISION_DOMAINS))
+                    n = e // SUPERVISION_EVERY
                     domains = SUPERVISION_DOMAINS[n % len(SUPERVISION_DOMAINS)]
                     kind = "group_supervision" if n % 3 == 2 else "individual_supervision"
-                    minutes = 270
+                    minutes = SUPERVISION_MINUTES
                 else:
                     domains = [DOMAIN_IDS[e % 4]]
-                    kind, minutes = "supervised_practice", 690
+                    kind, minutes = "supervised_practice", PRACTICE_MINUTES
                 recent = (today - day).days <= 30
                 if not recent:
                     status = "approved"
@@ -496,7 +502,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
             issued_on = start + timedelta(days=366)
             # Trainees awaiting issue draw their certificates all the same (and throw them away),
             # so everyone else's codes, and the PDF cache, stay as they were.
-            awaiting = t % AWAITING_ISSUE_EVERY == AWAITING_ISSUE_EVERY // 2
+            awaiting = t % AWAITING_ISSUE_EVERY == 0
             note = _ignore if awaiting else audit
             kind, previous = "initial", None
             lapses = rng.random() < LAPSE_SHARE
@@ -511,8 +517,8 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                     "expires_on": (issued_on + validity).isoformat(), "kind": kind,
                     "replaces": previous[1] if previous else None,
                     "content_versions": content_versions,
-                    "approved_minutes": {"supervised_practice": 44 * 690,
-                                         "supervision": 6 * 270},
+                    "approved_minutes": {"supervised_practice": PRACTICE_TOTAL,
+                                         "supervision": SUPERVISION_TOTAL},
                     "issued_by": "Program lead",
                     "verify_url": f"{PUBLIC_BASE_URL}/verify/{format_code(code)}",
                     "key_id": key_id,

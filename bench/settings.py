@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +89,17 @@ def app_for(database_url: str, **overrides: Any) -> Flask:
     }
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def bench_app(database_url: str, **overrides: Any) -> Iterator[Flask]:
+    """``app_for`` inside its app context; its database connections are closed on leaving."""
+    from training.extensions import db
+
+    app = app_for(database_url, **overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -41,19 +41,47 @@ def _drop_everything(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def bench_database(tmp_path, monkeypatch):
-    """A small seeded program (40 trainees in 2 cohorts), in its own work folder."""
-    monkeypatch.setenv("BENCH_WORK", str(tmp_path))
-    monkeypatch.setenv("BENCH_REDIS_URL", "memory://")
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/bench.sqlite3"
-    counts = seed.seed(url, scale=0.004, reset=True, workers=1)
-    assert counts.rows["user"] == 40 + 4 + 3  # trainees, supervisors, leads
-    assert counts.rows["hours_entry"] == 40 * seed.ENTRIES_PER_TRAINEE
-    assert counts.rows["certificate"] > 0 and counts.rows["sign_off"] > 0
-    yield url
-    if TEST_DATABASE_URL:
-        _drop_everything(url)  # the rest of the suite makes its own schema
+@pytest.fixture(scope="module")
+def bench_database(tmp_path_factory):
+    """A small seeded program (40 trainees in 2 cohorts) in its own work folder, for the
+    tests of this module (seeding takes seconds)."""
+    folder = tmp_path_factory.mktemp("bench")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BENCH_WORK", str(folder))
+        patch.setenv("BENCH_REDIS_URL", "memory://")
+        url = TEST_DATABASE_URL or f"sqlite:///{folder}/bench.sqlite3"
+        counts = seed.seed(url, scale=0.004, reset=True, workers=1)
+        assert counts.rows["user"] == 40 + 4 + 3  # trainees, supervisors, leads
+        assert counts.rows["hours_entry"] == 40 * seed.ENTRIES_PER_TRAINEE
+        assert counts.rows["certificate"] > 0 and counts.rows["sign_off"] > 0
+        yield url
+        if TEST_DATABASE_URL:
+            _drop_everything(url)  # the rest of the suite makes its own schema
+
+
+def test_the_seeded_program_is_consistent(bench_database):
+    """Finished trainees really meet the track (certified or awaiting issue); newer ones don't."""
+    from sqlalchemy import select
+
+    from bench.settings import bench_app
+    from training.certs import services
+    from training.extensions import db
+    from training.hours.services import track_for
+    from training.models import User
+
+    with bench_app(bench_database):
+        people = {
+            u.email: u for u in db.session.scalars(select(User).where(User.role == "trainee"))
+        }
+        awaiting = people[seed.email("trainee", 1)]  # the first finished trainee awaits issue
+        certified = people[seed.email("trainee", 2)]
+        newer = people[seed.email("trainee", 40)]
+        for person, eligible, certificates in ((awaiting, True, 0), (newer, False, 0)):
+            assert services.checklist(person, track_for(person)).eligible is eligible
+            assert len(services.certificates_of(person)) == certificates
+        assert services.current_certificate(certified, track_for(certified)) is not None or any(
+            c.revoked_at for c in services.certificates_of(certified)
+        )
 
 
 def test_every_page_is_measured_without_errors(bench_database):
