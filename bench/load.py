@@ -266,8 +266,10 @@ def table(results: list[Result]) -> str:
         f"{'errors':>6} {'peak MiB':>9}"
     ]
     for r in results:
+        hello = f"{r.hello_ratio:.2f}" if r.hello_ratio else "–"
+        floor = f"{r.floor_ratio:.2f}" if r.floor_ratio else "–"
         lines.append(
-            f"{r.page:<18} {r.per_second:>8.1f} {r.hello_ratio:>7.2f} {r.floor_ratio:>7.2f} "
+            f"{r.page:<18} {r.per_second:>8.1f} {hello:>7} {floor:>7} "
             f"{r.p50_ms:>8.2f} {r.p95_ms:>8.2f} {r.errors:>6} {r.peak_mib:>9.1f}"
         )
     return "\n".join(lines)

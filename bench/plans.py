@@ -95,7 +95,14 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
         cohorts = list(db.session.scalars(select(Cohort.id)))
         library = content.library()
         modules = [(c.id, m.id) for c in library.courses for m in c.modules]
-        cookies = {u.id: sessions.cookie(u) for u in trainees}
+        by_id = {u.id: u for u in trainees}
+
+        class Cookies(dict):  # type: ignore[type-arg]
+            def __missing__(self, user_id: int) -> str:
+                self[user_id] = sessions.cookie(by_id[user_id])
+                return self[user_id]
+
+        cookies = Cookies()
 
         def sample(people: list, n: int) -> list:  # type: ignore[type-arg]
             return [rng.choice(people) for _ in range(n)]
@@ -140,35 +147,44 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
 
 
 def _quiz_submissions(app, sessions, trainees, size, rng) -> list[Request]:  # type: ignore[no-untyped-def]
-    """Open ``size`` quiz attempts (as a trainee pressing "Start") and answer each once."""
-    from courses.quiz import option_order
+    """Open ``size`` quiz attempts, as trainees pressing "Start" would (drawn the app's way, all
+    written in one transaction), and answer each one once, mostly right."""
+    from courses.quiz import draw_questions, option_order
     from training import content
-    from training.learning import services
+    from training.extensions import db
+    from training.models import QuizAttempt
 
-    library = content.library()
-    requests = []
     people = rng.sample(trainees, min(len(trainees), size))
-    courses = list(library.courses)
-    while len(requests) < size and courses:
-        course = courses.pop(0)
-        for user in people:
-            if len(requests) >= size:
-                break
-            attempt = services.start_attempt(user, course)
-            fields: list[tuple[str, str]] = [("csrf_token", sessions.csrf_token(user))]
-            for qid in attempt.question_ids:
-                question = course.quiz.question(qid)
-                # mostly right, as trainees who read the module are
-                options = option_order(question, attempt.seed)
-                right = [o.id for o in options if o.id in question.answer]
-                chosen = right if rng.random() < 0.8 else [options[0].id]
-                fields += [(f"q-{qid}", option) for option in chosen]
-            requests.append(
-                Request(
-                    "POST",
-                    f"/learn/attempts/{attempt.id}",
-                    sessions.cookie(user),
-                    urlencode(fields),
+    attempts = []
+    for course in content.library().courses:
+        for user in people[: size - len(attempts)]:
+            seed = rng.randrange(2**31)
+            attempts.append(
+                QuizAttempt(
+                    user_id=user.id,
+                    course_id=course.id,
+                    content_version=course.version,
+                    seed=seed,
+                    question_ids=draw_questions(course.quiz, seed),
                 )
             )
+    db.session.add_all(attempts)
+    db.session.commit()
+    courses = {c.id: c for c in content.library().courses}
+    users = {u.id: u for u in people}
+    requests = []
+    for attempt in attempts:
+        user, quiz = users[attempt.user_id], courses[attempt.course_id].quiz
+        fields: list[tuple[str, str]] = [("csrf_token", sessions.csrf_token(user))]
+        for qid in attempt.question_ids:
+            question = quiz.question(qid)
+            options = option_order(question, attempt.seed)
+            right = [o.id for o in options if o.id in question.answer]
+            chosen = right if rng.random() < 0.8 else [options[0].id]
+            fields += [(f"q-{qid}", option) for option in chosen]
+        requests.append(
+            Request(
+                "POST", f"/learn/attempts/{attempt.id}", sessions.cookie(user), urlencode(fields)
+            )
+        )
     return requests
