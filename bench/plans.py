@@ -149,25 +149,16 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
 def _quiz_submissions(app, sessions, trainees, size, rng) -> list[Request]:  # type: ignore[no-untyped-def]
     """Open ``size`` quiz attempts, as trainees pressing "Start" would (drawn the app's way, all
     written in one transaction), and answer each one once, mostly right."""
-    from courses.quiz import draw_questions, option_order
+    from courses.quiz import option_order
     from training import content
     from training.extensions import db
-    from training.models import QuizAttempt
+    from training.learning.services import new_attempt
 
     people = rng.sample(trainees, min(len(trainees), size))
     attempts = []
     for course in content.library().courses:
         for user in people[: size - len(attempts)]:
-            seed = rng.randrange(2**31)
-            attempts.append(
-                QuizAttempt(
-                    user_id=user.id,
-                    course_id=course.id,
-                    content_version=course.version,
-                    seed=seed,
-                    question_ids=draw_questions(course.quiz, seed),
-                )
-            )
+            attempts.append(new_attempt(user, course, rng.randrange(2**31)))
     db.session.add_all(attempts)
     db.session.commit()
     courses = {c.id: c for c in content.library().courses}

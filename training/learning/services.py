@@ -155,17 +155,21 @@ def start_attempt(user: User, course: Course) -> QuizAttempt:
     allowed = attempt_availability(course, history)
     if not allowed.allowed:
         raise AttemptError(allowed.reason)
-    seed = secrets.randbelow(2**31)
-    attempt = QuizAttempt(
+    attempt = new_attempt(user, course, secrets.randbelow(2**31))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def new_attempt(user: User, course: Course, seed: int) -> QuizAttempt:
+    """An attempt at the course's quiz, its questions drawn with ``seed`` (not yet saved)."""
+    return QuizAttempt(
         user_id=user.id,
         course_id=course.id,
         content_version=course.version,
         seed=seed,
         question_ids=draw_questions(course.quiz, seed),
     )
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
 
 
 def attempt_is_stale(course: Course, attempt: QuizAttempt) -> bool:
