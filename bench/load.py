@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bench.settings import ROOT, bench_app, default_database_url, server_environment, work
@@ -143,25 +143,29 @@ class MemorySampler:
         self._thread.join()
 
 
-def wrk(
-    plan_file: Path,
-    port: int,
-    *,
-    seconds: float,
-    connections: int,
-    threads: int,
-    expected: int = 200,
-    ports: list[int] | None = None,
-) -> dict[str, object]:
-    """Run wrk over a plan; returns the figures the replay script prints."""
+@dataclass(frozen=True)
+class Drive:
+    """How wrk drives a server: for how long, over how many connections and threads, which
+    status every answer should have, and (several servers) the ports its threads take in turn."""
+
+    seconds: float = 10
+    warmup: float = 2
+    connections: int = 4
+    threads: int = 2
+    expected: int = 200
+    ports: tuple[int, ...] = ()
+
+
+def wrk(plan_file: Path, port: int, drive: Drive, seconds: float) -> dict[str, object]:
+    """Run wrk over a plan for ``seconds``; returns the figures the replay script prints."""
     binary = shutil.which("wrk")
     if binary is None:
         raise SystemExit("wrk is not installed (Debian: apt install wrk)")
-    env = dict(os.environ, BENCH_PORTS=",".join(map(str, ports or [])))
+    env = dict(os.environ, BENCH_PORTS=",".join(map(str, drive.ports)))
     command = [
-        binary, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+        binary, f"-t{drive.threads}", f"-c{drive.connections}", f"-d{max(1, round(seconds))}s",
         "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{port}",
-        "--", str(plan_file), str(threads), str(expected),
+        "--", str(plan_file), str(drive.threads), str(drive.expected),
     ]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)  # noqa: S603
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
@@ -170,24 +174,12 @@ def wrk(
     return json.loads(line.removeprefix("BENCH_JSON "))
 
 
-def measure(
-    name: str,
-    plan_file: Path,
-    port: int,
-    masters: list[int],
-    *,
-    seconds: float,
-    warmup: float,
-    connections: int,
-    threads: int,
-    expected: int = 200,
-    ports: list[int] | None = None,
-) -> Result:
-    options = {"connections": connections, "threads": threads, "expected": expected, "ports": ports}
-    if warmup:
-        wrk(plan_file, port, seconds=warmup, **options)  # type: ignore[arg-type]
+def measure(name: str, plan_file: Path, port: int, masters: list[int], drive: Drive) -> Result:
+    """Warm up, then measure one page while sampling the workers' memory."""
+    if drive.warmup:
+        wrk(plan_file, port, drive, drive.warmup)
     with MemorySampler(masters) as memory:
-        raw = wrk(plan_file, port, seconds=seconds, **options)  # type: ignore[arg-type]
+        raw = wrk(plan_file, port, drive, drive.seconds)
     duration = int(raw["duration_us"]) / 1e6  # type: ignore[call-overload]
     errors = sum(int(raw[k]) for k in ("connect", "read", "write", "timeout", "unexpected"))  # type: ignore[call-overload]
     requests = int(raw["requests"])  # type: ignore[call-overload]
@@ -229,7 +221,7 @@ def run(
         chosen = [p for p in plans.build(app, size) if not pages or p.name in pages]
     files = {p.name: (p.write(folder), p.expected) for p in chosen}
     env = server_environment(database_url)
-    options = {"seconds": seconds, "warmup": warmup, "connections": connections, "threads": threads}
+    drive = Drive(seconds=seconds, warmup=warmup, connections=connections, threads=threads)
     results = []
     floor = _floor_plan(folder)
     for name, target in (
@@ -238,12 +230,12 @@ def run(
     ):
         port = free_port()
         with gunicorn(target, port, env) as server:
-            results.append(measure(name, floor, port, [server.pid], **options))  # type: ignore[arg-type]
+            results.append(measure(name, floor, port, [server.pid], drive))
     port = free_port()
     with gunicorn("wsgi:app", port, env) as server:
         for name, (path, expected) in files.items():
             results.append(
-                measure(name, path, port, [server.pid], expected=expected, **options)  # type: ignore[arg-type]
+                measure(name, path, port, [server.pid], replace(drive, expected=expected))
             )
     return with_ratios(results)
 

@@ -27,7 +27,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench.load import Result, free_port, gunicorn, measure, table
+from bench.load import Drive, Result, free_port, gunicorn, measure, table
 from bench.settings import BENCH_PASSWORD, bench_app, redis_url, server_environment, work
 
 #: the bench servers' throttle: failed sign-ins allowed from one address (the app's default)
@@ -183,12 +183,9 @@ def load(a: int, b: int, masters: list[int], database_url: str, seconds: float) 
     results = []
     for plan in chosen:
         path = plan.write(work() / "plans-scaleout")
-        results.append(
-            measure(
-                plan.name, path, a, masters, seconds=seconds, warmup=1, connections=8, threads=2,
-                expected=plan.expected, ports=[a, b],
-            )
-        )  # fmt: skip
+        # wrk's two threads, four connections each, one thread on each server
+        drive = Drive(seconds, 1, connections=8, threads=2, expected=plan.expected, ports=(a, b))
+        results.append(measure(plan.name, path, a, masters, drive))
     return results
 
 
