@@ -134,6 +134,29 @@ def test_catalogue_shows_progress_and_resumes_where_the_trainee_left_off(client,
     assert "Continue with “Second steps”" in course
 
 
+def test_a_module_view_is_two_statements_and_keeps_one_row_per_module(app, client, course_dir):
+    """Every page view of every trainee lands here: one query for who is signed in (with what
+    waits for them) and one upsert that records the view and says whether it is complete."""
+    from tests.training.lead.test_cohorts import counting_queries
+
+    user = signed_in(client)
+    client.get("/learn/basics/first")  # warm up: content loading, caches
+    post(client, "/learn/basics/first/complete")
+    with counting_queries(app) as statements:
+        page = text_of(client.get("/learn/basics/first"))
+    assert "Completed" in page
+    assert len(statements) == 2, statements
+    client.get("/learn/basics/second")
+    client.get("/learn/basics/first")
+    with in_app():
+        rows = db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id))
+        viewed = {row.module_id: row for row in rows}
+    assert set(viewed) == {"first", "second"}
+    assert viewed["first"].last_viewed_at > viewed["second"].last_viewed_at
+    assert viewed["first"].completed_at is not None and viewed["second"].completed_at is None
+    assert "Continue with “First steps”" in text_of(client.get("/learn/basics/"))
+
+
 def test_marking_modules_complete_moves_progress_and_goes_to_the_next(client, course_dir):
     user = signed_in(client)
     response = post(client, "/learn/basics/first/complete")

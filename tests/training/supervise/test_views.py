@@ -100,6 +100,23 @@ def test_a_long_queue_comes_a_page_at_a_time_oldest_first(client, team):
     assert "Page 2 of 2" in text_of(client.get("/supervise/?page=99"))
 
 
+def test_the_queue_runs_a_fixed_number_of_queries(app, client, team):
+    from tests.training.lead.test_cohorts import counting_queries
+
+    supervisor, alex, blair = team
+    make_entry(alex, supervisor, status="submitted")
+    sign_in(client, supervisor)
+    client.get("/supervise/")  # warm up
+    with counting_queries(app) as few:
+        client.get("/supervise/")
+    for trainee in (alex, blair) * 15:
+        make_entry(trainee, supervisor, status="submitted")
+        make_entry(trainee, supervisor, status="approved")
+    with counting_queries(app) as many:
+        assert "31 entries" in text_of(client.get("/supervise/"))
+    assert len(many) == len(few), many
+
+
 def test_approving_several_at_once_keeps_who_when_credential_and_attestation(client, team):
     supervisor, alex, blair = team
     one = make_entry(alex, supervisor, status="submitted")
