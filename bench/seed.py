@@ -377,7 +377,6 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
         certificates_to_render: list[tuple[int, str]] = []
         certificate_rows: list[dict[str, Any]] = []
         replaced_by: dict[int, int] = {}
-        _ignore_list: list[tuple[int, str]] = []
         assignment_id = 0
         attempt_id = 0
         progress_id = 0
@@ -512,9 +511,8 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
             while issued_on <= today:
                 cid = next_id("certificate")
                 code = _code(rng)
-                holder = name
                 payload = {
-                    "v": 1, "code": code, "holder": holder, "track": track.id,
+                    "v": 1, "code": code, "holder": name, "track": track.id,
                     "track_title": track.title, "program": program,
                     "issued_on": issued_on.isoformat(),
                     "expires_on": (issued_on + validity).isoformat(), "kind": kind,
@@ -529,7 +527,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                 issued_at = _at(issued_on, rng, 11)
                 revoked = rng.random() < REVOKE_SHARE
                 row = {
-                    "id": cid, "code": code, "user_id": uid, "holder_name": holder,
+                    "id": cid, "code": code, "user_id": uid, "holder_name": name,
                     "track_id": track.id, "track_title": track.title, "issued_on": issued_on,
                     "expires_on": issued_on + validity, "kind": kind,
                     "payload": signing.canonical(payload).decode(),
@@ -543,15 +541,15 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                 }  # fmt: skip
                 if not awaiting:
                     certificate_rows.append(row)
-                (_ignore_list if awaiting else certificates_to_render).append((cid, json.dumps({
-                    "holder_name": holder, "track_title": track.title, "program_name": program,
-                    "signatory_name": "Program lead", "signatory_role": "Program lead",
-                    "issued_on": issued_on.isoformat(),
-                    "expires_on": (issued_on + validity).isoformat(),
-                    "code": format_code(code), "verify_url": payload["verify_url"],
-                }, sort_keys=True)))  # fmt: skip
+                    certificates_to_render.append((cid, json.dumps({
+                        "holder_name": name, "track_title": track.title, "program_name": program,
+                        "signatory_name": "Program lead", "signatory_role": "Program lead",
+                        "issued_on": issued_on.isoformat(),
+                        "expires_on": (issued_on + validity).isoformat(),
+                        "code": format_code(code), "verify_url": payload["verify_url"],
+                    }, sort_keys=True)))  # fmt: skip
                 note(issued_at, leads[0], "certificate", cid, "issued", after="valid",
-                      comment=f"{format_code(code)} for {holder}")  # fmt: skip
+                      comment=f"{format_code(code)} for {name}")  # fmt: skip
                 if previous is not None:
                     replaced_by[previous[0]] = cid
                     note(issued_at, leads[0], "certificate", previous[0], "replaced",
@@ -566,7 +564,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                     break
                 else:
                     kind, issued_on = "renewal", issued_on + timedelta(days=700)
-                previous = (cid, code, row)
+                previous = (cid, code)
             if t % 500 == 499:
                 print(f"  {t + 1:,} trainees", file=sys.stderr, flush=True)
         out.flush()

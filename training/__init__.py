@@ -83,12 +83,9 @@ def _navigation(app: Flask) -> None:
     def waiting():  # type: ignore[no-untyped-def]
         if not current_user.is_authenticated:
             return {"waiting": 0}
-        waiting = current_user.waiting_count  # read with the user when they were loaded
-        if waiting is None:
-            from training.hours.services import waiting_counts
+        from training.hours.services import waiting_counts
 
-            waiting = waiting_counts(current_user)
-        return {"waiting": waiting}
+        return {"waiting": waiting_counts(current_user)}
 
 
 def _configure_database(app: Flask) -> None:

@@ -33,9 +33,12 @@ def init_app(app: Flask) -> None:
             row = db.session.execute(_load_statement(), {"user_id": int(raw_id)}).first()
         except ValueError:
             return None
-        if row is None or str(row[0].session_version) != version:
+        if row is None:
             return None
-        user, user.waiting_count = row
+        user, waiting = row
+        if str(user.session_version) != version:
+            return None
+        user.waiting_count = waiting
         return user
 
     @app.before_request

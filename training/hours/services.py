@@ -137,7 +137,9 @@ def others(trainee: User, exclude_id: int | None = None) -> list[OtherEntry]:
 
 def waiting_counts(user: User) -> int:
     """How many items wait for this person: returned entries for a trainee, the queue for a
-    supervisor."""
+    supervisor. The signed-in person's count is read when they are loaded for the request."""
+    if user.waiting_count is not None:
+        return user.waiting_count
     return db.session.scalar(select(waiting_column()).where(User.id == user.id)) or 0
 
 

@@ -75,15 +75,14 @@ def record_view(user: User, course_id: str, module_id: str) -> bool:
     Every module view lands here, so it is one statement (an upsert that returns the
     completion) on the databases that have one, instead of a read, a write and a read.
     """
-    now = utcnow()
     statement = _view_upsert(db.session.get_bind().dialect.name)
-    if statement is None:  # pragma: no cover (SQLite and PostgreSQL are the databases we run on)
-        row = _progress_row(user, course_id, module_id)
-        row.last_viewed_at = now
-        db.session.commit()
-        return row.completed_at is not None
     # Core, on the session's own connection and transaction: no ORM objects are involved.
-    values = {"user_id": user.id, "course_id": course_id, "module_id": module_id, "now": now}
+    values = {
+        "user_id": user.id,
+        "course_id": course_id,
+        "module_id": module_id,
+        "now": utcnow(),
+    }
     completed_at = db.session.connection().execute(statement, values).scalar_one()
     # The upsert changed no object the session holds, so keep them loaded: otherwise the page
     # would read the signed-in user again from the database just to draw the navigation.
@@ -99,10 +98,9 @@ def record_view(user: User, course_id: str, module_id: str) -> bool:
 @cache
 def _view_upsert(dialect: str):  # type: ignore[no-untyped-def]
     """The upsert ``record_view`` runs, built once per database kind (every module view runs
-    it; SQLAlchemy finds the compiled SQL of the same statement object fastest)."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
-        return None
+    it; SQLAlchemy finds the compiled SQL of the same statement object fastest). SQLite and
+    PostgreSQL are the databases the platform runs on; both have the upsert."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     now = bindparam("now", type_=ModuleProgress.last_viewed_at.type)
     return (
         insert(ModuleProgress)
