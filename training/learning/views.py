@@ -71,7 +71,6 @@ def module(course_id: str, module_id: str):  # type: ignore[no-untyped-def]
         before=before,
         after=after,
         completed=completed,
-        form=MarkCompleteForm(),
     )
 
 
