@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import math
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from training.extensions import limiter
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -36,10 +41,26 @@ def init_app(app: Flask) -> None:
             title = "This form has expired"
             text = "Please reload the page and submit the form again."
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(error=title, status=code), code
-        return render_template("error.html", code=code, title=title, text=text), code
+            response = jsonify(error=title, status=code)
+        else:
+            response = make_response(
+                render_template("error.html", code=code, title=title, text=text)
+            )
+        response.status_code = code
+        if code == 429 and (seconds := _retry_after()) is not None:
+            response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(500)
     def server_error(error: Exception):  # type: ignore[no-untyped-def]
         title, text = MESSAGES[500]
         return render_template("error.html", code=500, title=title, text=text), 500
+
+
+def _retry_after() -> int | None:
+    """Seconds until the limit that refused this request lets the client in again (one look-up
+    in the limiter's storage, made only for refusals)."""
+    limit = limiter.current_limit
+    if limit is None:
+        return None
+    return max(1, math.ceil(limit.window.reset_time - time.time()))

@@ -213,8 +213,12 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
+#: every look-up of a code counts against one allowance per client, whichever form it asks for
+#: (page or JSON); the bare form, which looks nothing up, does not count
+lookup_limit = limiter.shared_limit(_verify_limit, scope="verification")
+
+
 @bp.route("/verify", methods=["GET"])
-@limiter.limit(_verify_limit)
 def verify():  # type: ignore[no-untyped-def]
     form = VerifyForm(request.args)
     if request.args.get("code"):
@@ -233,7 +237,7 @@ def _lookup(code_text: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(_verify_limit)
+@lookup_limit
 def verify_code(code: str):  # type: ignore[no-untyped-def]
     form = VerifyForm(data={"code": code})
     try:
@@ -246,7 +250,7 @@ def verify_code(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verify/<code>.json")
-@limiter.limit(_verify_limit)
+@lookup_limit
 def verify_json(code: str):  # type: ignore[no-untyped-def]
     try:
         answer = _lookup(code)

@@ -165,6 +165,8 @@ def test_repeated_failed_logins_are_throttled_per_address():
         blocked = login(client, user.email)  # even the right password waits now
         assert blocked.status_code == 429
         assert "Too many attempts" in text_of(blocked)
+        # the browser or script is told when the window of 15 minutes lets it in again
+        assert 1 <= int(blocked.headers["Retry-After"]) <= 15 * 60
 
 
 def test_successful_logins_do_not_count_toward_the_throttle():

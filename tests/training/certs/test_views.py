@@ -440,7 +440,12 @@ def test_verification_is_rate_limited_per_client(tmp_path):
     with app_with_database(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3 per minute") as app:
         visitor = app.test_client()
         codes = [new_code() for _ in range(4)]
-        assert [visitor.get(f"/verify/{c}").status_code for c in codes] == [404, 404, 404, 429]
+        answers = [visitor.get(f"/verify/{c}") for c in codes]
+        assert [a.status_code for a in answers] == [404, 404, 404, 429]
+        assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+        refused = visitor.get(f"/verify/{codes[0]}.json", headers={"Accept": "application/json"})
+        assert refused.status_code == 429 and refused.get_json()["status"] == 429
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
 
 
 def test_a_trainee_works_toward_their_cohorts_track(app, client, tmp_path):
