@@ -10,7 +10,8 @@ verification page and its JSON, and a certificate PDF download. Before them it m
 floors on the same gunicorn settings: plain Flask "hello world" and a page with one template and
 one query. For each page it prints its throughput as a ratio to both floors, p50 and p95 latency,
 the error count (any status but the expected one, and any socket error) and the workers' peak
-memory, then checks the targets. ``--json FILE`` keeps the figures.
+memory, then checks the targets. ``--json FILE`` keeps the figures; ``--rounds N`` measures
+everything N times and keeps each page's fastest round (a shared machine's noise only slows).
 """
 
 from __future__ import annotations
@@ -212,16 +213,42 @@ def run(
     threads: int = 2,
     size: int = 4000,
     pages: list[str] | None = None,
+    rounds: int = 1,
 ) -> list[Result]:
-    """Measure the floors, then every page; the quiz plan opens ``size`` attempts."""
+    """Measure the floors, then every page, ``rounds`` times over (see ``fastest_rounds``); the
+    quiz plan opens ``size`` attempts a round."""
     from bench import plans
 
     folder = work() / "plans"
-    with bench_app(database_url) as app:
-        chosen = [p for p in plans.build(app, size) if not pages or p.name in pages]
-    files = {p.name: (p.write(folder), p.expected) for p in chosen}
-    env = server_environment(database_url)
     drive = Drive(seconds=seconds, warmup=warmup, connections=connections, threads=threads)
+    results: list[Result] = []
+    for round_ in range(rounds):
+        with bench_app(database_url) as app:
+            chosen = [
+                p for p in plans.build(app, size, seed=round_ + 1) if not pages or p.name in pages
+            ]
+        files = {p.name: (p.write(folder), p.expected) for p in chosen}
+        results += _one_round(database_url, files, folder, drive)
+    return with_ratios(fastest_rounds(results))
+
+
+def fastest_rounds(results: list[Result]) -> list[Result]:
+    """Each page's figures from its fastest round, with the errors of every round: on a shared
+    machine a neighbour's load only ever slows a round down, so the fastest round is the one
+    closest to what the code can do (as ``timeit`` keeps the best time)."""
+    best: dict[str, Result] = {}
+    errors: dict[str, int] = {}
+    for result in results:
+        errors[result.page] = errors.get(result.page, 0) + result.errors
+        if result.page not in best or result.per_second > best[result.page].per_second:
+            best[result.page] = result
+    return [replace(r, errors=errors[r.page]) for r in best.values()]
+
+
+def _one_round(
+    database_url: str, files: dict[str, tuple[Path, int]], folder: Path, drive: Drive
+) -> list[Result]:
+    env = server_environment(database_url)
     results = []
     floor = _floor_plan(folder)
     for name, target in (
@@ -237,7 +264,7 @@ def run(
             results.append(
                 measure(name, path, port, [server.pid], replace(drive, expected=expected))
             )
-    return with_ratios(results)
+    return results
 
 
 def with_ratios(results: list[Result]) -> list[Result]:
@@ -291,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--size", type=int, default=4000, help="requests in each plan")
     parser.add_argument("--page", action="append", help="only these pages (repeatable)")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measure everything this often, keep the fastest"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     url = args.database_url or default_database_url()
@@ -302,9 +332,11 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
         size=args.size,
         pages=args.page,
+        rounds=args.rounds,
     )
     print(f"database: {url.split('@')[-1]}; gunicorn 2 sync workers; wrk -t{args.threads} "
-          f"-c{args.connections}, {args.seconds:g} s a page")  # fmt: skip
+          f"-c{args.connections}, {args.seconds:g} s a page, fastest of {args.rounds} "
+          f"round(s)")  # fmt: skip
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
