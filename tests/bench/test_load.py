@@ -9,7 +9,7 @@ import shutil
 import pytest
 from sqlalchemy import MetaData, create_engine
 
-from bench import load, scaleout, seed
+from bench import cpu, load, scaleout, seed
 from tests.helpers import TEST_DATABASE_URL
 
 pytestmark = [
@@ -98,6 +98,15 @@ def test_every_page_is_measured_without_errors(bench_database):
     assert by_page["one_query"].floor_ratio == 1.0
     table = load.table(results)
     assert "cohort_dashboard" in table and "×hello" in table
+
+
+def test_the_apps_own_cpu_time_is_measured_per_page(bench_database, capsys):
+    assert cpu.main(["--database-url", bench_database, "--requests", "3", "--size", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    figures = {line.split()[0]: line.split()[1:] for line in lines[2:]}
+    assert set(figures) == PAGES - {"hello_world", "one_query", "quiz_submission"}
+    for page, (least, median) in figures.items():
+        assert 0 < float(least) <= float(median), page
 
 
 def test_each_page_keeps_its_fastest_round_and_the_errors_of_all_rounds():

@@ -1,0 +1,116 @@
+"""The app's own CPU time per request, with no server and no load client in the way.
+
+    python -m bench.cpu                                  # every page, the SQLite data set
+    python -m bench.cpu --page module_page --requests 3000
+    python -m bench.cpu --database-url postgresql://postgres@127.0.0.1/bench
+
+It builds the request plans of ``bench.load`` (``--size`` different people, modules and
+certificates a page), sends them round and round straight into the WSGI app in this one
+process, and prints the CPU milliseconds a request takes: the least and the median of five
+passes. It leaves out gunicorn, the network, the load client and the database server, so a
+change to the app's own code shows more plainly than in a load run; the load run stays the
+measure of the targets. Quiz submissions are left out (an attempt is submitted once). Repeat
+a run before trusting a small difference: the least of several runs is the figure to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+
+from bench.settings import default_database_url, server_environment
+
+PASSES = 5
+#: plans whose requests cannot be sent twice (a quiz attempt is submitted once)
+ONCE_ONLY = {"quiz_submission"}
+
+
+def environs(plan: Iterable[Any]) -> list[dict[str, Any]]:
+    """A WSGI environ for each request of a plan, from the client address the bench uses."""
+    built = []
+    for request in plan:
+        builder = EnvironBuilder(
+            path=request.path,
+            method=request.method,
+            headers={"Cookie": request.cookie} if request.cookie else {},
+            data=request.body or None,
+            content_type="application/x-www-form-urlencoded" if request.body else None,
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        built.append(builder.get_environ())
+        builder.close()
+    return built
+
+
+def replay(app: Callable[..., Iterable[bytes]], requests: list[dict[str, Any]], count: int,
+           expected: int) -> None:  # fmt: skip
+    """Send ``count`` requests, going round the plan; any other status fails the run."""
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    for i in range(count):
+        environ = dict(requests[i % len(requests)])
+        environ["wsgi.input"] = io.BytesIO(b"")
+        for _ in app(environ, start_response):
+            pass
+        status = statuses.pop()
+        if not status.startswith(str(expected)):
+            raise RuntimeError(f"{environ['PATH_INFO']} answered {status}, not {expected}")
+
+
+def measure(app: Callable[..., Iterable[bytes]], requests: list[dict[str, Any]], count: int,
+            expected: int) -> tuple[float, float]:  # fmt: skip
+    """(least, median) CPU milliseconds per request over five passes, after a warm-up pass."""
+    replay(app, requests, len(requests), expected)
+    passes = []
+    for _ in range(PASSES):
+        started = time.process_time()
+        replay(app, requests, count, expected)
+        passes.append((time.process_time() - started) / count * 1000)
+    return min(passes), statistics.median(passes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None, help="default: bench/.work/bench.sqlite3")
+    parser.add_argument("--page", action="append", help="only these pages (repeatable)")
+    parser.add_argument("--requests", type=int, default=1500, help="requests in each pass")
+    parser.add_argument("--size", type=int, default=500, help="different requests in a plan")
+    args = parser.parse_args(argv)
+    url = args.database_url or default_database_url()
+    from bench import plans
+    from training import create_app
+
+    # The app as the bench's servers configure it: production settings, Redis for the limits.
+    saved = dict(os.environ)
+    os.environ.update(server_environment(url))
+    try:
+        app = create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    chosen = [
+        p
+        for p in plans.build(app, args.size)
+        if p.name not in ONCE_ONLY and (not args.page or p.name in args.page)
+    ]
+    print(f"database: {url.split('@')[-1]}; CPU ms per request, in process, "
+          f"{args.requests} requests a pass")  # fmt: skip
+    print(f"{'page':<18} {'least':>7} {'median':>7}")
+    for plan in chosen:
+        least, median = measure(app, environs(plan.requests), args.requests, plan.expected)
+        print(f"{plan.name:<18} {least:>7.3f} {median:>7.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
