@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or default_database_url()
     from bench import plans
     from training import create_app
+    from training.extensions import db
 
     # The app as the bench's servers configure it: production settings, Redis for the limits.
     saved = dict(os.environ)
@@ -106,9 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {url.split('@')[-1]}; CPU ms per request, in process, "
           f"{args.requests} requests a pass")  # fmt: skip
     print(f"{'page':<18} {'least':>7} {'median':>7}")
-    for plan in chosen:
-        least, median = measure(app, environs(plan.requests), args.requests, plan.expected)
-        print(f"{plan.name:<18} {least:>7.3f} {median:>7.3f}")
+    try:
+        for plan in chosen:
+            least, median = measure(app, environs(plan.requests), args.requests, plan.expected)
+            print(f"{plan.name:<18} {least:>7.3f} {median:>7.3f}")
+    finally:
+        with app.app_context():
+            db.engine.dispose()  # close the pooled connections now, not when collected
     return 0
 
 
