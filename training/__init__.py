@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         learning,
         main,
         supervise,
+        transactions,
     )
 
     extensions.db.init_app(app)
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    transactions.init_app(app)
     auth.init_app(app)
     content.init_app(app)
     errors.init_app(app)
