@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers import app_with_database, assign, make_user, write_course, write_track
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,6 +31,40 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PHONE = {"width": 375, "height": 812}
+
+
+@contextmanager
+def served(app: WSGIApplication) -> Iterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1 in a thread; yields its address."""
+    server = make_server("127.0.0.1", 0, read_to_the_end(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def read_to_the_end(app: WSGIApplication) -> WSGIApplication:
+    """``app`` with every answer read whole and closed before the server sends it.
+
+    When a browser drops a connection half-way (Chromium does, leaving a page while a
+    stylesheet is still loading), Werkzeug's development server can fail while draining the
+    socket and never close the answer. An open static file then surfaces later as a
+    ResourceWarning in whichever test is running, and the suite turns warnings into errors.
+    """
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
 
 
 @pytest.fixture
@@ -46,14 +86,8 @@ def site(tmp_path):
             "trainee": make_user("trainee", name="Riley Chen", email="riley@example.org"),
         }
         assign(people["trainee"], people["supervisor"])
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield {"url": f"http://127.0.0.1:{server.server_port}", "people": people, "app": app}
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        with served(app) as url:
+            yield {"url": url, "people": people, "app": app}
 
 
 @pytest.fixture
@@ -65,14 +99,8 @@ def demo_site(tmp_path):
             from training.demo import load_demo
 
             load_demo()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        with served(app) as url:
+            yield {"url": url, "app": app}
 
 
 @pytest.fixture(scope="session")
