@@ -68,8 +68,10 @@ class Sessions:
         return self._cookies[user.id]
 
     def _make_cookie(self, user) -> str:  # type: ignore[no-untyped-def]
+        from training.auth import login_sessions
+
         session = {
-            "_user_id": user.get_id(),
+            "_user_id": login_sessions.start(user),  # committed by ``build``
             "_fresh": True,
             "_id": self.identifier,
             "csrf_token": f"bench-{user.id}",
@@ -127,13 +129,21 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
         verify_json = [
             Request("GET", f"/verify/{format_code(c)}.json") for c in sample(codes, size)
         ]
-        certificates = list(db.session.execute(select(Certificate.id, Certificate.user_id)))
+        # only certificates in force have a PDF to give (a revoked or replaced one answers 410)
+        certificates = list(
+            db.session.execute(
+                select(Certificate.id, Certificate.user_id).where(
+                    Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)
+                )
+            )
+        )
         holder = {u.id: u for u in trainees}
         download = [
             Request("GET", f"/certificates/{cid}.pdf", sessions.cookie(holder[uid]))
             for cid, uid in sample(certificates, size)
         ]
         quiz = _quiz_submissions(sessions, trainees, size, rng)
+        db.session.commit()  # the login sessions of every cookie
     return [
         Plan("module_page", module_page),
         Plan("quiz_submission", quiz, expected=302),

@@ -90,9 +90,14 @@ def sessions_cross_servers(a: int, b: int, email: str, name: str) -> None:
     status, _ = browser.open(b, "/learn/empathy/what-empathy-is")
     check(status == 200, f"…reads a module on :{b}")
     token = browser.csrf(b, "/learn/")
+    copied = Browser()  # someone holding a copy of the session cookie from before sign-out
+    for cookie in browser.jar:
+        copied.jar.set_cookie(cookie)
     status, _ = browser.open(a, "/logout", {"csrf_token": token})
     status, _ = browser.open(b, "/learn/")
     check(status == 302, f"…signs out on :{a} and is signed out on :{b} too")
+    status, _ = copied.open(b, "/learn/")
+    check(status == 302, f"…and a copy of the session cookie no longer works on :{b}")
 
 
 def certificate_cross_servers(a: int, b: int, database_url: str) -> None:
@@ -148,9 +153,9 @@ def throttle_counts_across_servers(a: int, b: int, email: str) -> None:
     for attempt in range(FAILURES_PER_ADDRESS):
         port = a if attempt % 2 == 0 else b
         token = browser.csrf(port, "/login")
-        status, _ = browser.open(
-            port, "/login", {"csrf_token": token, "email": email, "password": "wrong password"}
-        )
+        # a different account each time: the address's count, not one account's, is checked
+        guess = {"email": f"nobody{attempt}@bench.example.org", "password": "wrong password"}
+        status, _ = browser.open(port, "/login", {"csrf_token": token, **guess})
         statuses.append(status)
     check(all(s == 200 for s in statuses), f"{FAILURES_PER_ADDRESS} failed sign-ins, alternating")
     for port in (a, b):

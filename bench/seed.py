@@ -343,7 +343,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
             out.add("user", {
                 "id": uid, "email": email(kind, n), "name": extra.pop("name", _name(rng)),
                 "password_hash": password_hash, "role": role, "active": True,
-                "must_change_password": False, "session_version": 1,
+                "must_change_password": False,
                 "created_at": extra.pop("created_at", now), "credential": None,
                 "cohort_id": None, **extra,
             })  # fmt: skip
@@ -537,7 +537,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                     "revoked_by_id": leads[0] if revoked else None,
                     "revoke_category": "misconduct" if revoked else None,
                     "revoke_reason": "Bench data: a conduct concern." if revoked else None,
-                    "replaced_by_id": None, "pdf": b"",
+                    "replaced_by_id": None, "superseded_at": None, "pdf": b"",
                 }  # fmt: skip
                 if not awaiting:
                     certificate_rows.append(row)
@@ -552,6 +552,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                       comment=f"{format_code(code)} for {name}")  # fmt: skip
                 if previous is not None:
                     replaced_by[previous[0]] = cid
+                    previous[2]["superseded_at"] = issued_at
                     note(issued_at, leads[0], "certificate", previous[0], "replaced",
                           "valid", "replaced")  # fmt: skip
                 if revoked:
@@ -564,7 +565,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                     break
                 else:
                     kind, issued_on = "renewal", issued_on + timedelta(days=700)
-                previous = (cid, code)
+                previous = (cid, code, row)
             if t % 500 == 499:
                 print(f"  {t + 1:,} trainees", file=sys.stderr, flush=True)
         out.flush()

@@ -2,8 +2,9 @@
 public verification page.
 
 Everything the page needs is in the HTML: the QR code is an inline SVG and the fonts are the
-machine's (DejaVu), so rendering never touches the network; a URL fetcher that refuses every
-request makes sure of it. The same facts always give the same page.
+machine's (DejaVu, and Debian's Noto fonts for names in other scripts), so rendering never
+touches the network; a URL fetcher that refuses every request makes sure of it. The same facts
+always give the same page.
 """
 
 from __future__ import annotations

@@ -179,9 +179,15 @@ def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs: obje
 
 
 def sign_in(client: FlaskClient, user: User) -> None:
-    """Sign in without the login form (the login tests use the form)."""
+    """Sign in without the login form (the login tests use the form): a new login session on
+    the server, its token in the client's session cookie."""
+    from training.auth import login_sessions
+
+    with in_app():
+        token = login_sessions.start(user)
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
 
 

@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     _configure_database(app)
     _configure_secret_key(app)
+    from training import urls
+
+    urls.configure(app)  # before ProxyFix, which must see each request first
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
@@ -50,9 +53,12 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         errors,
         extensions,
         hours,
+        input_checks,
         lead,
         learning,
         main,
+        security_headers,
+        serving,
         supervise,
         transactions,
     )
@@ -66,10 +72,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    serving.warn_if_limits_are_not_shared(app)
     transactions.init_app(app)
     auth.init_app(app)
     content.init_app(app)
     errors.init_app(app)
+    input_checks.init_app(app)  # before the blueprints: their <int:…> routes use its converter
+    security_headers.init_app(app)
     cli.init_app(app)
     _navigation(app)
     for blueprint in (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp):

@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 
+from training.auth.password_strength import password_problem
 from training.auth.passwords import hash_password
 from training.extensions import db
 from training.models import Role, User
@@ -24,9 +25,13 @@ def create_account(
         raise AccountError(f"{email!r} is not an email address.")
     if role not in {r.value for r in Role}:
         raise AccountError(f"Unknown role {role!r}: use trainee, supervisor or lead.")
-    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
-    if len(password) < minimum:
-        raise AccountError(f"The password must have at least {minimum} characters.")
+    if problem := password_problem(
+        password,
+        current_app.config["MIN_PASSWORD_LENGTH"],
+        personal=(email, name),
+        context=(current_app.config["PROGRAM_NAME"],),
+    ):
+        raise AccountError(problem)
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise AccountError(f"An account for {email} already exists.")
     user = User(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from training import limits
 from training.extensions import db
 from training.models import AuditEvent, User
 
@@ -25,10 +26,19 @@ def record(
         action=action,
         from_status=from_status,
         to_status=to_status,
-        comment=comment,
+        comment=fit_comment(comment),
     )
     db.session.add(event)
     return event
+
+
+def fit_comment(comment: str | None) -> str | None:
+    """The comment, shortened with "…" if it would pass its column's limit: the comments the app
+    writes (a reason with its category, a name change) fit, and this keeps any other from
+    failing the change it records."""
+    if comment is None or len(comment) <= limits.AUDIT_COMMENT:
+        return comment
+    return comment[: limits.AUDIT_COMMENT - 1] + "…"
 
 
 def history(subject_type: str, subject_id: int) -> list[AuditEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    #: how long "Keep me signed in" lasts; no sign-in lasts longer on the server either
+    REMEMBER_COOKIE_DURATION = timedelta(days=365)
 
     # A trainee writing a long answer must not lose it to an expired form token: the token lives
     # as long as the session instead of Flask-WTF's default hour.
@@ -34,8 +37,12 @@ class Config:
     # per public verification (a fifth of its time). A refused client is told when to come back
     # by the Retry-After header of the 429 answer instead (``training.errors``).
     RATELIMIT_HEADERS_ENABLED = False
-    #: failed logins allowed per client address, and per account (whatever the address)
+    #: failed password checks (sign-in, and the current password when changing it) allowed per
+    #: client address; per account from one address (or from one browser that signed in to it
+    #: before); and per account from browsers that never did, all addresses together
+    #: (``training.auth.throttle``)
     LOGIN_FAILURES_PER_ADDRESS = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
     #: number of reverse proxies in front of the app whose X-Forwarded-For may be trusted
     PROXY_COUNT = 0
@@ -51,8 +58,10 @@ class Config:
 
     #: the name printed as signatory on certificates issued automatically
     CERTIFICATE_SIGNATORY = "Program lead"
-    #: the site's public address for the QR code and links on certificates, e.g.
-    #: https://training.example.org (default: the address of the request that issued it)
+    #: the site's public address, e.g. https://training.example.org: the only source of every
+    #: absolute URL that is signed, printed or handed over (certificates, QR codes, reset links;
+    #: see ``training.urls``). Required in production; debug mode and tests use
+    #: http://127.0.0.1:5000. In production TRUSTED_HOSTS defaults to its host.
     PUBLIC_BASE_URL = ""
     #: path of the Ed25519 signing key (default: instance/certificate_signing_key.pem)
     CERTIFICATE_SIGNING_KEY_FILE = ""
@@ -67,6 +76,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # also for the tests that turn TESTING off
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,9 +6,10 @@ import math
 import time
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from training.extensions import limiter
+from training.extensions import db, limiter
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -24,6 +25,10 @@ MESSAGES = {
         "For your account's safety we have paused this for a few minutes. "
         "Please wait, then try again.",
     ),
+    503: (
+        "The site is busy right now",
+        "Nothing you sent was saved. Please wait a few seconds, then try again.",
+    ),
     500: (
         "Something went wrong on our side",
         "The problem has been logged. Please try again in a "
@@ -37,6 +42,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
+        if code == 429 and getattr(getattr(error, "limit", None), "error_message", None):
+            text = error.description  # the limit's own words (``training.auth.throttle``)
+        if code == 400 and error.description != BadRequest.description:
+            text = error.description  # what was wrong, in the words of ``abort(400, …)``
         if code == 400 and error.description and "CSRF" in error.description:
             title = "This form has expired"
             text = "Please reload the page and submit the form again."
@@ -49,6 +58,19 @@ def init_app(app: Flask) -> None:
         response.status_code = code
         if code == 429 and (seconds := _retry_after()) is not None:
             response.headers["Retry-After"] = str(seconds)
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):  # type: ignore[no-untyped-def]
+        """SQLite lets one writer in at a time; one that waited its whole busy timeout gets
+        "database is locked". Its transaction is rolled back: say so, and to try again."""
+        if "database is locked" not in str(error.orig):
+            raise error
+        db.session.rollback()  # the page itself reads (the navigation's counts)
+        title, text = MESSAGES[503]
+        response = make_response(render_template("error.html", code=503, title=title, text=text))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(500)

@@ -1,7 +1,8 @@
 """Local first run: ``python -m training.firstrun``.
 
 Creates the instance folder's secret key if there is none, brings the database to the current
-schema, loads the demo data and prints the demo logins. Safe to run again.
+schema, loads the demo data and prints the demo logins. Safe to run again. The site's public
+address is ``FLASK_PUBLIC_BASE_URL`` if set, else the development server's, http://127.0.0.1:5000.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import os
 from flask_migrate import upgrade
 
 from training import create_app, write_secret_key
+from training.urls import DEV_SERVER_URL
 
 
 def main() -> None:
+    # The demo certificates and links point at the local development server unless told otherwise
+    # (``scripts/demo`` passes the port it serves on).
+    os.environ.setdefault("FLASK_PUBLIC_BASE_URL", DEV_SERVER_URL)
     probe = create_app({"TESTING": True})  # only to learn the instance path; never served
     if not os.environ.get("SECRET_KEY") and write_secret_key(probe.instance_path):
         print(f"Created a secret key in {probe.instance_path}/secret_key (keep it private).")

@@ -7,11 +7,31 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from training import limits
 from training.extensions import db
+
+
+def limited(limit: int, column: str, **kwargs: Any) -> Any:
+    """A text column of at most ``limit`` characters (``training.limits``) on every database:
+    ``VARCHAR(limit)``, which PostgreSQL enforces, and a named CHECK (``ck_<table>_<column>_
+    length``), which SQLite enforces too (it ignores VARCHAR lengths)."""
+    check = CheckConstraint(f'length("{column}") <= {limit}', name=f"{column}_length")
+    return mapped_column(String(limit), check, **kwargs)
 
 
 def utcnow() -> datetime:
@@ -47,18 +67,16 @@ class Role(StrEnum):
 
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = limited(limits.EMAIL, "email", unique=True)
+    name: Mapped[str] = limited(limits.NAME, "name")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(String(20), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     #: set when a lead gives out a temporary password: the user must choose their own
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    #: bumped on every password change, which signs out the account's other sessions
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: a supervisor's qualification, e.g. "Certified Peer Recovery Specialist, licence 12345"
-    credential: Mapped[str | None] = mapped_column(String(200))
+    credential: Mapped[str | None] = limited(limits.CREDENTIAL, "credential")
     #: a trainee's cohort (one at a time)
     cohort_id: Mapped[int | None] = mapped_column(
         ForeignKey("cohort.id", ondelete="SET NULL"), index=True
@@ -72,8 +90,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot log in
         return self.active
 
+    #: the token of the sign-in (``LoginSession``) this account was loaded through, or just
+    #: started by ``training.auth.login_sessions``; None when the account was loaded otherwise
+    login_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's id, kept in the session cookie and the remember cookie: the token of
+        this sign-in, so that signing out (which ends it on the server) ends both cookies."""
+        if self.login_token is None:
+            raise RuntimeError("start a login session first (training.auth.login_sessions)")
+        return self.login_token
 
     @property
     def role_enum(self) -> Role:
@@ -140,7 +166,11 @@ class QuizAttempt(db.Model):
 class SupervisorAssignment(db.Model):
     """A supervisor who may sign off a trainee's hours, assigned by a program lead."""
 
-    __table_args__ = (UniqueConstraint("trainee_id", "supervisor_id"),)
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "supervisor_id"),
+        # nobody supervises themselves, whichever form or script tries
+        CheckConstraint("trainee_id <> supervisor_id", name="not_self"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -177,10 +207,10 @@ class HoursEntry(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     method: Mapped[str] = mapped_column(String(20))
     domains: Mapped[list[str]] = mapped_column(JSON)
-    notes: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = limited(limits.NOTES, "notes")
     status: Mapped[EntryStatus] = mapped_column(String(20), default=EntryStatus.DRAFT)
     #: the supervisor's comment when they return an entry
-    return_comment: Mapped[str | None] = mapped_column(Text)
+    return_comment: Mapped[str | None] = limited(limits.RETURN_COMMENT, "return_comment")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -210,13 +240,13 @@ class SignOff(db.Model):
         ForeignKey("hours_entry.id", ondelete="CASCADE"), index=True
     )
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    supervisor_name: Mapped[str] = mapped_column(String(120))
-    supervisor_credential: Mapped[str] = mapped_column(String(200))
+    supervisor_name: Mapped[str] = limited(limits.NAME, "supervisor_name")
+    supervisor_credential: Mapped[str] = limited(limits.CREDENTIAL, "supervisor_credential")
     attestation: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    void_reason: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str | None] = limited(limits.REASON, "void_reason")
 
     entry: Mapped[HoursEntry] = relationship(back_populates="sign_offs")
 
@@ -237,7 +267,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = limited(limits.AUDIT_COMMENT, "comment")
 
     actor: Mapped[User | None] = relationship()
 
@@ -263,14 +293,33 @@ REVOCATION_CATEGORIES = {
 }
 
 
+#: a certificate that is neither revoked nor superseded by a re-issue or renewal
+CURRENT_CERTIFICATE = "revoked_at IS NULL AND superseded_at IS NULL"
+
+
 class Certificate(db.Model):
     """An issued certificate. The signed facts never change; revocation and replacement are
-    recorded beside them, so history is kept and verification says what happened."""
+    recorded beside them, so history is kept and verification says what happened.
+
+    A holder has at most one current certificate per track: the database refuses a second
+    (``uq_certificate_current``), so two people issuing, re-issuing or renewing at the same
+    moment cannot both succeed."""
+
+    __table_args__ = (
+        Index(
+            "uq_certificate_current",
+            "user_id",
+            "track_id",
+            unique=True,
+            sqlite_where=text(CURRENT_CERTIFICATE),
+            postgresql_where=text(CURRENT_CERTIFICATE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
-    holder_name: Mapped[str] = mapped_column(String(120))
+    holder_name: Mapped[str] = limited(limits.NAME, "holder_name")
     track_id: Mapped[str] = mapped_column(String(100))
     track_title: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date] = mapped_column(Date)
@@ -287,8 +336,11 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_category: Mapped[str | None] = mapped_column(String(30))
     #: the lead's own words: kept on record, never shown publicly
-    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoke_reason: Mapped[str | None] = limited(limits.REASON, "revoke_reason")
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    #: set, by a conditional update, the moment a re-issue or renewal takes this certificate's
+    #: place (``replaced_by_id`` follows in the same transaction, once the new one has its id)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: rendered once at issue and stored here, where every app server can reach it
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
@@ -310,7 +362,7 @@ class Cohort(db.Model):
     """A group of trainees who start together and work toward one track."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = limited(limits.NAME, "name", unique=True)
     start_date: Mapped[date] = mapped_column(Date)
     track_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -329,3 +381,14 @@ class PasswordReset(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One sign-in on one device, from "Sign in" until "Sign out" (or a password change, or
+    deactivation, which end all of the account's). The token itself lives only in that device's
+    session and remember cookies; the database keeps a hash, so a copy of it signs nobody in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

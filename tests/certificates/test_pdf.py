@@ -90,3 +90,92 @@ def test_names_are_escaped_not_interpreted():
         .nbytes
         > 0
     )
+
+
+# --- names in every script, and of any length -----------------------------------------------
+
+LONG_NAME = (
+    "Maria Alexandra Guadalupe Fernández-Castellanos de la Santísima Trinidad "
+    "Núñez-Villanueva y Quintero-Ålborg Østergaard Smith"
+)[:120]
+NAMES = {
+    "accented": "Zoë Ångström",
+    "chinese": "陈美玲",
+    "japanese": "山田 さくら",
+    "arabic": "محمد علي",
+    "korean": "김민준",
+    "long": LONG_NAME,
+    "one-long-word": "W" * 120,  # the column's limit, with nowhere to break
+}
+BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+MM = 72 / 25.4  # PDF points in a millimetre
+
+
+def _render(tmp_path, name):
+    from dataclasses import replace
+
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_certificate(replace(FACTS, holder_name=name)))
+    return path
+
+
+def _name_words(pdf):
+    """The words of the holder's name with their boxes (points), as pdftotext finds them."""
+    import html
+    import re
+
+    words = [
+        (html.unescape(text), float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            run("pdftotext", "-bbox", str(pdf), "-"),
+        )
+    ]
+    texts = [w[0] for w in words]
+    start, end = texts.index("that") + 1, texts.index("completed") - 1  # "…that NAME has completed"
+    return words[start:end]
+
+
+def test_the_name_uses_fonts_for_every_script_and_is_never_empty_boxes(tmp_path):
+    """Every glyph of the name comes from a font that has it: pdftotext reads the name back
+    (a missing glyph comes out as nothing, or a box), and the fonts are embedded."""
+    for name in NAMES.values():
+        pdf = _render(tmp_path, name)
+        text = "".join(run("pdftotext", str(pdf), "-").translate(BIDI_MARKS).split())
+        assert "".join(name.split()) in text, name
+        fonts = run("pdffonts", str(pdf))
+        if name == NAMES["chinese"]:
+            assert "CJK" in fonts
+        if name == NAMES["arabic"]:
+            assert "Arabic" in fonts
+
+
+@pytest.mark.parametrize("kind", ["long", "one-long-word", "chinese", "arabic"])
+def test_a_name_of_any_length_stays_inside_the_frame_on_one_page(tmp_path, kind):
+    pdf = _render(tmp_path, NAMES[kind])
+    assert "Pages:           1" in run("pdfinfo", str(pdf))
+    width, inner = 841.89, 12 * MM + 9  # the page, and the frame's inner line (margin + 9px)
+    boxes = _name_words(pdf)
+    assert boxes, "the name is on the page"
+    for _text, x0, _y0, x1, _y1 in boxes:
+        assert inner < x0 and x1 < width - inner
+    # Rendered, nothing is drawn in the page's margins, outside the frame.
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    page = Image.open(tmp_path / "p.png").convert("L")
+    margin = int(10 * 50 / 25.4)  # 10 mm in pixels, inside the 12 mm margin
+    for box in (
+        (0, 0, margin, page.height),
+        (page.width - margin, 0, page.width, page.height),
+        (0, page.height - margin, page.width, page.height),
+    ):
+        assert page.crop(box).getextrema()[0] > 240, f"ink in the margin {box}"
+
+
+def test_long_names_are_set_smaller_so_they_fit():
+    assert 'class="holder"' in certificate_html(FACTS)
+    from dataclasses import replace
+
+    assert 'class="holder very-long"' in certificate_html(replace(FACTS, holder_name=LONG_NAME))

@@ -16,7 +16,12 @@ def no_env_secret(monkeypatch):
 
 
 def production_config(tmp_path, **overrides):
-    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TESTING": False, **overrides}
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+        "TESTING": False,
+        "PUBLIC_BASE_URL": "https://training.example.org",
+        **overrides,
+    }
 
 
 def test_refuses_to_start_without_a_secret_key_outside_debug_and_tests(
@@ -46,6 +51,7 @@ def test_uses_the_instance_folder_key_made_by_the_first_run(tmp_path, no_env_sec
 def test_environment_secret_key_and_database_url_are_used(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.db")
+    monkeypatch.setenv("FLASK_PUBLIC_BASE_URL", "https://training.example.org")
     app = create_app({"TESTING": False})
     assert app.secret_key == "x" * 40
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.db")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, select
 
-from training.extensions import db, login_manager
+from training.extensions import login_manager
 from training.models import Role, User
 
 bp = Blueprint("auth", __name__)
@@ -19,6 +18,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
+    from training.auth import login_sessions
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -27,19 +28,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        # The id carries the session version: a password change signs out every other session.
-        try:
-            raw_id, version = user_id.split(":")
-            row = db.session.execute(_load_statement(), {"user_id": int(raw_id)}).first()
-        except ValueError:
-            return None
-        if row is None:
-            return None
-        user, waiting = row
-        if str(user.session_version) != version:
-            return None
-        user.waiting_count = waiting
-        return user
+        # The id is the token of one sign-in: signing out ends it, and with it every copy of
+        # the session and remember cookies that carry it (see ``login_sessions``).
+        return login_sessions.load(user_id)
 
     @app.before_request
     def require_new_password():  # type: ignore[no-untyped-def]
@@ -52,15 +43,6 @@ def init_app(app: Flask) -> None:
             flash("Please choose your own password before you go on.", "info")
             return redirect(url_for("auth.change_password"))
         return None
-
-
-@cache
-def _load_statement():  # type: ignore[no-untyped-def]
-    """The signed-in person and what waits for them, in one query. Built once: every request
-    runs it, and SQLAlchemy finds its compiled SQL faster for the same statement object."""
-    from training.hours.services import waiting_column
-
-    return select(User, waiting_column()).where(User.id == bindparam("user_id"))
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -3,7 +3,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, ValidationError
+
+from training import limits
+from training.auth.password_strength import password_problem
+from training.validators import at_most
 
 
 def email_field(label: str = "Email") -> EmailField:
@@ -13,38 +17,53 @@ def email_field(label: str = "Email") -> EmailField:
         validators=[
             DataRequired(message="Enter an email address."),
             Email(message="Enter an email address like name@example.org."),
-            Length(max=254),
+            at_most(limits.EMAIL),
         ],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(message="Enter your email address."), at_most(limits.EMAIL)],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Enter your password."), at_most(limits.PASSWORD)],
+    )
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
 
 def strong_enough(form: FlaskForm, field: PasswordField) -> None:
-    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
-    if len(field.data or "") < minimum:
-        raise ValidationError(f"Use at least {minimum} characters. A short sentence works well.")
-    email = getattr(form, "email_for_check", None) or ""
-    if email and field.data.lower() == email.lower():
-        raise ValidationError("Your password can't be your email address.")
+    """NIST SP 800-63B's rules (``password_strength``), with the person's email and name."""
+    personal = (getattr(form, "email_for_check", None) or "", getattr(form, "name_for_check", ""))
+    if problem := password_problem(
+        field.data or "",
+        current_app.config["MIN_PASSWORD_LENGTH"],
+        personal=personal,
+        context=(current_app.config["PROGRAM_NAME"],),
+    ):
+        raise ValidationError(problem)
 
 
 class NewPasswordMixin:
-    new_password = PasswordField("New password", validators=[strong_enough])
+    new_password = PasswordField(
+        "New password", validators=[at_most(limits.PASSWORD), strong_enough]
+    )
     confirm = PasswordField(
         "Type the new password again",
-        validators=[EqualTo("new_password", message="The two passwords don't match.")],
+        validators=[
+            EqualTo("new_password", message="The two passwords don't match."),
+            at_most(limits.PASSWORD),
+        ],
     )
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(message="Enter your current password.")]
+        "Current password",
+        validators=[DataRequired(message="Enter your current password."), at_most(limits.PASSWORD)],
     )
     submit = SubmitField("Change password")
 
@@ -52,7 +71,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 class RegisterForm(NewPasswordMixin, FlaskForm):
     name = StringField(
         "Your name",
-        validators=[DataRequired(message="Enter your name."), Length(max=120)],
+        validators=[DataRequired(message="Enter your name."), at_most(limits.NAME)],
         description="As you would like it shown to your supervisors and on your certificate.",
     )
     email = email_field()

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from training import audit
+from training.auth import login_sessions
+from training.auth.tokens import new_token, token_hash
 from training.extensions import db
 from training.models import PasswordReset, User, utcnow
 
 VALID_FOR = timedelta(hours=72)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create(user: User, lead: User) -> str:
@@ -27,11 +23,11 @@ def create(user: User, lead: User) -> str:
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(
         PasswordReset(
             user_id=user.id,
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             created_by_id=lead.id,
             expires_at=now + VALID_FOR,
         )
@@ -43,7 +39,9 @@ def create(user: User, lead: User) -> str:
 
 def find(token: str) -> PasswordReset | None:
     """The reset for a token, if it is unused, unexpired and its account active."""
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    )
     if (
         reset is None
         or reset.used_at is not None
@@ -67,7 +65,7 @@ def use(reset: PasswordReset, password_hash: str) -> bool:
     user = reset.user
     user.password_hash = password_hash
     user.must_change_password = False
-    user.session_version += 1
+    login_sessions.end_all(user)  # signed out everywhere: sign in with the new password
     audit.record(user, "user", user.id, "password reset")
     db.session.commit()
     return True

@@ -4,29 +4,52 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
 
+from training import audit
 from training.accounts import create_account
-from training.auth import bp
+from training.auth import bp, devices, login_sessions, throttle
 from training.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from training.auth.passwords import hash_password, needs_rehash, verify_password
 from training.extensions import db, limiter
 from training.models import Role, User
 
-
-def _login_failed(response) -> bool:  # type: ignore[no-untyped-def]
-    return bool(g.get("login_failed"))
+SIGN_IN_PAUSED = (
+    "There have been too many wrong passwords for this account or from your network, so "
+    "signing in is paused for a while to keep the account safe. Please wait, then try again. "
+    "If you have forgotten your password, your program lead can give you a link to set a new one."
+)
+CHANGING_PAUSED = (
+    "There have been too many wrong current passwords, so changing the password is paused for "
+    "a while to keep your account safe. Please wait, then try again."
+)
 
 
 def _submitted_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    return (request.form.get("email") or "").strip().lower()
+
+
+def _signed_in_email() -> str:
+    return current_user.email if current_user.is_authenticated else ""
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only follow ?next= to a path on this site, never to another host."""
-    if not target:
+    """Only follow ?next= to a path on this site, never to another host: no scheme or host,
+    no "//" or "/\\" (which browsers read as another host), no control characters (CR/LF
+    would split the redirect's headers)."""
+    if not target or "\\" in target or not target.isprintable():
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -38,18 +61,19 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+def _sign_in(user: User, target: str, *, remember: bool) -> Response:
+    """Start a login session on this device (its token goes in the session cookie, and in the
+    remember cookie if asked), and recognise the device at the next sign-in."""
+    login_sessions.start(user)
+    db.session.commit()
+    login_user(user, remember=remember)
+    response = redirect(target)
+    devices.remember(response, user.email)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-    key_func=_submitted_email,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
+@throttle.failures_counted(_submitted_email, SIGN_IN_PAUSED)
 def login():  # type: ignore[no-untyped-def]
     """Sign in with email and password; failures are counted and throttled."""
     if current_user.is_authenticated:
@@ -61,10 +85,9 @@ def login():  # type: ignore[no-untyped-def]
         if user is not None and password_ok and user.active:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-                db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
-        g.login_failed = True
+            target = _safe_next(request.args.get("next")) or url_for("main.home")
+            return _sign_in(user, target, remember=form.remember.data)
+        throttle.failed()
         if user is not None and password_ok and not user.active:
             flash("This account has been deactivated. Please contact your program lead.", "error")
         else:
@@ -74,6 +97,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
+    """Sign out on this device: its login session ends on the server, so neither its session
+    cookie nor its remember cookie (which Flask-Login also expires) works again, copied or not.
+    The person's other devices stay signed in."""
+    if current_user.is_authenticated:
+        login_sessions.end(current_user.login_token)
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -81,21 +110,27 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@throttle.failures_counted(_signed_in_email, CHANGING_PAUSED)
 def change_password():  # type: ignore[no-untyped-def]
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     form = ChangePasswordForm()
     form.email_for_check = user.email
+    form.name_for_check = user.name
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current_password.data):
+            throttle.failed()
             form.current_password.errors.append("That is not your current password.")
         else:
             user.password_hash = hash_password(form.new_password.data)
             user.must_change_password = False
-            user.session_version += 1
-            db.session.commit()
-            login_user(user)  # stay signed in here; other sessions are signed out
+            login_sessions.end_all(user)  # every device is signed out…
+            audit.record(user, "user", user.id, "password changed")
+            remembered = (
+                current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            )
             flash("Your password has been changed. Other devices have been signed out.", "success")
-            return redirect(url_for("main.home"))
+            # …and this one carries on with a new sign-in
+            return _sign_in(user, url_for("main.home"), remember=remembered)
     return render_template("auth/change_password.html", form=form)
 
 
@@ -108,6 +143,7 @@ def register():  # type: ignore[no-untyped-def]
         return redirect(url_for("main.home"))
     form = RegisterForm()
     form.email_for_check = request.form.get("email", "")
+    form.name_for_check = request.form.get("name", "")
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if find_user_by_email(email) is not None:
@@ -117,9 +153,8 @@ def register():  # type: ignore[no-untyped-def]
             )
         else:
             user = create_account(email, form.name.data, Role.TRAINEE, form.new_password.data)
-            login_user(user)
             flash("Welcome! Your trainee account is ready.", "success")
-            return redirect(url_for("main.home"))
+            return _sign_in(user, url_for("main.home"), remember=False)
     return render_template("auth/register.html", form=form)
 
 
@@ -135,6 +170,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
         return render_template("auth/reset_invalid.html"), 404
     form = ResetPasswordForm()
     form.email_for_check = reset.user.email
+    form.name_for_check = reset.user.name
     if form.validate_on_submit():
         if not resets.use(reset, hash_password(form.new_password.data)):
             return render_template("auth/reset_invalid.html"), 404

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
+from training import limits
 from training.models import REVOCATION_CATEGORIES
+from training.validators import at_most
 
 
 class VerifyForm(FlaskForm):
@@ -11,7 +12,9 @@ class VerifyForm(FlaskForm):
         csrf = False  # a public look-up that changes nothing; it works from any page or app
 
     code = StringField(
-        "Certificate code", description="15 letters and digits, for example 7K3QD-M9X2A-F4R8T."
+        "Certificate code",
+        validators=[at_most(limits.SEARCH)],
+        description="15 letters and digits, for example 7K3QD-M9X2A-F4R8T.",
     )
     submit = SubmitField("Check this certificate")
 
@@ -23,13 +26,14 @@ class RevokeForm(FlaskForm):
             SelectChoice("", "Choose…"),
             *(SelectChoice(k, v) for k, v in REVOCATION_CATEGORIES.items()),
         ],
+        validate_choice=False,  # the service says "Choose a reason category." in plain words
     )
     reason = TextAreaField(
-        "What happened (kept on record, never shown publicly)", validators=[Length(max=2000)]
+        "What happened (kept on record, never shown publicly)", validators=[at_most(limits.REASON)]
     )
     submit = SubmitField("Revoke the certificate")
 
 
 class ReissueForm(FlaskForm):
-    holder_name = StringField("Name as it should be printed", validators=[Length(max=120)])
+    holder_name = StringField("Name as it should be printed", validators=[at_most(limits.NAME)])
     submit = SubmitField("Re-issue with a new code")

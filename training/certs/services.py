@@ -7,9 +7,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from certificates import signing
@@ -20,7 +19,7 @@ from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
 from courses.progress import course_progress
 from training import audit, content
-from training.certs import keys
+from training.certs import keys, transitions
 from training.extensions import db
 from training.hours import services as hours
 from training.models import (
@@ -33,6 +32,7 @@ from training.models import (
     User,
     utcnow,
 )
+from training.urls import public_url
 
 SUBJECT = "certificate"
 
@@ -150,14 +150,23 @@ def certificates_of(user: User) -> list[Certificate]:
 
 def current_certificate(user: User, track: Track) -> Certificate | None:
     """The newest certificate of this track that is neither revoked nor replaced."""
-    return next(
-        (
-            c
-            for c in certificates_of(user)
-            if c.track_id == track.id and c.revoked_at is None and c.replaced_by_id is None
-        ),
-        None,
-    )
+    return standing(certificates_of(user), track)[0]
+
+
+def standing(
+    certificates: list[Certificate], track: Track
+) -> tuple[Certificate | None, Certificate | None]:
+    """(current, revoked) among a holder's certificates, newest first: the current certificate
+    of this track, or else the revoked one that ended their certification (None, None for
+    someone never certified)."""
+    for c in certificates:
+        if c.track_id != track.id:
+            continue
+        if c.revoked_at is None and c.superseded_at is None:
+            return c, None
+        if c.revoked_at is not None:
+            return None, c
+    return None, None
 
 
 def dashboard_summary(user: User) -> dict[str, Any] | None:
@@ -165,8 +174,10 @@ def dashboard_summary(user: User) -> dict[str, Any] | None:
     track = hours.track_for(user)
     if track is None:
         return None
-    current = current_certificate(user, track)
+    current, revoked = standing(certificates_of(user), track)
     today = utcnow().date()
+    if revoked is not None:
+        return {"track": track, "current": None, "revoked": revoked}
     if current is not None:
         days_left = (current.expires_on - today).days
         due = days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]
@@ -216,55 +227,105 @@ def _create(
     issued_by: User | None,
     replaces: Certificate | None = None,
 ) -> Certificate:
+    """Sign and render a new certificate, then write it in a short transaction: first the
+    certificate it replaces is superseded (a conditional update), then the new one is inserted,
+    which the database refuses if the holder already has a current one. Whoever loses a race
+    gets a CertificateError, with their transaction rolled back whole."""
+    for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
+        certificate = _signed_and_rendered(
+            user,
+            track,
+            holder_name=holder_name,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            kind=kind,
+            issued_by=issued_by,
+            replaces=replaces,
+        )
+        if replaces is not None and not transitions.supersede(replaces.id):
+            raise CertificateError(why_not_current(replaces))
+        try:
+            transitions.insert(certificate)
+        except transitions.CodeTaken:
+            continue
+        except transitions.AlreadyCurrent:
+            raise CertificateError(
+                f"{user.name} already holds a current certificate for this track. "
+                "Re-issue or renew it instead."
+            ) from None
+        return certificate
+    raise CertificateError("Could not make a unique certificate code; please try again.")
+
+
+def why_not_current(certificate: Certificate) -> str:
+    """Why an action on ``certificate`` found it no longer current (the transaction is rolled
+    back first, so the answer is what the database holds now)."""
+    db.session.rollback()
+    if certificate.revoked_at is not None:
+        return f"This certificate is already revoked (on {certificate.revoked_at:%d %B %Y})."
+    replacement = certificate.replaced_by
+    if replacement is None:
+        return "This certificate was just changed by someone else. Please reload and check."
+    done = "renewed" if replacement.kind == "renewal" else "re-issued"
+    return (
+        f"This certificate was just {done} by someone else, so nothing was changed. "
+        f"Its replacement is {format_code(replacement.code)}."
+    )
+
+
+def _signed_and_rendered(
+    user: User,
+    track: Track,
+    *,
+    holder_name: str,
+    issued_on: date,
+    expires_on: date,
+    kind: str,
+    issued_by: User | None,
+    replaces: Certificate | None,
+) -> Certificate:
+    """A new certificate with its signature and PDF, not yet added to the database."""
     totals = hours.totals_of(hours.entries_of(user))
     private_key = keys.private_key()
     public = signing.public_key_pem(private_key)
     signatory = issued_by.name if issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
-    for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
-        code = new_code()
-        payload: dict[str, Any] = {
-            "v": 1,
-            "code": code,
-            "holder": holder_name,
-            "track": track.id,
-            "track_title": track.title,
-            "program": current_app.config["PROGRAM_NAME"],
-            "issued_on": issued_on.isoformat(),
-            "expires_on": expires_on.isoformat(),
-            "kind": kind,
-            "replaces": replaces.code if replaces else None,
-            "content_versions": _content_versions(track),
-            "approved_minutes": {
-                "supervised_practice": totals.approved_practice,
-                "supervision": totals.approved_supervision,
-            },
-            "issued_by": signatory,
-            "verify_url": verify_url(code),
-            "key_id": signing.key_id(public),
-        }
-        certificate = Certificate(
-            code=code,
-            user_id=user.id,
-            holder_name=holder_name,
-            track_id=track.id,
-            track_title=track.title,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            kind=kind,
-            payload=signing.canonical(payload).decode(),
-            signature=signing.sign(payload, private_key),
-            key_id=payload["key_id"],
-            issued_by_id=issued_by.id if issued_by else None,
-        )
-        certificate.pdf = render_certificate(facts_of(certificate))
-        db.session.add(certificate)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            continue
-        return certificate
-    raise CertificateError("Could not make a unique certificate code; please try again.")
+    code = new_code()
+    payload: dict[str, Any] = {
+        "v": 1,
+        "code": code,
+        "holder": holder_name,
+        "track": track.id,
+        "track_title": track.title,
+        "program": current_app.config["PROGRAM_NAME"],
+        "issued_on": issued_on.isoformat(),
+        "expires_on": expires_on.isoformat(),
+        "kind": kind,
+        "replaces": replaces.code if replaces else None,
+        "content_versions": _content_versions(track),
+        "approved_minutes": {
+            "supervised_practice": totals.approved_practice,
+            "supervision": totals.approved_supervision,
+        },
+        "issued_by": signatory,
+        "verify_url": verify_url(code),
+        "key_id": signing.key_id(public),
+    }
+    certificate = Certificate(
+        code=code,
+        user_id=user.id,
+        holder_name=holder_name,
+        track_id=track.id,
+        track_title=track.title,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        kind=kind,
+        payload=signing.canonical(payload).decode(),
+        signature=signing.sign(payload, private_key),
+        key_id=payload["key_id"],
+        issued_by_id=issued_by.id if issued_by else None,
+    )
+    certificate.pdf = render_certificate(facts_of(certificate))
+    return certificate
 
 
 def facts_of(certificate: Certificate) -> CertificateFacts:
@@ -285,18 +346,9 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
 
 
 def verify_url(code: str) -> str:
-    """The public address of a certificate's verification page, as printed and in the QR code:
-    from PUBLIC_BASE_URL, else the address of the current request, else the local default
-    (commands such as ``flask demo`` run outside any request)."""
-    if has_request_context():
-        path = url_for("certs.verify_code", code=format_code(code))
-        host = request.host_url
-    else:
-        with current_app.test_request_context():
-            path = url_for("certs.verify_code", code=format_code(code))
-        host = "http://127.0.0.1:5000/"
-    base = current_app.config.get("PUBLIC_BASE_URL") or host
-    return base.rstrip("/") + path
+    """The public address of a certificate's verification page, as signed, printed and in the QR
+    code: always on the configured PUBLIC_BASE_URL, never on the address of the request."""
+    return public_url("certs.verify_code", code=format_code(code))
 
 
 def issue(
@@ -347,9 +399,14 @@ def maybe_auto_issue(user: User) -> Certificate | None:
     track = hours.track_for(user)
     if track is None or not track.auto_issue or user.role != Role.TRAINEE:
         return None
-    if current_certificate(user, track) is not None or not checklist(user, track).eligible:
+    if standing(certificates_of(user), track) != (None, None):
+        return None  # current already, or revoked: only a lead decides to certify again
+    if not checklist(user, track).eligible:
         return None
-    return issue(user, track, issued_by=None)
+    try:
+        return issue(user, track, issued_by=None)
+    except CertificateError:  # a lead issued it at the same moment: the trainee has theirs
+        return None
 
 
 def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> None:
@@ -359,12 +416,8 @@ def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> 
         raise CertificateError(
             "Write the reason for revoking; it stays on record (it is not shown publicly)."
         )
-    if certificate.revoked_at is not None:
-        raise CertificateError("This certificate is already revoked.")
-    certificate.revoked_at = utcnow()
-    certificate.revoked_by_id = lead.id
-    certificate.revoke_category = category
-    certificate.revoke_reason = reason.strip()
+    if not transitions.revoke(certificate.id, lead.id, category, reason.strip()):
+        raise CertificateError(why_not_current(certificate))
     audit.record(
         lead,
         SUBJECT,
@@ -380,7 +433,7 @@ def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> 
 def _replace(
     old: Certificate, new: Certificate, actor: User | None, action: str, comment: str
 ) -> None:
-    old.replaced_by_id = new.id
+    transitions.link_replacement(old.id, new.id)
     audit.record(actor, SUBJECT, old.id, "replaced", "valid", "replaced", comment)
     audit.record(actor, SUBJECT, new.id, action, to_status="valid", comment=comment)
     db.session.commit()
@@ -391,8 +444,8 @@ def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Cer
     holder_name = holder_name.strip()
     if not holder_name:
         raise CertificateError("Enter the name as it should be printed.")
-    if old.revoked_at is not None or old.replaced_by_id is not None:
-        raise CertificateError("Only a current certificate can be re-issued.")
+    if old.revoked_at is not None or old.superseded_at is not None:
+        raise CertificateError(why_not_current(old))
     new = _create(
         old.holder,
         track,
@@ -416,8 +469,10 @@ def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Cer
 
 def renew(old: Certificate, user: User, track: Track) -> Certificate:
     """A renewed certificate with new dates, once the renewal requirements are met."""
-    if old.user_id != user.id or old.revoked_at is not None or old.replaced_by_id is not None:
+    if old.user_id != user.id:
         raise CertificateError("Only your current certificate can be renewed.")
+    if old.revoked_at is not None or old.superseded_at is not None:
+        raise CertificateError(why_not_current(old))
     status = renewal_status(user, track, old)
     if not status.eligible:
         raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))

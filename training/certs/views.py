@@ -25,7 +25,9 @@ from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
 from training.extensions import db, limiter
 from training.hours import services as hours
 from training.hours.forms import ActionForm
-from training.models import Certificate, Role, User, utcnow
+from training.models import REVOCATION_CATEGORIES, Certificate, Role, User, utcnow
+from training.urls import public_url
+from training.validators import form_problem
 
 
 def _track(user: User):  # type: ignore[no-untyped-def]
@@ -51,22 +53,29 @@ def _reissue_track(certificate: Certificate):  # type: ignore[no-untyped-def]
 def mine():  # type: ignore[no-untyped-def]
     track = _track(current_user)
     today = utcnow().date()
-    current = services.current_certificate(current_user, track)
+    certificates = services.certificates_of(current_user)
+    current, revoked = services.standing(certificates, track)
     reminder = renewal = None
+    signed_since = None
     if current is not None:
         days_left = (current.expires_on - today).days
         if days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]:
             reminder = days_left
             renewal = services.renewal_status(current_user, track, current)
+            if track.renewal.attestation:
+                signed_since = current.issued_at  # renewing means signing the code again
     return render_template(
         "certs/mine.html",
         track=track,
         checklist=services.checklist(current_user, track),
-        certificates=services.certificates_of(current_user),
+        certificates=certificates,
         current=current,
+        revoked=revoked,
+        revocation_reasons=REVOCATION_CATEGORIES,
         reminder=reminder,
         renewal=renewal,
-        signed=services.signed_attestation(current_user, track),
+        signing_again=signed_since is not None,
+        signed=services.signed_attestation(current_user, track, signed_since),
         today=today,
         form=ActionForm(),
     )
@@ -115,13 +124,14 @@ def download(certificate_id: int):  # type: ignore[no-untyped-def]
     row = db.session.execute(_download_statement(), {"id": certificate_id}).first()
     if row is None or not (row.user_id == current_user.id or current_user.role == Role.LEAD):
         abort(404)
+    if row.revoked_at is not None or row.superseded_at is not None:
+        return _withheld(row)
     filename = f"certificate-{format_code(row.code)}.pdf"
     return Response(
         row.pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, max-age=3600",
         },
     )
 
@@ -129,9 +139,34 @@ def download(certificate_id: int):  # type: ignore[no-untyped-def]
 @cache
 def _download_statement():  # type: ignore[no-untyped-def]
     """Only what a download needs (no ORM object), built once: downloads are frequent."""
-    return select(Certificate.user_id, Certificate.code, Certificate.pdf).where(
-        Certificate.id == bindparam("id")
-    )
+    return select(
+        Certificate.user_id,
+        Certificate.code,
+        Certificate.pdf,
+        Certificate.revoked_at,
+        Certificate.superseded_at,
+    ).where(Certificate.id == bindparam("id"))
+
+
+def _withheld(row):  # type: ignore[no-untyped-def]
+    """No PDF of a revoked or replaced certificate leaves the platform: a marking on the page
+    could be cropped off, and the old file would look valid again. The answer says why."""
+    code = format_code(row.code)
+    if row.revoked_at is not None:
+        title = "This certificate was revoked"
+        text = (
+            f"Certificate {code} was revoked on {row.revoked_at:%d %B %Y}, so its PDF is no "
+            "longer available. If you have questions about this, please contact your program "
+            "lead."
+        )
+    else:
+        title = "This certificate was replaced"
+        text = (
+            f"Certificate {code} was replaced by a newer certificate on "
+            f"{row.superseded_at:%d %B %Y}, so its PDF is no longer available. Download the "
+            "newer one from the same page."
+        )
+    return render_template("error.html", code=410, title=title, text=text), 410
 
 
 # --- program leads -----------------------------------------------------------------------------
@@ -171,9 +206,9 @@ def _certificate(certificate_id: int) -> Certificate:
 def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
     certificate = _certificate(certificate_id)
     form = RevokeForm()
-    if not form.validate_on_submit() and form.csrf_token.errors:
-        abort(400)
     try:
+        if problem := form_problem(form):  # e.g. a reason over its length limit
+            raise services.CertificateError(problem)
         services.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
     except services.CertificateError as error:
         flash(str(error), "error")
@@ -191,9 +226,9 @@ def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
 def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
     certificate = _certificate(certificate_id)
     form = ReissueForm()
-    if not form.validate_on_submit() and form.csrf_token.errors:
-        abort(400)
     try:
+        if problem := form_problem(form):  # e.g. a reason over its length limit
+            raise services.CertificateError(problem)
         new = services.reissue(
             certificate, current_user, form.holder_name.data or "", _reissue_track(certificate)
         )
@@ -256,7 +291,7 @@ def verify_json(code: str):  # type: ignore[no-untyped-def]
         answer = _lookup(code)
     except CodeError as error:
         return jsonify(status="invalid_code", message=str(error)), 400
-    answer["public_key_url"] = url_for(".public_key", _external=True)
+    answer["public_key_url"] = public_url("certs.public_key")
     return jsonify(answer), (404 if answer["status"] == "not_found" else 200)
 
 

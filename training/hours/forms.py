@@ -11,11 +11,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from certificates.hours import KINDS, METHODS
 from courses.domains import DOMAINS
+from training import limits
+from training.validators import at_most, sensible_date
 
 
 class CheckboxesField(SelectMultipleField):
@@ -26,7 +28,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 class EntryForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    day = DateField("Date", validators=[InputRequired(message="Enter the date."), sensible_date])
     hours = SelectField(
         "Hours", choices=[SelectChoice(str(h), str(h)) for h in range(13)], default="1"
     )
@@ -43,7 +45,7 @@ class EntryForm(FlaskForm):
     supervisor = SelectField("Supervisor", coerce=int, choices=[])
     notes = TextAreaField(
         "What was discussed or done",
-        validators=[Length(max=4000, message="Please keep the notes under 4,000 characters.")],
+        validators=[at_most(limits.NOTES)],
         description="Refer to people you support by initials or a code, never by name, "
         "contact details or date of birth.",
     )
@@ -65,12 +67,12 @@ class ActionForm(FlaskForm):
 class ReturnForm(FlaskForm):
     comment = TextAreaField(
         "Comment for the trainee",
-        validators=[Length(max=2000)],
+        validators=[at_most(limits.REASON)],
         description="Say what needs correcting. This is required.",
     )
     submit = SubmitField("Return to the trainee")
 
 
 class VoidForm(FlaskForm):
-    reason = TextAreaField("Reason for voiding the sign-off", validators=[Length(max=2000)])
+    reason = TextAreaField("Reason for voiding the sign-off", validators=[at_most(limits.REASON)])
     submit = SubmitField("Void the sign-off")

@@ -410,7 +410,10 @@ def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
 
 
 def assign(lead: User, trainee: User, supervisor: User) -> bool:
-    """Assign a supervisor to a trainee; False if they already were."""
+    """Assign a supervisor to a trainee; False if they already were, or are the same person
+    (nobody supervises themselves; the database refuses it too)."""
+    if trainee.id == supervisor.id:
+        return False
     exists = db.session.scalar(
         select(SupervisorAssignment).filter_by(trainee_id=trainee.id, supervisor_id=supervisor.id)
     )

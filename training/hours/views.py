@@ -3,10 +3,7 @@ everyone allowed to see them."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from certificates.hours import (
@@ -22,9 +19,11 @@ from certificates.hours import (
 from courses.domains import DOMAINS
 from training import audit
 from training.auth import role_required
+from training.csv_export import csv_download
 from training.extensions import db
 from training.hours import bp, services
 from training.hours.forms import ActionForm, EntryForm, ReturnForm, VoidForm
+from training.input_checks import database_ids
 from training.models import EntryStatus, HoursEntry, Role, utcnow
 
 FIELD_FOR = {
@@ -170,7 +169,7 @@ def edit(entry_id: int):  # type: ignore[no-untyped-def]
 def submit():  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    ids = database_ids(request.form.getlist("entry"))
     if not ids:
         flash("Tick the entries you want to submit first.", "error")
     else:
@@ -226,21 +225,18 @@ def _approved_entries():  # type: ignore[no-untyped-def]
 @role_required(Role.TRAINEE)
 def export_csv():  # type: ignore[no-untyped-def]
     """Approved hours only, without notes: the minimum needed to show the hours were signed."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Date",
-            "Kind",
-            "Method",
-            "Hours",
-            "Domains",
-            "Supervisor",
-            "Supervisor credential",
-            "Signed at (UTC)",
-            "Attestation",
-        ]
-    )
+    header = [
+        "Date",
+        "Kind",
+        "Method",
+        "Hours",
+        "Domains",
+        "Supervisor",
+        "Supervisor credential",
+        "Signed at (UTC)",
+        "Attestation",
+    ]
+    rows = []
     for e in sorted(_approved_entries(), key=lambda e: (e.day, e.id)):
         sign = e.sign_off
         signed = (
@@ -253,7 +249,7 @@ def export_csv():  # type: ignore[no-untyped-def]
             if sign
             else ["", "", "", ""]
         )
-        writer.writerow(
+        rows.append(
             [
                 e.day.isoformat(),
                 KINDS[e.kind],
@@ -263,11 +259,7 @@ def export_csv():  # type: ignore[no-untyped-def]
                 *signed,
             ]
         )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=approved-hours.csv"},
-    )
+    return csv_download("approved-hours.csv", header, rows)
 
 
 @bp.route("/summary")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from math import ceil
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -11,24 +9,28 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from certificates.hours import as_hours
-from training import audit
+from training import audit, limits
 from training.auth import role_required
+from training.csv_export import csv_download
 from training.extensions import db
 from training.hours import services as hours_services
+from training.input_checks import database_id
 from training.lead import bp
 from training.lead.dashboard import PAGE_SIZE, SORTS, rows_for, sort_rows
 from training.models import Cohort, Role, User, utcnow
+from training.validators import at_most, sensible_date
 
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Cohort name", validators=[DataRequired(message="Give the cohort a name."), Length(max=120)]
+        "Cohort name",
+        validators=[DataRequired(message="Give the cohort a name."), at_most(limits.NAME)],
     )
     start_date = DateField(
-        "Start date", validators=[InputRequired(message="Enter the start date.")]
+        "Start date", validators=[InputRequired(message="Enter the start date."), sensible_date]
     )
     track = SelectField("Certification track", choices=[])
     submit = SubmitField("Create cohort")
@@ -160,41 +162,38 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    # Counts go in columns of their own: "3/5" would turn into a date in Excel.
+    header = [
+        "Name",
+        "Courses completed",
+        "Courses in the track",
+        "Average best quiz score (%)",
+        "Approved practice hours",
+        "Approved supervision hours",
+        "Requirements met",
+        "Requirements in total",
+        "Eligible",
+        "Certificate",
+        "Expires",
+    ]
+    lines = [
         [
-            "Name",
-            "Courses completed",
-            "Average best quiz score (%)",
-            "Approved practice hours",
-            "Approved supervision hours",
-            "Requirements met",
-            "Eligible",
-            "Certificate",
-            "Expires",
+            r.user.name,
+            r.courses_done,
+            r.courses_total,
+            round(r.average_score),
+            as_hours(r.practice_minutes),
+            as_hours(r.supervision_minutes),
+            r.met,
+            len(r.checklist.items),
+            "yes" if r.checklist.eligible else "no",
+            r.certificate_status,
+            r.certificate.expires_on.isoformat() if r.certificate else "",
         ]
-    )
-    for r in rows:
-        writer.writerow(
-            [
-                r.user.name,
-                f"{r.courses_done}/{r.courses_total}",
-                f"{r.average_score:.0f}",
-                as_hours(r.practice_minutes),
-                as_hours(r.supervision_minutes),
-                f"{r.met}/{len(r.checklist.items)}",
-                "yes" if r.checklist.eligible else "no",
-                r.certificate_status,
-                r.certificate.expires_on.isoformat() if r.certificate else "",
-            ]
-        )
+        for r in rows
+    ]
     name = "".join(c if c.isalnum() else "-" for c in cohort.name.lower())
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=cohort-{name}.csv"},
-    )
+    return csv_download(f"cohort-{name}.csv", header, lines)
 
 
 def _choices(role: Role) -> list[tuple[int, str]]:
@@ -238,7 +237,17 @@ def cohort_supervisor(cohort_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _refused(form, cohort, "Choose a supervisor from the list.")
     supervisor = db.session.get(User, form.supervisor.data)
-    trainees = list(db.session.scalars(select(User).where(User.cohort_id == cohort.id)))
+    # The cohort's trainees: a member who has since become a supervisor is not among them, and
+    # nobody is made their own supervisor.
+    trainees = list(
+        db.session.scalars(
+            select(User).where(
+                User.cohort_id == cohort.id,
+                User.role == Role.TRAINEE,
+                User.id != supervisor.id,
+            )
+        )
+    )
     newly = sum(hours_services.assign(current_user, t, supervisor) for t in trainees)
     flash(
         f"{supervisor.name} now supervises everyone in {cohort.name} ({newly} newly assigned).",
@@ -257,7 +266,7 @@ def quiz_statistics():  # type: ignore[no-untyped-def]
     from training import content
     from training.models import AttemptStatus, QuizAttempt
 
-    cohort = db.session.get(Cohort, request.args.get("cohort", type=int) or 0)
+    cohort = db.session.get(Cohort, request.args.get("cohort", type=database_id) or 0)
     query = select(
         QuizAttempt.course_id, QuizAttempt.passed, QuizAttempt.question_ids, QuizAttempt.correct_ids
     ).where(QuizAttempt.status == AttemptStatus.FINISHED)

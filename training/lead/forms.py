@@ -3,10 +3,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from training import limits
 from training.auth.forms import email_field
 from training.models import Role
+from training.validators import at_most
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
@@ -14,7 +16,7 @@ ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 class PersonForm(FlaskForm):
     name = StringField(
         "Full name",
-        validators=[DataRequired(message="Enter the person's name."), Length(max=120)],
+        validators=[DataRequired(message="Enter the person's name."), at_most(limits.NAME)],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.TRAINEE.value)
 
@@ -23,7 +25,7 @@ class NewPersonForm(PersonForm):
     email = email_field()
     credential = StringField(
         "Credential (supervisors only)",
-        validators=[Length(max=200)],
+        validators=[at_most(limits.CREDENTIAL)],
         description='For example "Certified Peer Recovery Specialist, licence 12345".',
     )
     submit = SubmitField("Create account")
@@ -32,7 +34,7 @@ class NewPersonForm(PersonForm):
 class EditPersonForm(PersonForm):
     credential = StringField(
         "Credential (supervisors)",
-        validators=[Length(max=200)],
+        validators=[at_most(limits.CREDENTIAL)],
         description='For example "Certified Peer Recovery Specialist, licence 12345". It is '
         "printed with every sign-off they make.",
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.auth import role_required
 from training.certs.forms import RevokeForm
 from training.extensions import db
+from training.input_checks import EARLIEST_DAY, LATEST_DAY, database_id, sensible_day
 from training.lead import bp
 from training.models import AuditEvent, Certificate, Role, User, utcnow
 
@@ -72,11 +73,19 @@ def certificates():  # type: ignore[no-untyped-def]
     )
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+def _day(name: str) -> date | None:
+    """A date filter; one that is not a date in a sensible range is left out, with a message."""
+    value = request.args.get(name, "").strip()
+    if not value:
         return None
+    day = sensible_day(value)
+    if day is None:
+        flash(
+            f"“{value[:20]}” is not a date we can search by. Use a date between "
+            f"{EARLIEST_DAY:%-d %B %Y} and {LATEST_DAY:%-d %B %Y}; that filter was left out.",
+            "error",
+        )
+    return day
 
 
 @bp.route("/audit")
@@ -84,8 +93,8 @@ def _day(value: str) -> date | None:
 def audit_log():  # type: ignore[no-untyped-def]
     person = request.args.get("person", "").strip()
     subject = request.args.get("subject", "")
-    subject_id = request.args.get("id", type=int)
-    start, end = _day(request.args.get("from", "")), _day(request.args.get("to", ""))
+    subject_id = request.args.get("id", type=database_id)
+    start, end = _day("from"), _day("to")
     conditions = []
     if person:
         actors = select(User.id).where(

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from training.accounts import create_account
-from training.auth import role_required
+from training.auth import login_sessions, role_required
 from training.auth.passwords import temporary_password
 from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
@@ -18,6 +18,8 @@ from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
 from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
 from training.models import HoursEntry, Role, User, utcnow
+from training.urls import public_url
+from training.validators import form_problem
 
 
 @bp.route("/people")
@@ -106,7 +108,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
             user.role = Role(form.role.data)
             user.credential = (form.credential.data or "").strip() or None
             if user.active and not form.active.data:
-                user.session_version += 1  # sign them out everywhere
+                login_sessions.end_all(user)  # sign them out everywhere
             user.active = form.active.data
             db.session.commit()
             flash(f"Saved the changes to {user.name}'s account.", "success")
@@ -197,9 +199,9 @@ def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
     if entry is None:
         abort(404)
     form = VoidForm()
-    if not form.validate_on_submit() and form.csrf_token.errors:
-        abort(400)
     try:
+        if problem := form_problem(form):  # e.g. a reason over its length limit
+            raise hours_services.HoursError(problem)
         hours_services.void_sign_off(current_user, entry, form.reason.data or "")
     except hours_services.HoursError as error:
         flash(str(error), "error")
@@ -218,7 +220,7 @@ def reset_link(user_id: int):  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         abort(400)
     token = resets.create(user, current_user)
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url("auth.reset_password", token=token)
     return render_template(
         "lead/reset_link.html",
         user=user,

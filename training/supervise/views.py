@@ -13,8 +13,10 @@ from training.auth import role_required
 from training.extensions import db
 from training.hours import services
 from training.hours.forms import ActionForm, ReturnForm
+from training.input_checks import database_ids
 from training.models import HoursEntry, Role
 from training.supervise import bp
+from training.validators import form_problem
 
 QUEUE_PAGE_SIZE = 50
 
@@ -53,7 +55,7 @@ def queue():  # type: ignore[no-untyped-def]
 def approve():  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    ids = database_ids(request.form.getlist("entry"))
     if not ids:
         flash("Tick the entries you want to approve first.", "error")
     elif request.form.get("attest") != "yes":
@@ -72,9 +74,9 @@ def approve():  # type: ignore[no-untyped-def]
 @role_required(Role.SUPERVISOR)
 def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
     form = ReturnForm()
-    if not form.validate_on_submit() and form.csrf_token.errors:
-        abort(400)
     try:
+        if problem := form_problem(form):  # e.g. a reason over its length limit
+            raise services.HoursError(problem)
         services.return_entry(current_user, entry_id, form.comment.data or "")
     except services.HoursError as error:
         flash(str(error), "error")

@@ -13,7 +13,8 @@ from training.models import PasswordReset, Role, User
 def make_link(client, person):
     sign_in(client, make_user(Role.LEAD))
     page = text_of(post(client, f"/lead/people/{person.id}/reset-link"))
-    return re.search(r"http://localhost(/reset/\S+)", page).group(1)
+    # on the configured public address (the tests' default), not the request's host
+    return re.search(r"http://127\.0\.0\.1:5000(/reset/\S+)", page).group(1)
 
 
 def new_password(client, url, password="a brand new password"):

@@ -177,7 +177,7 @@ def test_crafted_requests_never_sign_what_they_may_not(client, team, case):
         assign(alex, colleague)
         entry = make_entry(alex, colleague, status="submitted")
     elif case == "own hours":
-        assign(supervisor, supervisor)  # even a mistaken self-assignment gives no power
+        # (a self-assignment cannot exist: the database refuses it, see tests/training/lead)
         entry = make_entry(supervisor, supervisor, status="submitted")
     else:
         entry = make_entry(alex, supervisor, status=case)

@@ -1,0 +1,146 @@
+"""Check a certificate's signature offline, with nothing but the platform's public key.
+
+    python -m certificates.verify answer.json public-key.pem
+
+``answer.json`` is what ``/verify/<code>.json`` returned, and ``public-key.pem`` what
+``/verify/public-key.pem`` returned. The signed facts are ``payload``; the bytes that were
+signed are its canonical JSON (``certificates.signing.canonical``: keys sorted, no spaces,
+UTF-8 without \\u escapes), and ``signature`` is the Ed25519 signature over them in base64url
+without padding. Exit status 0 means genuine; anything else means it is not, or the files could
+not be read, with the reason printed.
+
+The signature proves who issued the certificate and what it said. Whether it was revoked or
+replaced since is not part of the signed facts: only the live verification page can say.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from certificates.signing import key_id, verify
+
+GENUINE, NOT_GENUINE, UNREADABLE = 0, 1, 2
+
+#: the signed facts worth printing, in order, with what to call them
+FACTS = (
+    ("holder", "Holder"),
+    ("track_title", "Credential"),
+    ("program", "Program"),
+    ("issued_on", "Issued on"),
+    ("expires_on", "Valid until"),
+    ("kind", "Kind"),
+    ("replaces", "Replaces"),
+    ("issued_by", "Issued by"),
+    ("code", "Code"),
+    ("verify_url", "Live status"),
+)
+
+
+class UnreadableInput(ValueError):
+    """A file that is not what the command expects, with a plain explanation."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    genuine: bool
+    payload: dict[str, Any]
+    reason: str
+    #: what the site said of the certificate's status when the answer was saved (not signed)
+    status: str | None = None
+
+
+def read_answer(text: str) -> tuple[dict[str, Any], str, str | None]:
+    """The signed payload and the signature out of a ``/verify/<code>.json`` answer."""
+    try:
+        answer = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableInput(
+            f"the answer is not JSON ({error.msg}, line {error.lineno})"
+        ) from None
+    if not isinstance(answer, dict):
+        raise UnreadableInput("the answer is not a JSON object")
+    if answer.get("status") in ("not_found", "invalid_code"):
+        raise UnreadableInput("the answer says no certificate has this code: nothing to check")
+    payload, signature = answer.get("payload"), answer.get("signature")
+    if not isinstance(payload, dict) or not isinstance(signature, str):
+        raise UnreadableInput(
+            'the answer has no signed facts: it needs a "payload" object and a "signature" '
+            "string, as /verify/<code>.json gives them"
+        )
+    status = answer.get("status")
+    return payload, signature, status if isinstance(status, str) else None
+
+
+def read_public_key(pem: bytes) -> bytes:
+    """The Ed25519 public key in the file, as the platform writes it (so its key id matches)."""
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except ValueError:
+        raise UnreadableInput(
+            "the key file is not a PEM public key (it starts -----BEGIN PUBLIC KEY-----)"
+        ) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise UnreadableInput("the key file holds a public key, but not an Ed25519 one")
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def check(answer_text: str, public_pem: bytes) -> Verdict:
+    """Whether the answer's payload was signed by the key whose public half is ``public_pem``."""
+    public_pem = read_public_key(public_pem)
+    payload, signature, status = read_answer(answer_text)
+    if verify(payload, signature, public_pem):
+        return Verdict(True, payload, "the signature matches the facts and the key", status)
+    if payload.get("key_id") not in (None, key_id(public_pem)):
+        reason = "it was signed with a different key than this one"
+    else:
+        reason = "the signature does not match these facts (they were changed, or it is forged)"
+    return Verdict(False, payload, reason, status)
+
+
+def report(verdict: Verdict) -> str:
+    if not verdict.genuine:
+        return f"NOT GENUINE: {verdict.reason}.\nDo not rely on this certificate."
+    lines = ["GENUINE: this certificate was issued by the holder of this key, and says:"]
+    width = max(len(label) for _, label in FACTS)
+    for key, label in FACTS:
+        if verdict.payload.get(key) is not None:
+            lines.append(f"  {label:<{width}}  {verdict.payload[key]}")
+    if verdict.status:
+        lines.append(f"When this answer was saved, the site gave its status as: {verdict.status}.")
+    lines.append(
+        "The signature cannot say whether the certificate was revoked or replaced since: "
+        "open the live status address above for that."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m certificates.verify answer.json public-key.pem", file=sys.stderr)
+        return UNREADABLE
+    try:
+        answer_text = Path(args[0]).read_text(encoding="utf-8")
+        public_pem = Path(args[1]).read_bytes()
+        verdict = check(answer_text, public_pem)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Could not read the files: {error}", file=sys.stderr)
+        return UNREADABLE
+    except UnreadableInput as error:
+        print(f"Cannot check this: {error}.", file=sys.stderr)
+        return UNREADABLE
+    print(report(verdict))
+    return GENUINE if verdict.genuine else NOT_GENUINE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

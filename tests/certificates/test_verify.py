@@ -1,0 +1,176 @@
+"""Offline verification: ``python -m certificates.verify answer.json public-key.pem``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from certificates import signing
+from certificates.verify import main
+
+NAMES = ["Zoë Ångström", "陈美玲", "محمد", "山田 太郎", "José Núñez-O’Brien"]
+
+
+def _key():
+    private = signing.load_private_key(signing.new_private_key_pem())
+    return private, signing.public_key_pem(private)
+
+
+def _payload(holder: str, public: bytes) -> dict:
+    return {
+        "v": 1,
+        "code": "7K3QDM9X2AF4R8T",
+        "holder": holder,
+        "track": "peer-recovery",
+        "track_title": "Peer Recovery Specialist",
+        "program": "Peer Support Training Program",
+        "issued_on": "2026-11-29",
+        "expires_on": "2028-11-29",
+        "kind": "initial",
+        "replaces": None,
+        "content_versions": {"empathy": "abc123"},
+        "approved_minutes": {"supervised_practice": 30000, "supervision": 1500},
+        "issued_by": "Morgan Lead",
+        "verify_url": "https://training.example.org/verify/7K3QD-M9X2A-F4R8T",
+        "key_id": signing.key_id(public),
+    }
+
+
+def _answer(payload: dict, signature: str, ascii_only: bool = True) -> str:
+    """As /verify/<code>.json writes it (Flask escapes non-ASCII letters as \\uXXXX)."""
+    answer = {
+        "status": "valid",
+        "holder": payload["holder"],
+        "payload": payload,
+        "signature": signature,
+        "key_id": payload["key_id"],
+    }
+    return json.dumps(answer, ensure_ascii=ascii_only, sort_keys=True)
+
+
+def _files(tmp_path, answer: str, public: bytes):
+    answer_file, key_file = tmp_path / "answer.json", tmp_path / "public-key.pem"
+    answer_file.write_text(answer, encoding="utf-8")
+    key_file.write_bytes(public)
+    return [str(answer_file), str(key_file)]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False], ids=["escaped", "utf-8"])
+@pytest.mark.parametrize("holder", NAMES)
+def test_a_genuine_answer_verifies_whatever_the_script_of_the_name(
+    tmp_path, capsys, holder, ascii_only
+):
+    private, public = _key()
+    payload = _payload(holder, public)
+    answer = _answer(payload, signing.sign(payload, private), ascii_only)
+    assert main(_files(tmp_path, answer, public)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("GENUINE")
+    assert holder in out and "Peer Recovery Specialist" in out and "2028-11-29" in out
+    assert "the site gave its status as: valid" in out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.update(holder="Someone Else"),
+        lambda p: p.update(expires_on="2099-12-31"),
+        lambda p: p["approved_minutes"].update(supervision=99999),
+    ],
+    ids=["name", "expiry", "hours"],
+)
+def test_a_tampered_answer_is_not_genuine(tmp_path, capsys, change):
+    private, public = _key()
+    payload = _payload("Zoë Ångström", public)
+    signature = signing.sign(payload, private)
+    change(payload)
+    assert main(_files(tmp_path, _answer(payload, signature), public)) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NOT GENUINE") and "does not match these facts" in out
+    assert "Someone Else" not in out  # a forged fact is never repeated as if true
+
+
+def test_an_answer_signed_with_another_key_is_not_genuine(tmp_path, capsys):
+    private, public = _key()
+    _, other_public = _key()
+    payload = _payload("陈美玲", public)
+    answer = _answer(payload, signing.sign(payload, private))
+    assert main(_files(tmp_path, answer, other_public)) == 1
+    assert "signed with a different key" in capsys.readouterr().out
+
+
+def test_a_forger_who_also_swaps_the_key_id_is_still_caught(tmp_path, capsys):
+    private, _ = _key()
+    _, other_public = _key()
+    payload = _payload("محمد", other_public)  # claims the other key
+    answer = _answer(payload, signing.sign(payload, private))
+    assert main(_files(tmp_path, answer, other_public)) == 1
+    assert capsys.readouterr().out.startswith("NOT GENUINE")
+
+
+@pytest.mark.parametrize(
+    ("answer", "key", "message"),
+    [
+        ("not json at all", None, "the answer is not JSON"),
+        ("[1, 2]", None, "not a JSON object"),
+        ('{"status": "not_found"}', None, "no certificate has this code"),
+        ('{"status": "valid", "holder": "X"}', None, "no signed facts"),
+        (None, b"hello", "not a PEM public key"),
+        (None, signing.new_private_key_pem(), "not a PEM public key"),
+    ],
+    ids=["not-json", "not-object", "not-found", "no-payload", "bad-key", "private-key"],
+)
+def test_a_bad_file_gets_a_clear_message_and_a_non_zero_exit(
+    tmp_path, capsys, answer, key, message
+):
+    private, public = _key()
+    payload = _payload("Zoë Ångström", public)
+    good = _answer(payload, signing.sign(payload, private))
+    assert main(_files(tmp_path, answer or good, key or public)) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_missing_files_and_wrong_arguments(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.json"), str(tmp_path / "nope.pem")]) == 2
+    assert "Could not read the files" in capsys.readouterr().err
+    assert main(["only-one"]) == 2
+    assert "usage: python -m certificates.verify" in capsys.readouterr().err
+
+
+def test_it_runs_as_a_command(tmp_path):
+    private, public = _key()
+    payload = _payload("陈美玲", public)
+    files = _files(tmp_path, _answer(payload, signing.sign(payload, private)), public)
+    done = subprocess.run(
+        [sys.executable, "-m", "certificates.verify", *files],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0 and "陈美玲" in done.stdout
+
+
+def test_the_recipe_in_the_readme_checks_a_signature_by_hand(tmp_path):
+    """What the README and the verification page tell anyone to do, done with nothing of ours:
+    canonical JSON of the payload (sorted keys, no spaces, UTF-8 letters as they are), and an
+    Ed25519 check of the base64url signature (padding added back)."""
+    private, public = _key()
+    payload = _payload("Zoë Ångström", public)
+    answer = json.loads(_answer(payload, signing.sign(payload, private)))
+    message = json.dumps(
+        answer["payload"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    signature = base64.urlsafe_b64decode(
+        answer["signature"] + "=" * (-len(answer["signature"]) % 4)
+    )
+    key = serialization.load_pem_public_key(public)
+    assert isinstance(key, Ed25519PublicKey)
+    key.verify(signature, message)  # raises InvalidSignature if not genuine
