@@ -213,8 +213,8 @@ def _demo_certificates() -> str:
 
     from dateutil.relativedelta import relativedelta
 
+    from training.certs import issuing as certs
     from training.certs import keys
-    from training.certs import services as certs
     from training.hours import services as hours
     from training.models import Certificate, utcnow
 

@@ -23,16 +23,15 @@ pytestmark = pytest.mark.browser
 def _certified_two_years_ago(app, trainee, supervisor, lead) -> str:
     """A certificate issued about two years ago that expires in 20 days; returns its code."""
     from certificates.codes import format_code
-    from training.certs import services
+    from training.certs import issuing
     from training.extensions import db
+    from training.hours.services import track_for
     from training.models import QuizAttempt, TrackSignature, User
 
     make_eligible(app, trainee, supervisor)
     with app.app_context():
         holder = db.session.get(User, trainee.id)
-        certificate = services.issue(
-            holder, services.hours.track_for(holder), db.session.get(User, lead.id)
-        )
+        certificate = issuing.issue(holder, track_for(holder), db.session.get(User, lead.id))
         issued_at = datetime.now(UTC) - timedelta(days=710)
         certificate.issued_at = issued_at
         certificate.expires_on = datetime.now(UTC).date() + timedelta(days=20)

@@ -201,7 +201,7 @@ def test_the_verification_answer_names_the_public_key_on_the_public_address(site
 
 
 def test_commands_outside_a_request_use_the_public_address():
-    from training.certs.services import verify_url
+    from training.certs.issuing import verify_url
 
     with (
         app_with_database(PUBLIC_BASE_URL="https://example.org/training/") as app,

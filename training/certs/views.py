@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select
 
 from certificates.codes import CodeError, format_code, parse_code
 from training.auth import role_required
-from training.certs import bp, keys, services
+from training.certs import bp, issuing, keys, services
 from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
 from training.extensions import db, limiter
 from training.hours import services as hours
@@ -92,7 +92,7 @@ def sign():  # type: ignore[no-untyped-def]
         return redirect(url_for(".mine")), 303
     services.sign_attestation(current_user, track)
     flash(f"Thank you. You signed the {track.attestation.title.lower()}.", "success")
-    services.maybe_auto_issue(current_user)
+    issuing.maybe_auto_issue(current_user)
     return redirect(url_for(".mine"))
 
 
@@ -105,7 +105,7 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
     if certificate is None or certificate.user_id != current_user.id:
         abort(404)
     try:
-        new = services.renew(certificate, current_user, _track(current_user))
+        new = issuing.renew(certificate, current_user, _track(current_user))
     except services.CertificateError as error:
         flash(str(error), "error")
         return redirect(url_for(".mine")), 303
@@ -186,7 +186,7 @@ def issue(user_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     trainee = _trainee(user_id)
     try:
-        certificate = services.issue(trainee, _track(trainee), current_user)
+        certificate = issuing.issue(trainee, _track(trainee), current_user)
     except (services.CertificateError, keys.NoSigningKey) as error:
         flash(str(error), "error")
         return redirect(url_for("lead.edit_person", user_id=trainee.id)), 303
@@ -209,7 +209,7 @@ def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
     try:
         if problem := form_problem(form):  # e.g. a reason over its length limit
             raise services.CertificateError(problem)
-        services.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
+        issuing.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
     except services.CertificateError as error:
         flash(str(error), "error")
         return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303
@@ -229,7 +229,7 @@ def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
     try:
         if problem := form_problem(form):  # e.g. a reason over its length limit
             raise services.CertificateError(problem)
-        new = services.reissue(
+        new = issuing.reissue(
             certificate, current_user, form.holder_name.data or "", _reissue_track(certificate)
         )
     except (services.CertificateError, keys.NoSigningKey) as error:

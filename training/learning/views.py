@@ -171,7 +171,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
             error = str(problem)
         else:
             if counted:
-                from training.certs.services import maybe_auto_issue
+                from training.certs.issuing import maybe_auto_issue
 
                 maybe_auto_issue(current_user)
             else:

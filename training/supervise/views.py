@@ -87,7 +87,7 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
 
 def _auto_issue(entry_ids: list[int]) -> None:
     """On tracks that issue automatically, approved hours may complete a trainee's record."""
-    from training.certs.services import maybe_auto_issue
+    from training.certs.issuing import maybe_auto_issue
 
     trainees = {e.trainee for e in (db.session.get(HoursEntry, i) for i in entry_ids) if e}
     for trainee in trainees:

@@ -24,8 +24,9 @@ from tests.helpers import (
     text_of,
 )
 from tests.training.certs.test_views import complete_course, make_eligible, use_track
-from training.certs import services
+from training.certs import issuing
 from training.extensions import db
+from training.hours.services import track_for
 from training.models import AuditEvent, Certificate, Role, TrackSignature, User
 
 ROUNDS = 3  # each round a new holder: a race that can be lost shows up in one round or another
@@ -99,7 +100,7 @@ def _issued(app, lead, trainee):
     with app.app_context():
         user = db.session.get(User, trainee.id)
         by = db.session.get(User, lead.id)
-        return services.issue(user, services.hours.track_for(user), by).id
+        return issuing.issue(user, track_for(user), by).id
 
 
 def _current(certificates):
@@ -173,7 +174,7 @@ def test_two_renewals_at_once_make_one_new_certificate(racing):
                 TrackSignature(
                     user_id=trainee.id,
                     track_id=row.track_id,
-                    text_version=services.hours.track_for(row.holder).attestation.version,
+                    text_version=track_for(row.holder).attestation.version,
                     statement="I agree.",
                 )
             )

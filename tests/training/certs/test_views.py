@@ -263,7 +263,7 @@ def test_downloads_for_the_holder_and_leads_only(app, client, setup):
 
 def test_rendering_again_from_the_record_gives_the_stored_certificate(app, client, setup):
     from certificates.pdf import render_certificate
-    from training.certs.services import facts_of
+    from training.certs.issuing import facts_of
 
     lead, supervisor, trainee = setup
     make_eligible(app, trainee, supervisor)

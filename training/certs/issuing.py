@@ -1,0 +1,321 @@
+"""Issuing certificates, and moving them on: revoked, re-issued (a correction) or renewed.
+
+Everything is signed and rendered before the database is touched, so each write is a short
+transaction; who wins when two people act at once is decided by the database
+(``training.certs.transitions``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from certificates import signing
+from certificates.codes import format_code, new_code
+from certificates.pdf import CertificateFacts, render_certificate
+from certificates.tracks import Track
+from training import audit, content
+from training.certs import keys, transitions
+from training.certs.services import (
+    SUBJECT,
+    CertificateError,
+    certificates_of,
+    checklist,
+    current_certificate,
+    renewal_status,
+    standing,
+)
+from training.extensions import db
+from training.hours import services as hours
+from training.models import (
+    REVOCATION_CATEGORIES,
+    Certificate,
+    Role,
+    User,
+    utcnow,
+)
+from training.urls import public_url
+
+
+def _content_versions(track: Track) -> dict[str, str]:
+    library = content.library()
+    return {c.id: c.version for c in library.courses if c.id in track.courses}
+
+
+def _create(
+    user: User,
+    track: Track,
+    *,
+    holder_name: str,
+    issued_on: date,
+    expires_on: date,
+    kind: str,
+    issued_by: User | None,
+    replaces: Certificate | None = None,
+) -> Certificate:
+    """Sign and render a new certificate, then write it in a short transaction: first the
+    certificate it replaces is superseded (a conditional update), then the new one is inserted,
+    which the database refuses if the holder already has a current one. Whoever loses a race
+    gets a CertificateError, with their transaction rolled back whole."""
+    for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
+        certificate = _signed_and_rendered(
+            user,
+            track,
+            holder_name=holder_name,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            kind=kind,
+            issued_by=issued_by,
+            replaces=replaces,
+        )
+        if replaces is not None and not transitions.supersede(replaces.id):
+            raise CertificateError(why_not_current(replaces))
+        try:
+            transitions.insert(certificate)
+        except transitions.CodeTaken:
+            continue
+        except transitions.AlreadyCurrent:
+            raise CertificateError(
+                f"{user.name} already holds a current certificate for this track. "
+                "Re-issue or renew it instead."
+            ) from None
+        return certificate
+    raise CertificateError("Could not make a unique certificate code; please try again.")
+
+
+def why_not_current(certificate: Certificate) -> str:
+    """Why an action on ``certificate`` found it no longer current (the transaction is rolled
+    back first, so the answer is what the database holds now)."""
+    db.session.rollback()
+    if certificate.revoked_at is not None:
+        return f"This certificate is already revoked (on {certificate.revoked_at:%d %B %Y})."
+    replacement = certificate.replaced_by
+    if replacement is None:
+        return "This certificate was just changed by someone else. Please reload and check."
+    done = "renewed" if replacement.kind == "renewal" else "re-issued"
+    return (
+        f"This certificate was just {done} by someone else, so nothing was changed. "
+        f"Its replacement is {format_code(replacement.code)}."
+    )
+
+
+def _signed_and_rendered(
+    user: User,
+    track: Track,
+    *,
+    holder_name: str,
+    issued_on: date,
+    expires_on: date,
+    kind: str,
+    issued_by: User | None,
+    replaces: Certificate | None,
+) -> Certificate:
+    """A new certificate with its signature and PDF, not yet added to the database."""
+    totals = hours.totals_of(hours.entries_of(user))
+    private_key = keys.private_key()
+    public = signing.public_key_pem(private_key)
+    signatory = issued_by.name if issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
+    code = new_code()
+    payload: dict[str, Any] = {
+        "v": 1,
+        "code": code,
+        "holder": holder_name,
+        "track": track.id,
+        "track_title": track.title,
+        "program": current_app.config["PROGRAM_NAME"],
+        "issued_on": issued_on.isoformat(),
+        "expires_on": expires_on.isoformat(),
+        "kind": kind,
+        "replaces": replaces.code if replaces else None,
+        "content_versions": _content_versions(track),
+        "approved_minutes": {
+            "supervised_practice": totals.approved_practice,
+            "supervision": totals.approved_supervision,
+        },
+        "issued_by": signatory,
+        "verify_url": verify_url(code),
+        "key_id": signing.key_id(public),
+    }
+    certificate = Certificate(
+        code=code,
+        user_id=user.id,
+        holder_name=holder_name,
+        track_id=track.id,
+        track_title=track.title,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        kind=kind,
+        payload=signing.canonical(payload).decode(),
+        signature=signing.sign(payload, private_key),
+        key_id=payload["key_id"],
+        issued_by_id=issued_by.id if issued_by else None,
+    )
+    certificate.pdf = render_certificate(facts_of(certificate))
+    return certificate
+
+
+def facts_of(certificate: Certificate) -> CertificateFacts:
+    """What the PDF shows, read back from the stored record: rendering it again gives the same
+    certificate."""
+    payload = json.loads(certificate.payload)
+    return CertificateFacts(
+        holder_name=certificate.holder_name,
+        track_title=certificate.track_title,
+        program_name=payload["program"],
+        signatory_name=payload["issued_by"],
+        signatory_role="Program lead",
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        code=format_code(certificate.code),
+        verify_url=payload["verify_url"],
+    )
+
+
+def verify_url(code: str) -> str:
+    """The public address of a certificate's verification page, as signed, printed and in the QR
+    code: always on the configured PUBLIC_BASE_URL, never on the address of the request."""
+    return public_url("certs.verify_code", code=format_code(code))
+
+
+def issue(
+    user: User, track: Track, issued_by: User | None, issued_on: date | None = None
+) -> Certificate:
+    """Issue a certificate, only if the trainee meets every requirement right now.
+
+    ``issued_on`` defaults to today; the demo data passes an earlier date to show expiry.
+    """
+    if user.role != Role.TRAINEE:
+        raise CertificateError("Certificates are issued to trainees.")
+    if current_certificate(user, track) is not None:
+        raise CertificateError(
+            f"{user.name} already holds a current certificate for this track. "
+            "Re-issue or renew it instead."
+        )
+    result = checklist(user, track)
+    if not result.eligible:
+        raise CertificateError(
+            f"{user.name} is not eligible yet: "
+            + "; ".join(i.missing for i in result.outstanding)
+            + "."
+        )
+    issued_on = issued_on or utcnow().date()
+    certificate = _create(
+        user,
+        track,
+        holder_name=user.name,
+        issued_on=issued_on,
+        expires_on=track.expiry(issued_on),
+        kind="initial",
+        issued_by=issued_by,
+    )
+    audit.record(
+        issued_by,
+        SUBJECT,
+        certificate.id,
+        "issued",
+        to_status="valid",
+        comment=f"{format_code(certificate.code)} for {user.name}",
+    )
+    db.session.commit()
+    return certificate
+
+
+def maybe_auto_issue(user: User) -> Certificate | None:
+    """On tracks set to issue automatically, issue as soon as the trainee becomes eligible."""
+    track = hours.track_for(user)
+    if track is None or not track.auto_issue or user.role != Role.TRAINEE:
+        return None
+    if standing(certificates_of(user), track) != (None, None):
+        return None  # current already, or revoked: only a lead decides to certify again
+    if not checklist(user, track).eligible:
+        return None
+    try:
+        return issue(user, track, issued_by=None)
+    except CertificateError:  # a lead issued it at the same moment: the trainee has theirs
+        return None
+
+
+def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> None:
+    if category not in REVOCATION_CATEGORIES:
+        raise CertificateError("Choose a reason category.")
+    if not reason.strip():
+        raise CertificateError(
+            "Write the reason for revoking; it stays on record (it is not shown publicly)."
+        )
+    if not transitions.revoke(certificate.id, lead.id, category, reason.strip()):
+        raise CertificateError(why_not_current(certificate))
+    audit.record(
+        lead,
+        SUBJECT,
+        certificate.id,
+        "revoked",
+        "valid",
+        "revoked",
+        f"{REVOCATION_CATEGORIES[category]}: {reason.strip()}",
+    )
+    db.session.commit()
+
+
+def _replace(
+    old: Certificate, new: Certificate, actor: User | None, action: str, comment: str
+) -> None:
+    transitions.link_replacement(old.id, new.id)
+    audit.record(actor, SUBJECT, old.id, "replaced", "valid", "replaced", comment)
+    audit.record(actor, SUBJECT, new.id, action, to_status="valid", comment=comment)
+    db.session.commit()
+
+
+def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Certificate:
+    """A corrected certificate (e.g. a name change) with a new code and the same validity."""
+    holder_name = holder_name.strip()
+    if not holder_name:
+        raise CertificateError("Enter the name as it should be printed.")
+    if old.revoked_at is not None or old.superseded_at is not None:
+        raise CertificateError(why_not_current(old))
+    new = _create(
+        old.holder,
+        track,
+        holder_name=holder_name,
+        issued_on=utcnow().date(),
+        expires_on=old.expires_on,
+        kind="reissue",
+        issued_by=lead,
+        replaces=old,
+    )
+    _replace(
+        old,
+        new,
+        lead,
+        "re-issued",
+        f"{format_code(old.code)} → {format_code(new.code)}, "
+        f"name “{old.holder_name}” → “{holder_name}”",
+    )
+    return new
+
+
+def renew(old: Certificate, user: User, track: Track) -> Certificate:
+    """A renewed certificate with new dates, once the renewal requirements are met."""
+    if old.user_id != user.id:
+        raise CertificateError("Only your current certificate can be renewed.")
+    if old.revoked_at is not None or old.superseded_at is not None:
+        raise CertificateError(why_not_current(old))
+    status = renewal_status(user, track, old)
+    if not status.eligible:
+        raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))
+    today = utcnow().date()
+    # Renewing early loses no time: the new period starts when the old one ends.
+    new = _create(
+        user,
+        track,
+        holder_name=old.holder_name,
+        issued_on=today,
+        expires_on=track.expiry(max(today, old.expires_on)),
+        kind="renewal",
+        issued_by=None,
+        replaces=old,
+    )
+    _replace(old, new, user, "renewed", f"{format_code(old.code)} → {format_code(new.code)}")
+    return new
