@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,7 +22,7 @@ from training import create_app
 from training.auth.passwords import hash_password
 from training.config import TestConfig
 from training.extensions import db
-from training.models import Role, User
+from training.models import Certificate, Role, User
 
 T = TypeVar("T")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -147,6 +148,30 @@ def make_user(role: Role | str = Role.TRAINEE, **fields: object) -> User:
     )
     save(user)
     return user
+
+
+def make_certificate(
+    holder: User, *, issued_days_ago: int = 10, expires_in_days: int = 700, **fields: object
+) -> Certificate:
+    """A stored certificate row for tests that need one to exist (not really signed: tests of
+    signing issue through ``training.certs.issuing``)."""
+    today = datetime.now(UTC).date()
+    certificate = Certificate(
+        code=fields.pop("code", f"CODE{holder.id:011d}"),
+        user_id=holder.id,
+        holder_name=fields.pop("holder_name", holder.name),
+        track_id="peer-recovery",
+        track_title="Peer Recovery Specialist",
+        issued_on=today - timedelta(days=issued_days_ago),
+        expires_on=today + timedelta(days=expires_in_days),
+        payload="{}",
+        signature="x",
+        key_id="k",
+        pdf=b"%PDF-1.4 test",
+        **fields,
+    )
+    save(certificate)
+    return certificate
 
 
 def html_of(response) -> str:  # type: ignore[no-untyped-def]

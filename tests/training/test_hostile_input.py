@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -34,6 +34,7 @@ from tests.helpers import (
     assign,
     csrf_token,
     in_app,
+    make_certificate,
     make_entry,
     make_user,
     save,
@@ -41,7 +42,7 @@ from tests.helpers import (
 )
 from training import create_app
 from training.extensions import db
-from training.models import AuditEvent, Certificate, Cohort, Role, User
+from training.models import AuditEvent, Cohort, Role, User
 
 pytestmark = pytest.mark.slow
 
@@ -165,22 +166,7 @@ def _people(app: Flask) -> dict[str, User]:
         db.session.commit()
     for status in ("draft", "submitted", "approved", "returned"):
         make_entry(trainee, supervisor, status)
-    today = datetime.now(UTC).date()
-    save(
-        Certificate(
-            code="7K3QDM9X2AF4R8T",
-            user_id=trainee.id,
-            holder_name=trainee.name,
-            track_id="peer-recovery",
-            track_title="Peer Recovery Specialist",
-            issued_on=today - timedelta(days=700),
-            expires_on=today + timedelta(days=30),
-            payload="{}",
-            signature="x",
-            key_id="k",
-            pdf=b"%PDF-1.4 test",
-        )
-    )
+    make_certificate(trainee, code="7K3QDM9X2AF4R8T", issued_days_ago=700, expires_in_days=30)
     # More than a page of people and of audit events, so the pagers draw their links.
     others = [
         User(email=f"p{n}@example.org", name=f"Pat {n}", role=Role.TRAINEE, password_hash="x")

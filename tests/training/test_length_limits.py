@@ -20,6 +20,7 @@ from tests.helpers import (
     fetch,
     html_of,
     in_app,
+    make_certificate,
     make_entry,
     make_user,
     post,
@@ -88,25 +89,6 @@ def people(app):
     return lead, supervisor, trainee
 
 
-def _certificate(trainee: User) -> Certificate:
-    today = datetime.now(UTC).date()
-    certificate = Certificate(
-        code="7K3QDM9X2AF4R8T",
-        user_id=trainee.id,
-        holder_name=trainee.name,
-        track_id="peer-recovery",
-        track_title="Peer Recovery Specialist",
-        issued_on=today - timedelta(days=10),
-        expires_on=today + timedelta(days=700),
-        payload="{}",
-        signature="x",
-        key_id="k",
-        pdf=b"%PDF-1.4 test",
-    )
-    save(certificate)
-    return certificate
-
-
 def _audit_events() -> int:
     return count(AuditEvent)
 
@@ -114,7 +96,7 @@ def _audit_events() -> int:
 @pytest.mark.parametrize("length", [limits.REASON + 1, 100_000])
 def test_revoking_with_an_over_long_reason_is_refused_and_changes_nothing(client, people, length):
     lead, _, trainee = people
-    certificate = _certificate(trainee)
+    certificate = make_certificate(trainee, code="7K3QDM9X2AF4R8T")
     sign_in(client, lead)
     events = _audit_events()
     response = post(
@@ -134,7 +116,7 @@ def test_reissuing_with_an_over_long_holder_name_is_refused_and_changes_nothing(
     client, people, length
 ):
     lead, _, trainee = people
-    certificate = _certificate(trainee)
+    certificate = make_certificate(trainee, code="7K3QDM9X2AF4R8T")
     sign_in(client, lead)
     response = post(
         client,
@@ -178,7 +160,7 @@ def test_returning_with_an_over_long_comment_is_refused_and_changes_nothing(clie
 
 def test_a_reason_of_exactly_the_limit_is_kept_whole(client, people):
     lead, _, trainee = people
-    certificate = _certificate(trainee)
+    certificate = make_certificate(trainee, code="7K3QDM9X2AF4R8T")
     sign_in(client, lead)
     reason = "é" * limits.REASON
     post(client, f"/certificates/{certificate.id}/revoke", {"category": "error", "reason": reason})
@@ -341,7 +323,7 @@ def test_every_column_people_write_has_a_limit_the_database_enforces(app):
 def one_of_each(people):
     _, supervisor, trainee = people
     entry = make_entry(trainee, supervisor, "approved")
-    certificate = _certificate(trainee)
+    certificate = make_certificate(trainee, code="7K3QDM9X2AF4R8T")
     cohort = Cohort(name="Spring", start_date=date(2026, 3, 1), track_id="peer-recovery")
     event = AuditEvent(subject_type="user", subject_id=trainee.id, action="x", comment="c")
     save(cohort, event)

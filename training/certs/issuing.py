@@ -8,6 +8,7 @@ transaction; who wins when two people act at once is decided by the database
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -40,39 +41,32 @@ from training.models import (
 from training.urls import public_url
 
 
+@dataclass(frozen=True)
+class NewCertificate:
+    """What a new certificate says, before it is signed."""
+
+    holder_name: str
+    issued_on: date
+    expires_on: date
+    kind: str  # initial, reissue or renewal
+    issued_by: User | None
+    replaces: Certificate | None = None
+
+
 def _content_versions(track: Track) -> dict[str, str]:
     library = content.library()
     return {c.id: c.version for c in library.courses if c.id in track.courses}
 
 
-def _create(
-    user: User,
-    track: Track,
-    *,
-    holder_name: str,
-    issued_on: date,
-    expires_on: date,
-    kind: str,
-    issued_by: User | None,
-    replaces: Certificate | None = None,
-) -> Certificate:
+def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
     """Sign and render a new certificate, then write it in a short transaction: first the
     certificate it replaces is superseded (a conditional update), then the new one is inserted,
     which the database refuses if the holder already has a current one. Whoever loses a race
     gets a CertificateError, with their transaction rolled back whole."""
     for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
-        certificate = _signed_and_rendered(
-            user,
-            track,
-            holder_name=holder_name,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            kind=kind,
-            issued_by=issued_by,
-            replaces=replaces,
-        )
-        if replaces is not None and not transitions.supersede(replaces.id):
-            raise CertificateError(why_not_current(replaces))
+        certificate = _signed_and_rendered(user, track, new)
+        if new.replaces is not None and not transitions.supersede(new.replaces.id):
+            raise CertificateError(why_not_current(new.replaces))
         try:
             transitions.insert(certificate)
         except transitions.CodeTaken:
@@ -102,34 +96,24 @@ def why_not_current(certificate: Certificate) -> str:
     )
 
 
-def _signed_and_rendered(
-    user: User,
-    track: Track,
-    *,
-    holder_name: str,
-    issued_on: date,
-    expires_on: date,
-    kind: str,
-    issued_by: User | None,
-    replaces: Certificate | None,
-) -> Certificate:
+def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certificate:
     """A new certificate with its signature and PDF, not yet added to the database."""
     totals = hours.totals_of(hours.entries_of(user))
     private_key = keys.private_key()
     public = signing.public_key_pem(private_key)
-    signatory = issued_by.name if issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
+    signatory = new.issued_by.name if new.issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
     code = new_code()
     payload: dict[str, Any] = {
         "v": 1,
         "code": code,
-        "holder": holder_name,
+        "holder": new.holder_name,
         "track": track.id,
         "track_title": track.title,
         "program": current_app.config["PROGRAM_NAME"],
-        "issued_on": issued_on.isoformat(),
-        "expires_on": expires_on.isoformat(),
-        "kind": kind,
-        "replaces": replaces.code if replaces else None,
+        "issued_on": new.issued_on.isoformat(),
+        "expires_on": new.expires_on.isoformat(),
+        "kind": new.kind,
+        "replaces": new.replaces.code if new.replaces else None,
         "content_versions": _content_versions(track),
         "approved_minutes": {
             "supervised_practice": totals.approved_practice,
@@ -142,16 +126,16 @@ def _signed_and_rendered(
     certificate = Certificate(
         code=code,
         user_id=user.id,
-        holder_name=holder_name,
+        holder_name=new.holder_name,
         track_id=track.id,
         track_title=track.title,
-        issued_on=issued_on,
-        expires_on=expires_on,
-        kind=kind,
+        issued_on=new.issued_on,
+        expires_on=new.expires_on,
+        kind=new.kind,
         payload=signing.canonical(payload).decode(),
         signature=signing.sign(payload, private_key),
         key_id=payload["key_id"],
-        issued_by_id=issued_by.id if issued_by else None,
+        issued_by_id=new.issued_by.id if new.issued_by else None,
     )
     certificate.pdf = render_certificate(facts_of(certificate))
     return certificate
@@ -205,11 +189,13 @@ def issue(
     certificate = _create(
         user,
         track,
-        holder_name=user.name,
-        issued_on=issued_on,
-        expires_on=track.expiry(issued_on),
-        kind="initial",
-        issued_by=issued_by,
+        NewCertificate(
+            holder_name=user.name,
+            issued_on=issued_on,
+            expires_on=track.expiry(issued_on),
+            kind="initial",
+            issued_by=issued_by,
+        ),
     )
     audit.record(
         issued_by,
@@ -278,12 +264,14 @@ def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Cer
     new = _create(
         old.holder,
         track,
-        holder_name=holder_name,
-        issued_on=utcnow().date(),
-        expires_on=old.expires_on,
-        kind="reissue",
-        issued_by=lead,
-        replaces=old,
+        NewCertificate(
+            holder_name=holder_name,
+            issued_on=utcnow().date(),
+            expires_on=old.expires_on,
+            kind="reissue",
+            issued_by=lead,
+            replaces=old,
+        ),
     )
     _replace(
         old,
@@ -310,12 +298,14 @@ def renew(old: Certificate, user: User, track: Track) -> Certificate:
     new = _create(
         user,
         track,
-        holder_name=old.holder_name,
-        issued_on=today,
-        expires_on=track.expiry(max(today, old.expires_on)),
-        kind="renewal",
-        issued_by=None,
-        replaces=old,
+        NewCertificate(
+            holder_name=old.holder_name,
+            issued_on=today,
+            expires_on=track.expiry(max(today, old.expires_on)),
+            kind="renewal",
+            issued_by=None,
+            replaces=old,
+        ),
     )
     _replace(old, new, user, "renewed", f"{format_code(old.code)} → {format_code(new.code)}")
     return new

@@ -1,32 +1,17 @@
 """The certificates register and the audit log: for leads only, filterable."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers import make_entry, make_user, post, save, sign_in, text_of
-from training.models import AuditEvent, Certificate, Role
+from tests.helpers import make_certificate, make_entry, make_user, post, save, sign_in, text_of
+from training.models import AuditEvent, Role
 
 
 def certificate(holder, name, expires_in_days=400, **fields):
-    today = datetime.now(UTC).date()
-    cert = Certificate(
-        code=f"CODE{holder.id:011d}",
-        user_id=holder.id,
-        holder_name=name,
-        track_id="peer-recovery",
-        track_title="Peer Recovery Specialist",
-        issued_on=today,
-        expires_on=today + timedelta(days=expires_in_days),
-        payload=json.dumps({}),
-        signature="x",
-        key_id="k",
-        pdf=b"%PDF",
-        **fields,
+    return make_certificate(
+        holder, holder_name=name, issued_days_ago=0, expires_in_days=expires_in_days, **fields
     )
-    save(cert)
-    return cert
 
 
 @pytest.mark.parametrize("role", [Role.TRAINEE, Role.SUPERVISOR])
