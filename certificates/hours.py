@@ -144,10 +144,14 @@ def format_minutes(minutes: int | Fraction) -> str:
     return f"{hours} h" if hours else f"{rest} min"
 
 
+def hours_number(minutes: int | Fraction) -> float:
+    """Minutes as decimal hours, a number (for exports): 90 -> 1.5, 600 -> 10.0, 7.5 -> 0.13."""
+    return round(float(Fraction(minutes) / 60), 2)
+
+
 def as_hours(minutes: int | Fraction) -> str:
     """Minutes as decimal hours: 90 -> '1.5', 600 -> '10', 7.5 -> '0.13'."""
-    value = round(float(Fraction(minutes) / 60), 2)
-    return f"{value:g}"
+    return f"{hours_number(minutes):g}"
 
 
 @dataclass(frozen=True)

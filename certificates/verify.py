@@ -10,13 +10,22 @@ without padding. Exit status 0 means genuine; anything else means it is not, or 
 not be read, with the reason printed.
 
 The signature proves who issued the certificate and what it said. Whether it was revoked or
-replaced since is not part of the signed facts: only the live verification page can say.
+replaced since is not part of the signed facts: only the live verification page can say. So the
+command prints only signed facts, and never the answer's ``status`` (or anything else outside
+``payload``): anyone can edit those in the file without breaking the signature, and a revoked
+holder could make it say "valid". It points to the live status address instead, which is signed.
+
+Every value is printed on one line with its control characters, line and paragraph separators
+and direction overrides written as escapes (``\\n``, ``\\u2028``), signed values too (a name
+stored before the platform refused line breaks may hold one): no value can add a line of its own
+to the report, move the cursor or recolour the terminal.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,16 +56,31 @@ class UnreadableInput(ValueError):
     """A file that is not what the command expects, with a plain explanation."""
 
 
+#: characters of these Unicode categories are printed as escapes: controls, line and paragraph
+#: separators, format characters (direction overrides and the like), surrogates, unassigned
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cf", "Cs", "Co", "Cn"})
+#: format characters some scripts need inside a word (Persian, Indic): printed as they are
+_JOINERS = frozenset("\u200c\u200d")
+
+
 @dataclass(frozen=True)
 class Verdict:
     genuine: bool
     payload: dict[str, Any]
     reason: str
-    #: what the site said of the certificate's status when the answer was saved (not signed)
-    status: str | None = None
 
 
-def read_answer(text: str) -> tuple[dict[str, Any], str, str | None]:
+def printable(value: Any) -> str:
+    """``value`` as one line of plain text: invisible and line-breaking characters escaped."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in _ESCAPED_CATEGORIES and char not in _JOINERS
+        else char
+        for char in str(value)
+    )
+
+
+def read_answer(text: str) -> tuple[dict[str, Any], str]:
     """The signed payload and the signature out of a ``/verify/<code>.json`` answer."""
     try:
         answer = json.loads(text)
@@ -74,8 +98,7 @@ def read_answer(text: str) -> tuple[dict[str, Any], str, str | None]:
             'the answer has no signed facts: it needs a "payload" object and a "signature" '
             "string, as /verify/<code>.json gives them"
         )
-    status = answer.get("status")
-    return payload, signature, status if isinstance(status, str) else None
+    return payload, signature
 
 
 def read_public_key(pem: bytes) -> bytes:
@@ -96,14 +119,14 @@ def read_public_key(pem: bytes) -> bytes:
 def check(answer_text: str, public_pem: bytes) -> Verdict:
     """Whether the answer's payload was signed by the key whose public half is ``public_pem``."""
     public_pem = read_public_key(public_pem)
-    payload, signature, status = read_answer(answer_text)
+    payload, signature = read_answer(answer_text)
     if verify(payload, signature, public_pem):
-        return Verdict(True, payload, "the signature matches the facts and the key", status)
+        return Verdict(True, payload, "the signature matches the facts and the key")
     if payload.get("key_id") not in (None, key_id(public_pem)):
         reason = "it was signed with a different key than this one"
     else:
         reason = "the signature does not match these facts (they were changed, or it is forged)"
-    return Verdict(False, payload, reason, status)
+    return Verdict(False, payload, reason)
 
 
 def report(verdict: Verdict) -> str:
@@ -113,12 +136,12 @@ def report(verdict: Verdict) -> str:
     width = max(len(label) for _, label in FACTS)
     for key, label in FACTS:
         if verdict.payload.get(key) is not None:
-            lines.append(f"  {label:<{width}}  {verdict.payload[key]}")
-    if verdict.status:
-        lines.append(f"When this answer was saved, the site gave its status as: {verdict.status}.")
+            lines.append(f"  {label:<{width}}  {printable(verdict.payload[key])}")
     lines.append(
-        "The signature cannot say whether the certificate was revoked or replaced since: "
-        "open the live status address above for that."
+        "The signature cannot say whether the certificate is still valid, or was revoked or "
+        "replaced since it was issued, and this file's other contents (such as its status) are "
+        "not signed, so they are not shown: anyone can change them. To know whether it is "
+        "still valid, open the live status address above."
     )
     return "\n".join(lines)
 

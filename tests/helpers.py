@@ -174,6 +174,26 @@ def make_certificate(
     return certificate
 
 
+def all_form_classes() -> list[type]:
+    """Every form class the platform defines (each derives from Flask-WTF's ``FlaskForm``)."""
+    from flask_wtf import FlaskForm
+
+    import training.auth.forms
+    import training.certs.forms
+    import training.hours.forms
+    import training.lead.cohorts
+    import training.lead.forms
+    import training.learning.forms  # noqa: F401  (imported for their form classes)
+
+    found, pending = [], list(FlaskForm.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("training."):
+            found.append(cls)
+    return found
+
+
 def html_of(response) -> str:  # type: ignore[no-untyped-def]
     """The page's HTML, with entities such as &#39; turned back into characters."""
     return html.unescape(response.get_data(as_text=True))

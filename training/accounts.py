@@ -9,6 +9,7 @@ from sqlalchemy import select
 from training.auth.password_strength import password_problem
 from training.auth.passwords import hash_password
 from training.extensions import db
+from training.input_checks import is_one_line
 from training.models import Role, User
 
 
@@ -23,6 +24,10 @@ def create_account(
     email = email.strip().lower()
     if not _valid_email(email):
         raise AccountError(f"{email!r} is not an email address.")
+    if not is_one_line(name):
+        raise AccountError(
+            "The name must be on one line, without line breaks or control characters."
+        )
     if role not in {r.value for r in Role}:
         raise AccountError(f"Unknown role {role!r}: use trainee, supervisor or lead.")
     if problem := password_problem(

@@ -44,6 +44,8 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = "10 per 15 minutes"
     LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+    #: password-reset links that do not work (unknown, used or expired) opened per address
+    RESET_LINK_FAILURES_PER_ADDRESS = "20 per hour"
     #: number of reverse proxies in front of the app whose X-Forwarded-For may be trusted
     PROXY_COUNT = 0
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import timedelta
 
+from babel.dates import format_timedelta
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from training.extensions import db, limiter
 
@@ -22,8 +25,8 @@ MESSAGES = {
     405: ("That action isn't available here", "Please go back and use the buttons on the page."),
     429: (
         "Too many attempts",
-        "For your account's safety we have paused this for a few minutes. "
-        "Please wait, then try again.",
+        "Many requests like this one have come from your network in a short time, so we have "
+        "paused it for a while. Please wait, then try again.",
     ),
     503: (
         "The site is busy right now",
@@ -42,8 +45,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
-        if code == 429 and getattr(getattr(error, "limit", None), "error_message", None):
-            text = error.description  # the limit's own words (``training.auth.throttle``)
+        retry_after = _retry_after(error) if code == 429 else None
+        if code == 429:
+            text = f"{_refusal(error) or text} {_wait(retry_after)}".strip()
         if code == 400 and error.description != BadRequest.description:
             text = error.description  # what was wrong, in the words of ``abort(400, …)``
         if code == 400 and error.description and "CSRF" in error.description:
@@ -56,8 +60,8 @@ def init_app(app: Flask) -> None:
                 render_template("error.html", code=code, title=title, text=text)
             )
         response.status_code = code
-        if code == 429 and (seconds := _retry_after()) is not None:
-            response.headers["Retry-After"] = str(seconds)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(OperationalError)
@@ -79,10 +83,29 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", code=500, title=title, text=text), 500
 
 
-def _retry_after() -> int | None:
-    """Seconds until the limit that refused this request lets the client in again (one look-up
-    in the limiter's storage, made only for refusals)."""
+def _refusal(error: HTTPException) -> str | None:
+    """The refusing limit's own words, written for the people it refuses: every limit has
+    them (``training.auth.throttle``'s, the verification limit's); None for a bare 429."""
+    if isinstance(error, RateLimitExceeded) and not error.limit.error_message:
+        return None  # Flask-Limiter's description is then the limit itself, "20 per 1 hour"
+    return None if error.description == TooManyRequests.description else error.description
+
+
+def _retry_after(error: HTTPException) -> int | None:
+    """Seconds until the limit that refused this request lets the client in again: the
+    refusal's own (``training.auth.throttle``), or one look-up in Flask-Limiter's storage."""
+    if isinstance(error, TooManyRequests) and isinstance(error.retry_after, int):
+        return error.retry_after
     limit = limiter.current_limit
     if limit is None:
         return None
     return max(1, math.ceil(limit.window.reset_time - time.time()))
+
+
+def _wait(seconds: int | None) -> str:
+    """How long the wait is, in words that match the Retry-After header."""
+    if seconds is None:
+        return ""
+    return (
+        f"You can try again in about {format_timedelta(timedelta(seconds=seconds), locale='en')}."
+    )

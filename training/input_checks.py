@@ -5,8 +5,11 @@ changed: never a server error.
   ``integer``), so a 30-digit id is "not found" rather than an overflow in the database driver;
   ``database_id`` and ``database_ids`` do the same for ids read from a query string or a form.
 - No control characters in any submitted text: NUL bytes (which PostgreSQL cannot store),
-  escapes, and in addresses also CR/LF (which would split a redirect's headers). Form text may
-  hold tabs and line breaks.
+  escapes, C1 controls, and in addresses (path and query string, so every search box) also
+  tabs, CR/LF and the Unicode line and paragraph separators, which would split a redirect's
+  headers or a one-line value. Form text may hold tabs and line breaks here: a textarea needs
+  them, and every one-line form field refuses them itself (``training.forms``, with
+  ``ONE_LINE`` below).
 - No uploaded files: no form of the platform takes one, and Flask-WTF would hand a file to a
   field that expects text.
 - No query value longer than ``limits.QUERY_VALUE``.
@@ -32,9 +35,11 @@ EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 
 #: control characters a form's text may not hold (tab, line feed and carriage return may)
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: control characters an address (path or query string) may not hold: none at all
-_CONTROL_IN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: what one line of text may not hold: any control character (C0, DEL, C1 with U+0085 "next
+#: line") and the Unicode line and paragraph separators U+2028 and U+2029. An address (path or
+#: query string) is one line; so is every form field but a textarea.
+ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 CONTROL_MESSAGE = (
     "What you sent contains a hidden control character (such as a NUL byte) that we cannot "
@@ -61,10 +66,10 @@ def init_app(app: Flask) -> None:
 
 def refuse_malformed_input() -> None:
     for value in (request.view_args or {}).values():
-        if isinstance(value, str) and _CONTROL_IN_ADDRESS.search(value):
+        if isinstance(value, str) and ONE_LINE.search(value):
             abort(404)
     for key, value in request.args.items(multi=True):
-        if _CONTROL_IN_ADDRESS.search(key) or _CONTROL_IN_ADDRESS.search(value):
+        if ONE_LINE.search(key) or ONE_LINE.search(value):
             abort(400, CONTROL_MESSAGE)
         if len(value) > limits.QUERY_VALUE:
             abort(400, LONG_ADDRESS_MESSAGE)
@@ -73,8 +78,13 @@ def refuse_malformed_input() -> None:
     if request.files:
         abort(400, FILE_MESSAGE)
     for key, value in request.form.items(multi=True):
-        if _CONTROL_IN_TEXT.search(key) or _CONTROL_IN_TEXT.search(value):
+        if ONE_LINE.search(key) or _CONTROL_IN_TEXT.search(value):
             abort(400, CONTROL_MESSAGE)
+
+
+def is_one_line(text: str) -> bool:
+    """Whether ``text`` holds no line break, separator or other control character."""
+    return ONE_LINE.search(text) is None
 
 
 def database_id(value: str) -> int:

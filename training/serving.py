@@ -57,3 +57,12 @@ def on_starting(server: Any) -> None:
             f"{workers} workers would each count failed sign-ins on their own "
             f"(FLASK_RATELIMIT_STORAGE_URI=memory://), allowing {workers} times the limits. {FIX}"
         )
+
+
+# Whom to believe about HTTPS is ProxyFix's decision alone (``FLASK_PROXY_COUNT``, see
+# ``training.create_app``): gunicorn itself trusts no peer's X-Forwarded-Proto (by default it
+# trusts 127.0.0.1's, so any local client could make a request count as HTTPS), and knows no
+# header that marks a request secure (that also covers UNIX sockets, which gunicorn trusts
+# whatever ``forwarded_allow_ips`` says).
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}

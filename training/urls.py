@@ -67,8 +67,11 @@ def configure(app: Flask) -> None:
         public_host = urlsplit(raw).hostname
         app.config["TRUSTED_HOSTS"] = [public_host, *(h for h in LOCAL_HOSTS if h != public_host)]
     if app.config.get("TRUSTED_HOSTS"):
-        host = urlsplit(raw).netloc
-        app.wsgi_app = _health_checks_from_any_host(app.wsgi_app, host)  # type: ignore[method-assign]
+        # Host names are case-insensitive (RFC 3986, section 3.2.2), but Werkzeug compares the
+        # request's host with TRUSTED_HOSTS exactly as sent: both sides are lowercased.
+        app.config["TRUSTED_HOSTS"] = [h.lower() for h in app.config["TRUSTED_HOSTS"]]
+        host = urlsplit(raw).netloc.lower()
+        app.wsgi_app = _host_checked_as_lowercase(app.wsgi_app, host)  # type: ignore[method-assign]
     app.register_error_handler(SecurityError, _unknown_host)
 
 
@@ -97,15 +100,19 @@ def _problem_with(url: str) -> str | None:
     return None
 
 
-def _health_checks_from_any_host(
+def _host_checked_as_lowercase(
     wsgi_app: WSGIApplication, host: str
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
-    """Let ``/healthz`` through whatever Host a load balancer sends (often the server's own
-    address): its answer holds no URL and no data, so the host it names cannot matter."""
+    """Lowercase the request's Host before Flask checks it (``LOCALHOST`` is ``localhost``). It
+    runs after ProxyFix, so a forwarded host is lowercased too. And let ``/healthz`` through
+    whatever Host a load balancer sends (often the server's own address): its answer holds no
+    URL and no data, so the host it names cannot matter."""
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_CHECK_PATH:
             environ = {**environ, "HTTP_HOST": host}
+        elif "HTTP_HOST" in environ:
+            environ = {**environ, "HTTP_HOST": environ["HTTP_HOST"].lower()}
         return wsgi_app(environ, start_response)
 
     return app

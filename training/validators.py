@@ -1,4 +1,5 @@
-"""Form validators every form shares: length limits (``training.limits``) and date ranges."""
+"""Form validators every form shares: length limits (``training.limits``), one line of text
+(every one-line field gets it from ``training.forms.Form``) and date ranges."""
 
 from __future__ import annotations
 
@@ -7,12 +8,23 @@ from typing import Any
 from flask import abort
 from wtforms.validators import Length, ValidationError
 
-from training.input_checks import EARLIEST_DAY, LATEST_DAY
+from training.input_checks import EARLIEST_DAY, LATEST_DAY, is_one_line
+
+ONE_LINE_MESSAGE = (
+    "Please keep this on one line: it can't hold line breaks or hidden control characters."
+)
 
 
 def at_most(limit: int) -> Length:
     """A ``Length`` limit with a plain message; the field renders it as ``maxlength``."""
     return Length(max=limit, message=f"Please use at most {limit:,} characters.")
+
+
+def one_line(form: Any, field: Any) -> None:
+    """No line break, line or paragraph separator or other control character (a textarea is
+    the only field that may hold them)."""
+    if isinstance(field.data, str) and not is_one_line(field.data):
+        raise ValidationError(ONE_LINE_MESSAGE)
 
 
 def sensible_date(form: Any, field: Any) -> None:

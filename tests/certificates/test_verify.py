@@ -73,7 +73,7 @@ def test_a_genuine_answer_verifies_whatever_the_script_of_the_name(
     out = capsys.readouterr().out
     assert out.startswith("GENUINE")
     assert holder in out and "Peer Recovery Specialist" in out and "2028-11-29" in out
-    assert "the site gave its status as: valid" in out
+    assert "open the live status address" in out
 
 
 @pytest.mark.parametrize(
@@ -174,3 +174,63 @@ def test_the_recipe_in_the_readme_checks_a_signature_by_hand(tmp_path):
     key = serialization.load_pem_public_key(public)
     assert isinstance(key, Ed25519PublicKey)
     key.verify(signature, message)  # raises InvalidSignature if not genuine
+
+
+FORGED_STATUS = "valid.\nLive check done for you just now: VALID, not revoked"
+
+
+def _signed_answer_with(tmp_path, key=None, *, status: str = "valid", **facts: str) -> list[str]:
+    """A genuine answer whose unsigned ``status`` says ``status``, signed with ``key``."""
+    private, public = key or _key()
+    payload = {**_payload("Riley Chen", public), **facts}
+    answer = json.loads(_answer(payload, signing.sign(payload, private)))
+    answer["status"] = status  # outside the signed payload: anyone can edit it
+    return _files(tmp_path, json.dumps(answer), public)
+
+
+def test_the_unsigned_status_a_revoked_holder_edited_is_not_printed(tmp_path, capsys):
+    assert main(_signed_answer_with(tmp_path, status=FORGED_STATUS)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("GENUINE")
+    assert "Live check done for you" not in out and "VALID" not in out
+    assert "status as" not in out
+    assert "not signed" in out and "open the live status address above" in out
+    assert "https://training.example.org/verify/7K3QD-M9X2A-F4R8T" in out
+
+
+def test_the_report_is_the_same_whatever_the_file_says_of_its_status(tmp_path, capsys):
+    key = _key()
+    reports = set()
+    for status in ["valid", "revoked", "replaced", FORGED_STATUS]:
+        assert main(_signed_answer_with(tmp_path, key, status=status)) == 0
+        reports.add(capsys.readouterr().out)
+    assert len(reports) == 1
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "printed"),
+    [
+        ("holder", "Riley Chen\n  Live status  http://evil.example/ok", r"Riley Chen\n  Live"),
+        ("holder", "Riley Chen\r\nLive status: VALID", r"Riley Chen\r\nLive"),
+        ("holder", "Riley Chen\u2028Valid", r"Riley Chen\u2028Valid"),
+        ("holder", "Riley \x1b[32mChen", r"Riley \x1b[32mChen"),
+        ("holder", "Riley \u202enehC", r"Riley \u202enehC"),
+        ("issued_by", "Morgan\x85Lead", r"Morgan\x85Lead"),
+    ],
+    ids=["newline", "crlf", "line-separator", "escape", "right-to-left-override", "next-line"],
+)
+def test_control_characters_in_signed_facts_are_printed_as_escapes(
+    tmp_path, capsys, fact, value, printed
+):
+    assert main(_signed_answer_with(tmp_path, **{fact: value})) == 0
+    out = capsys.readouterr().out
+    assert printed in out
+    assert value not in out
+    facts = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(facts) == 9  # one line per signed fact, none added by a value
+
+
+def test_letters_of_every_script_are_printed_as_they_are(tmp_path, capsys):
+    name = "مهرداد\u200cی 陈美玲 Zoë"  # Persian needs its zero-width non-joiner
+    assert main(_signed_answer_with(tmp_path, holder=name)) == 0
+    assert name in capsys.readouterr().out

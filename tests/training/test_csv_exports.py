@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from tests.helpers import assign, make_entry, make_user, save, sign_in
+from tests.helpers import assign, make_certificate, make_entry, make_user, save, sign_in
 from training.csv_export import csv_text, neutralise
 from training.models import Cohort, Role
 
@@ -126,7 +126,13 @@ def test_the_hours_export_keeps_its_plain_file_name(app, client):
         ("\x00=1", "'\x00=1"),
         ("a-b", "a-b"),
         ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
-        ("2026-03-01", "2026-03-01"),
+        ("May Chen", "May Chen"),
+        ("Spring 2026", "Spring 2026"),
+        ("2026-03-01", "'2026-03-01"),  # text that looks like a date stays that text
+        (date(2026, 3, 1), "2026-03-01"),  # a real date is written for the spreadsheet to read
+        (datetime(2026, 3, 1, 14, 30, tzinfo=UTC), "2026-03-01 14:30"),
+        (10.0, 10),
+        (True, "yes"),
         ("", ""),
         (None, ""),
         (5, 5),
@@ -152,3 +158,95 @@ def test_every_csv_goes_through_the_one_writer():
         if re.search(r"\bimport csv\b|csv\.writer|DictWriter|text/csv", line)
     ]
     assert found == []
+
+
+#: text Excel, Calc or Sheets would turn into a date, time, number or boolean when opening a CSV
+CONVERTIBLE = [
+    "5/5",
+    "1-2",
+    "3/4",
+    "12:30",
+    "1e5",
+    "00123",
+    "TRUE",
+    "false",
+    "May 5",
+    "March 2026",
+    "(5)",
+    "$5",
+    ".5",
+    "#N/A",
+    " 42",
+]
+
+
+@pytest.mark.parametrize("name", CONVERTIBLE)
+def test_a_name_a_spreadsheet_would_convert_comes_out_of_the_cohort_csv_as_that_text(
+    app, client, name
+):
+    cohort = Cohort(name="Spring", start_date=date(2026, 3, 1), track_id="peer-recovery")
+    save(cohort)
+    make_user(Role.TRAINEE, name=name, cohort_id=cohort.id)
+    sign_in(client, make_user(Role.LEAD))
+    (row,) = parsed(client.get(f"/lead/cohorts/{cohort.id}?format=csv"))
+    assert row["Name"] == "'" + name
+
+
+@pytest.mark.parametrize("credential", ["00123", "3/4", "12:30"])
+def test_a_credential_a_spreadsheet_would_convert_comes_out_of_the_hours_export_as_text(
+    app, client, credential
+):
+    supervisor = make_user(Role.SUPERVISOR, name="1-2", credential=credential)
+    trainee = make_user(Role.TRAINEE)
+    assign(trainee, supervisor)
+    make_entry(trainee, supervisor, status="approved", minutes=90)
+    sign_in(client, trainee)
+    (row,) = parsed(client.get("/hours/export.csv"))
+    assert row["Supervisor"] == "'1-2"
+    assert row["Supervisor credential"] == "'" + credential
+    # real numbers and dates are written for the spreadsheet to read as such, unmarked
+    assert row["Hours"] == "1.5"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", row["Date"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["Signed at (UTC)"])
+
+
+def test_numbers_in_the_cohort_csv_stay_numbers(app, client, tmp_path):
+    from tests.training.certs.test_views import use_track
+
+    use_track(app, tmp_path)
+    cohort = Cohort(name="Spring", start_date=date(2026, 3, 1), track_id="peer-recovery")
+    save(cohort)
+    supervisor = make_user(Role.SUPERVISOR)
+    trainee = make_user(Role.TRAINEE, name="Riley Chen", cohort_id=cohort.id)
+    assign(trainee, supervisor)
+    make_entry(trainee, supervisor, status="approved", minutes=90, kind="supervised_practice")
+    sign_in(client, make_user(Role.LEAD))
+    (row,) = parsed(client.get(f"/lead/cohorts/{cohort.id}?format=csv"))
+    assert row["Approved practice hours"] == "1.5"
+    assert row["Approved supervision hours"] == "0"
+    assert row["Courses completed"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "expires"),
+    [
+        ({}, "valid", True),
+        ({"revoked_at": datetime.now(UTC), "revoke_reason": "x"}, "revoked", False),
+        ({"issued_days_ago": 800, "expires_in_days": -30}, "expired", True),
+    ],
+    ids=["valid", "revoked", "expired"],
+)
+def test_the_cohort_csv_shows_an_expiry_only_next_to_a_certificate_that_was_current(
+    app, client, tmp_path, fields, status, expires
+):
+    from tests.training.certs.test_views import use_track
+
+    use_track(app, tmp_path)
+    cohort = Cohort(name="Spring", start_date=date(2026, 3, 1), track_id="peer-recovery")
+    save(cohort)
+    trainee = make_user(Role.TRAINEE, name="Riley Chen", cohort_id=cohort.id)
+    certificate = make_certificate(trainee, **fields)
+    sign_in(client, make_user(Role.LEAD))
+    (row,) = parsed(client.get(f"/lead/cohorts/{cohort.id}?format=csv"))
+    assert row["Certificate"] == status
+    assert row["Expires"] == (certificate.expires_on.isoformat() if expires else "")

@@ -14,6 +14,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from tests.helpers import (
+    all_form_classes,
     app_with_database,
     assign,
     count,
@@ -42,23 +43,6 @@ from training.models import (
 )
 
 
-def _all_form_classes() -> list[type[FlaskForm]]:
-    import training.auth.forms
-    import training.certs.forms
-    import training.hours.forms
-    import training.lead.cohorts
-    import training.lead.forms
-    import training.learning.forms  # noqa: F401  (imported for their form classes)
-
-    found, pending = [], list(FlaskForm.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if cls.__module__.startswith("training."):
-            found.append(cls)
-    return found
-
-
 def _text_fields(cls: type[FlaskForm]):  # type: ignore[no-untyped-def]
     """(name, unbound field) of each field that takes free text."""
     for name in dir(cls):
@@ -68,7 +52,7 @@ def _text_fields(cls: type[FlaskForm]):  # type: ignore[no-untyped-def]
 
 
 def test_every_text_field_of_every_form_has_a_length_limit():
-    fields = [(cls, name, u) for cls in _all_form_classes() for name, u in _text_fields(cls)]
+    fields = [(cls, name, u) for cls in all_form_classes() for name, u in _text_fields(cls)]
     assert len(fields) >= 20  # names, emails, passwords, reasons, notes, codes…
     unlimited = [
         f"{cls.__name__}.{name}"

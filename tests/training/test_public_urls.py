@@ -323,3 +323,22 @@ def test_the_host_check_can_be_configured_or_turned_off(tmp_path, clean_environm
     monkeypatch.setenv("FLASK_TRUSTED_HOSTS", "[]")
     client = served_in_production(tmp_path).test_client()
     assert client.get("/login", headers={"Host": "anything.example"}).status_code == 200
+
+
+def test_host_names_are_compared_whatever_their_case(tmp_path, clean_environment, monkeypatch):
+    """Host names are case-insensitive: LOCALHOST is localhost, as sent, forwarded or
+    configured; another host is refused in any case."""
+    client = served_in_production(tmp_path).test_client()
+    for host in ("LOCALHOST", "LocalHost:8000", "Training.Example.ORG", "TRAINING.EXAMPLE.ORG:443"):
+        assert client.get("/login", headers={"Host": host}).status_code == 200, host
+    assert client.get("/login", headers={"Host": "EVIL.example"}).status_code == 400
+    behind_proxy = served_in_production(tmp_path, PROXY_COUNT=1).test_client()
+    forwarded = {"Host": "127.0.0.1:8000", "X-Forwarded-Host": "TRAINING.example.org"}
+    assert behind_proxy.get("/login", headers=forwarded).status_code == 200
+    forged = {"Host": "127.0.0.1:8000", "X-Forwarded-Host": "EVIL.EXAMPLE"}
+    assert behind_proxy.get("/login", headers=forged).status_code == 400
+    monkeypatch.setenv("FLASK_TRUSTED_HOSTS", '["Training.Example.org", ".Example.NET"]')
+    configured = served_in_production(tmp_path).test_client()
+    assert configured.get("/login", headers={"Host": "training.example.org"}).status_code == 200
+    assert configured.get("/login", headers={"Host": "A.EXAMPLE.net"}).status_code == 200
+    assert configured.get("/login", headers={"Host": "example.org"}).status_code == 400

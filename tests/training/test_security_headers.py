@@ -118,6 +118,32 @@ def test_every_get_route_answers_with_the_security_headers(app, world, role):
     assert 200 in statuses
 
 
+def test_verification_answers_are_asked_for_again_before_any_cache_shows_them(app, world):
+    """A cache that kept "valid" would show it after a revocation: every look-up of a code,
+    page or JSON, found or not, must go back to the site (``no-cache``)."""
+    people, values = world
+    visitor = app.test_client()
+    code = values["code"]
+    lookups = [f"/verify/{code}", f"/verify/{code}.json", "/verify/AAAAA-AAAAA-AAAAA.json"]
+    for url in lookups:
+        response = visitor.get(url)
+        assert response.status_code in (200, 400, 404), url
+        assert response.headers.get("Cache-Control") == "no-cache", url
+        assert "Expires" not in response.headers, url
+    lead = app.test_client()
+    sign_in(lead, people[Role.LEAD])
+    revoked = post(
+        lead,
+        f"/certificates/{values['certificate_id']}/revoke",
+        {"category": "error", "reason": "Issued by mistake."},
+    )
+    assert revoked.status_code == 302
+    again = visitor.get(f"/verify/{code}.json")
+    assert again.json["status"] == "revoked" and again.headers["Cache-Control"] == "no-cache"
+    # signed in, the stricter rule holds
+    assert lead.get(f"/verify/{code}").headers["Cache-Control"] == "no-store"
+
+
 def test_error_answers_carry_the_headers_too(app, client, world):
     people, _ = world
     for response in (

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, ValidationError
 
 from training import limits
 from training.auth.password_strength import password_problem
+from training.forms import Form
 from training.validators import at_most
 
 
@@ -22,7 +22,7 @@ def email_field(label: str = "Email") -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired(message="Enter your email address."), at_most(limits.EMAIL)],
@@ -35,7 +35,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-def strong_enough(form: FlaskForm, field: PasswordField) -> None:
+def strong_enough(form: Form, field: PasswordField) -> None:
     """NIST SP 800-63B's rules (``password_strength``), with the person's email and name."""
     personal = (getattr(form, "email_for_check", None) or "", getattr(form, "name_for_check", ""))
     if problem := password_problem(
@@ -60,7 +60,7 @@ class NewPasswordMixin:
     )
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired(message="Enter your current password."), at_most(limits.PASSWORD)],
@@ -68,7 +68,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password")
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, Form):
     name = StringField(
         "Your name",
         validators=[DataRequired(message="Enter your name."), at_most(limits.NAME)],
@@ -78,5 +78,5 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Create my account")
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     submit = SubmitField("Set my new password")

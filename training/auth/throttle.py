@@ -1,7 +1,7 @@
-"""Failed password checks, counted and throttled (Flask-Limiter, in its configured storage).
+"""Failures counted and throttled exactly, even when many requests arrive at once.
 
 A wrong password at sign-in and a wrong *current* password on the change-password form count
-alike, in the same counters:
+alike, in the same counters (``password_counters``):
 
 - per client address (``LOGIN_FAILURES_PER_ADDRESS``), whatever the account;
 - per account from one address (``LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS``), so a stranger
@@ -11,16 +11,34 @@ alike, in the same counters:
   browser the person signed in from before (``devices``) is counted on its own instead, with
   the per-account-and-address allowance.
 
-Only failures count (``failed()`` marks one); a refused attempt gets 429 with Retry-After.
+Opening a password-reset link that does not work counts per address
+(``RESET_LINK_FAILURES_PER_ADDRESS``, ``reset_link_counters``).
+
+How a count stays exact: a request *reserves* one failure in every counter before the check
+(one atomic increment in the limiter's storage, memory or Redis), and is refused with 429 if
+any counter is then over its allowance. So however many requests run at once, no more checks
+happen than the allowance. When the request ends, the reservation is kept only if the check
+failed (``failed()``); otherwise (a right password, a form that checked nothing, a refusal) it
+is given back, so people who sign in correctly never use anyone's allowance up.
+
+Counting is in fixed windows (``limits``' ``FixedWindowRateLimiter``, whatever
+``RATELIMIT_STRATEGY`` says for the other limits): a window's counter can be given back to.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from training.auth import devices
 from training.extensions import limiter
@@ -28,64 +46,102 @@ from training.extensions import limiter
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@dataclass(frozen=True)
+class Counter:
+    """One count of failures: ``allowance`` names the setting (e.g. "5 per 15 minutes"),
+    ``scope`` the kind of count, ``who`` whose failures it counts."""
+
+    allowance: str
+    scope: str
+    who: str
+
+
+@dataclass(frozen=True)
+class _Reservation:
+    item: RateLimitItem
+    identifiers: tuple[str, ...]
+
+
 def failed() -> None:
-    """Count this request's password check as a failure (once the answer is sent)."""
-    g.password_failed = True
+    """This request's check failed: keep its reservations (they count as failures)."""
+    g.check_failed = True
 
 
-def _counts(response: Any) -> bool:
-    return bool(g.get("password_failed"))
+def password_counters(account: str) -> list[Counter]:
+    """The counters a password check against ``account`` (an email address, or "" when no
+    account is named) goes to."""
+    address = get_remote_address()
+    counters = [Counter("LOGIN_FAILURES_PER_ADDRESS", "password-failures-address", address)]
+    if not account:
+        return counters
+    per_address = "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"
+    device = devices.known_device(account)
+    counters.append(
+        Counter(per_address, "password-failures-account-address", f"{account} {address}")
+    )
+    if device is None:
+        counters.append(
+            Counter("LOGIN_FAILURES_PER_ACCOUNT", "password-failures-account-new-devices", account)
+        )
+    else:
+        counters.append(
+            Counter(per_address, "password-failures-account-device", f"{account} {device}")
+        )
+    return counters
 
 
-def _setting(name: str) -> Callable[[], str]:
-    return lambda: current_app.config[name]
+def reset_link_counters() -> list[Counter]:
+    return [Counter("RESET_LINK_FAILURES_PER_ADDRESS", "reset-link-failures", get_remote_address())]
 
 
-def failures_counted(account: Callable[[], str], message: str) -> Callable[[F], F]:
-    """Throttle a view's failed password checks; ``account`` gives the email address they are
-    against (empty: nothing to count), ``message`` what a refused person reads."""
-
-    def known() -> str | None:
-        return devices.known_device(account())
-
-    common: dict[str, Any] = {
-        "methods": ["POST"],
-        "deduct_when": _counts,
-        "error_message": message,
-    }
-    limits = [
-        limiter.shared_limit(
-            _setting("LOGIN_FAILURES_PER_ADDRESS"),
-            scope="password-failures-address",
-            key_func=get_remote_address,
-            **common,
-        ),
-        limiter.shared_limit(
-            _setting("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"),
-            scope="password-failures-account-address",
-            key_func=lambda: f"{account()} {get_remote_address()}",
-            exempt_when=lambda: not account(),
-            **common,
-        ),
-        limiter.shared_limit(
-            _setting("LOGIN_FAILURES_PER_ACCOUNT"),
-            scope="password-failures-account-new-devices",
-            key_func=account,
-            exempt_when=lambda: not account() or known() is not None,
-            **common,
-        ),
-        limiter.shared_limit(
-            _setting("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"),
-            scope="password-failures-account-device",
-            key_func=lambda: f"{account()} {known()}",
-            exempt_when=lambda: not account() or known() is None,
-            **common,
-        ),
-    ]
+def failures_counted(
+    counters: Callable[[], list[Counter]], message: str, methods: tuple[str, ...] = ("POST",)
+) -> Callable[[F], F]:
+    """Throttle a view's failed checks: before the view runs, reserve a failure in each of
+    ``counters()`` (429 with ``message`` if one is used up); the view calls ``failed()`` when
+    its check fails, and every other outcome gives the reservations back."""
 
     def decorator(view: F) -> F:
-        for limit in reversed(limits):
-            view = limit(view)
-        return view
+        @wraps(view)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if request.method not in methods or not limiter.enabled:
+                return view(*args, **kwargs)
+            held = _reserve(counters(), message)
+            g.check_failed = False
+            try:
+                return view(*args, **kwargs)
+            finally:
+                if not g.check_failed:
+                    _give_back(held)
+
+        return counted  # type: ignore[return-value]
 
     return decorator
+
+
+def _reserve(counters: list[Counter], message: str) -> list[_Reservation]:
+    counting = FixedWindowRateLimiter(limiter.storage)
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    held: list[_Reservation] = []
+    for counter in counters:
+        for item in parse_many(current_app.config[counter.allowance]):
+            identifiers = (
+                (prefix, counter.who, counter.scope) if prefix else (counter.who, counter.scope)
+            )
+            reservation = _Reservation(item, identifiers)
+            held.append(reservation)
+            if not counting.hit(item, *reservation.identifiers):
+                reset = counting.get_window_stats(item, *reservation.identifiers).reset_time
+                _give_back(held)
+                raise TooManyRequests(message, retry_after=max(1, math.ceil(reset - time.time())))
+    return held
+
+
+def _give_back(held: list[_Reservation]) -> None:
+    storage = limiter.storage
+    for reservation in held:
+        key = reservation.item.key_for(*reservation.identifiers)
+        expiry = reservation.item.get_expiry()
+        left = storage.incr(key, expiry, amount=-1)
+        if left < 0:  # the window ended meanwhile: the next one starts from nothing, not below
+            storage.incr(key, expiry, amount=-left)

@@ -23,7 +23,7 @@ from training.accounts import create_account
 from training.auth import bp, devices, login_sessions, throttle
 from training.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from training.auth.passwords import hash_password, needs_rehash, verify_password
-from training.extensions import db, limiter
+from training.extensions import db
 from training.models import Role, User
 
 SIGN_IN_PAUSED = (
@@ -35,14 +35,21 @@ CHANGING_PAUSED = (
     "There have been too many wrong current passwords, so changing the password is paused for "
     "a while to keep your account safe. Please wait, then try again."
 )
+RESET_LINK_PAUSED = (
+    "Too many password links that no longer work have been opened from your network, so "
+    "opening them is paused for a while to keep accounts safe. Please wait, then try again, "
+    "or ask your program lead for a new link."
+)
 
 
-def _submitted_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
+def _sign_in_counters() -> list[throttle.Counter]:
+    """A sign-in's password check counts against the email address it names."""
+    return throttle.password_counters((request.form.get("email") or "").strip().lower())
 
 
-def _signed_in_email() -> str:
-    return current_user.email if current_user.is_authenticated else ""
+def _password_change_counters() -> list[throttle.Counter]:
+    """Checking the current password counts against the signed-in account."""
+    return throttle.password_counters(current_user.email if current_user.is_authenticated else "")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -73,7 +80,7 @@ def _sign_in(user: User, target: str, *, remember: bool) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@throttle.failures_counted(_submitted_email, SIGN_IN_PAUSED)
+@throttle.failures_counted(_sign_in_counters, SIGN_IN_PAUSED)
 def login():  # type: ignore[no-untyped-def]
     """Sign in with email and password; failures are counted and throttled."""
     if current_user.is_authenticated:
@@ -110,7 +117,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@throttle.failures_counted(_signed_in_email, CHANGING_PAUSED)
+@throttle.failures_counted(_password_change_counters, CHANGING_PAUSED)
 def change_password():  # type: ignore[no-untyped-def]
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     form = ChangePasswordForm()
@@ -120,6 +127,10 @@ def change_password():  # type: ignore[no-untyped-def]
         if not verify_password(user.password_hash, form.current_password.data):
             throttle.failed()
             form.current_password.errors.append("That is not your current password.")
+        elif form.new_password.data == form.current_password.data:
+            form.new_password.errors.append(
+                "Your new password is the same as your current one. Please choose a different one."
+            )
         else:
             user.password_hash = hash_password(form.new_password.data)
             user.must_change_password = False
@@ -159,20 +170,24 @@ def register():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour")
+@throttle.failures_counted(throttle.reset_link_counters, RESET_LINK_PAUSED, ("GET", "POST"))
 def reset_password(token: str):  # type: ignore[no-untyped-def]
-    """Choose a new password through a one-time link from a program lead."""
+    """Choose a new password through a one-time link from a program lead. Only links that do
+    not work count against the address (a guesser's tries); opening a live link, or a new
+    password refused as too weak, does not."""
     from training.auth import resets
     from training.auth.forms import ResetPasswordForm
 
     reset = resets.find(token)
     if reset is None:
+        throttle.failed()
         return render_template("auth/reset_invalid.html"), 404
     form = ResetPasswordForm()
     form.email_for_check = reset.user.email
     form.name_for_check = reset.user.name
     if form.validate_on_submit():
         if not resets.use(reset, hash_password(form.new_password.data)):
+            throttle.failed()
             return render_template("auth/reset_invalid.html"), 404
         flash("Your new password is set. Please sign in with it.", "success")
         return redirect(url_for("auth.login"))

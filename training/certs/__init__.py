@@ -25,8 +25,8 @@ def markdown_filter(text: str):  # type: ignore[no-untyped-def]
 
 
 @bp.app_template_filter("long_date")
-def long_date(iso: str) -> str:
-    """2026-11-22 -> 22 November 2026."""
-    from datetime import date
+def long_date(day) -> str:  # type: ignore[no-untyped-def]
+    """A date, a datetime or "2026-06-01" -> 1 June 2026 (no leading zero)."""
+    from training import dates
 
-    return f"{date.fromisoformat(iso):%d %B %Y}"
+    return dates.long_date(day)

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from training import limits
+from training.forms import Form
 from training.models import REVOCATION_CATEGORIES
 from training.validators import at_most
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a public look-up that changes nothing; it works from any page or app
 
@@ -19,7 +19,7 @@ class VerifyForm(FlaskForm):
     submit = SubmitField("Check this certificate")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     category = SelectField(
         "Reason category (shown publicly)",
         choices=[
@@ -34,6 +34,6 @@ class RevokeForm(FlaskForm):
     submit = SubmitField("Revoke the certificate")
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(Form):
     holder_name = StringField("Name as it should be printed", validators=[at_most(limits.NAME)])
     submit = SubmitField("Re-issue with a new code")

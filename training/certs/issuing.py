@@ -20,6 +20,7 @@ from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
 from training import audit, content
 from training.certs import keys, transitions
+from training.certs.lost_races import why_not_current
 from training.certs.services import (
     SUBJECT,
     CertificateError,
@@ -31,6 +32,7 @@ from training.certs.services import (
 )
 from training.extensions import db
 from training.hours import services as hours
+from training.input_checks import is_one_line
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
@@ -63,10 +65,12 @@ def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
     certificate it replaces is superseded (a conditional update), then the new one is inserted,
     which the database refuses if the holder already has a current one. Whoever loses a race
     gets a CertificateError, with their transaction rolled back whole."""
+    _refuse_names_on_several_lines(new)
     for _ in range(5):  # a code collision is astronomically unlikely; retry rather than fail
         certificate = _signed_and_rendered(user, track, new)
         if new.replaces is not None and not transitions.supersede(new.replaces.id):
-            raise CertificateError(why_not_current(new.replaces))
+            attempted = "renew" if new.kind == "renewal" else "re-issue"
+            raise why_not_current(new.replaces, new.issued_by or user, attempted)
         try:
             transitions.insert(certificate)
         except transitions.CodeTaken:
@@ -80,20 +84,16 @@ def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
     raise CertificateError("Could not make a unique certificate code; please try again.")
 
 
-def why_not_current(certificate: Certificate) -> str:
-    """Why an action on ``certificate`` found it no longer current (the transaction is rolled
-    back first, so the answer is what the database holds now)."""
-    db.session.rollback()
-    if certificate.revoked_at is not None:
-        return f"This certificate is already revoked (on {certificate.revoked_at:%d %B %Y})."
-    replacement = certificate.replaced_by
-    if replacement is None:
-        return "This certificate was just changed by someone else. Please reload and check."
-    done = "renewed" if replacement.kind == "renewal" else "re-issued"
-    return (
-        f"This certificate was just {done} by someone else, so nothing was changed. "
-        f"Its replacement is {format_code(replacement.code)}."
-    )
+def _refuse_names_on_several_lines(new: NewCertificate) -> None:
+    """Forms refuse line breaks in names (``training.forms``); a name stored before they did
+    must not be signed and printed as two lines either."""
+    names = [new.holder_name, new.issued_by.name if new.issued_by else ""]
+    for name in names:
+        if not is_one_line(name):
+            raise CertificateError(
+                f"The name “{' '.join(name.split())}” has a line break or a hidden character "
+                "in it, which a certificate cannot carry. Correct the name under People first."
+            )
 
 
 def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certificate:
@@ -232,7 +232,7 @@ def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> 
             "Write the reason for revoking; it stays on record (it is not shown publicly)."
         )
     if not transitions.revoke(certificate.id, lead.id, category, reason.strip()):
-        raise CertificateError(why_not_current(certificate))
+        raise why_not_current(certificate, lead, "revoke")
     audit.record(
         lead,
         SUBJECT,
@@ -260,7 +260,7 @@ def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Cer
     if not holder_name:
         raise CertificateError("Enter the name as it should be printed.")
     if old.revoked_at is not None or old.superseded_at is not None:
-        raise CertificateError(why_not_current(old))
+        raise why_not_current(old, lead, "re-issue")
     new = _create(
         old.holder,
         track,
@@ -289,7 +289,7 @@ def renew(old: Certificate, user: User, track: Track) -> Certificate:
     if old.user_id != user.id:
         raise CertificateError("Only your current certificate can be renewed.")
     if old.revoked_at is not None or old.superseded_at is not None:
-        raise CertificateError(why_not_current(old))
+        raise why_not_current(old, user, "renew")
     status = renewal_status(user, track, old)
     if not status.eligible:
         raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))

@@ -22,6 +22,7 @@ from certificates.codes import CodeError, format_code, parse_code
 from training.auth import role_required
 from training.certs import bp, issuing, keys, services
 from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
+from training.dates import long_date
 from training.extensions import db, limiter
 from training.hours import services as hours
 from training.hours.forms import ActionForm
@@ -111,7 +112,7 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for(".mine")), 303
     flash(
         f"Renewed. Your new certificate {format_code(new.code)} is valid until "
-        f"{new.expires_on:%d %B %Y}.",
+        f"{long_date(new.expires_on)}.",
         "success",
     )
     return redirect(url_for(".mine"))
@@ -155,7 +156,7 @@ def _withheld(row):  # type: ignore[no-untyped-def]
     if row.revoked_at is not None:
         title = "This certificate was revoked"
         text = (
-            f"Certificate {code} was revoked on {row.revoked_at:%d %B %Y}, so its PDF is no "
+            f"Certificate {code} was revoked on {long_date(row.revoked_at)}, so its PDF is no "
             "longer available. If you have questions about this, please contact your program "
             "lead."
         )
@@ -163,7 +164,7 @@ def _withheld(row):  # type: ignore[no-untyped-def]
         title = "This certificate was replaced"
         text = (
             f"Certificate {code} was replaced by a newer certificate on "
-            f"{row.superseded_at:%d %B %Y}, so its PDF is no longer available. Download the "
+            f"{long_date(row.superseded_at)}, so its PDF is no longer available. Download the "
             "newer one from the same page."
         )
     return render_template("error.html", code=410, title=title, text=text), 410
@@ -212,7 +213,12 @@ def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
         issuing.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
     except services.CertificateError as error:
         flash(str(error), "error")
-        return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303
+        # A revocation that lost to a re-issue: the page opens at the replacement, which is
+        # valid and which the lead may want to revoke too.
+        replacement = getattr(error, "now_current", None)
+        anchor = f"certificate-{replacement.id}" if replacement is not None else None
+        person = url_for("lead.edit_person", user_id=certificate.user_id, _anchor=anchor)
+        return redirect(person), 303
     flash(
         f"Certificate {format_code(certificate.code)} is revoked. "
         "Verification says so from now on.",
@@ -250,7 +256,14 @@ def _verify_limit() -> str:
 
 #: every look-up of a code counts against one allowance per client, whichever form it asks for
 #: (page or JSON); the bare form, which looks nothing up, does not count
-lookup_limit = limiter.shared_limit(_verify_limit, scope="verification")
+lookup_limit = limiter.shared_limit(
+    _verify_limit,
+    scope="verification",
+    error_message=(
+        "Many certificates have been looked up from your network in a short time, so looking "
+        "up is paused for a while. Please wait, then try again."
+    ),
+)
 
 
 @bp.route("/verify", methods=["GET"])

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from certificates.hours import KINDS, METHODS
 from courses.domains import DOMAINS
 from training import limits
+from training.forms import Form
 from training.validators import at_most, sensible_date
 
 
@@ -27,7 +27,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     day = DateField("Date", validators=[InputRequired(message="Enter the date."), sensible_date])
     hours = SelectField(
         "Hours", choices=[SelectChoice(str(h), str(h)) for h in range(13)], default="1"
@@ -60,11 +60,11 @@ class EntryForm(FlaskForm):
             return -1
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """CSRF only, for buttons that change one entry (submit, retract, delete)."""
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     comment = TextAreaField(
         "Comment for the trainee",
         validators=[at_most(limits.REASON)],
@@ -73,6 +73,6 @@ class ReturnForm(FlaskForm):
     submit = SubmitField("Return to the trainee")
 
 
-class VoidForm(FlaskForm):
+class VoidForm(Form):
     reason = TextAreaField("Reason for voiding the sign-off", validators=[at_most(limits.REASON)])
     submit = SubmitField("Void the sign-off")

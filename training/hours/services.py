@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Text, case, cast, func, select, update
+from sqlalchemy import ColumnElement, Text, case, cast, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
@@ -48,7 +48,11 @@ def assigned_supervisors(trainee: User) -> list[User]:
         db.session.scalars(
             select(User)
             .join(SupervisorAssignment, SupervisorAssignment.supervisor_id == User.id)
-            .where(SupervisorAssignment.trainee_id == trainee.id, User.active.is_(True))
+            .where(
+                SupervisorAssignment.trainee_id == trainee.id,
+                User.role == Role.SUPERVISOR,
+                User.active.is_(True),
+            )
             .order_by(User.name)
         )
     )
@@ -227,14 +231,18 @@ def save_entry(trainee: User, facts: EntryFacts, entry: HoursEntry | None = None
 
 
 def _move(
-    entry_id: int, expected: Sequence[EntryStatus], new: EntryStatus, **values: object
+    entry_id: int,
+    expected: Sequence[EntryStatus],
+    new: EntryStatus,
+    *conditions: ColumnElement[bool],
+    **values: object,
 ) -> EntryStatus | None:
-    """Change an entry's status only if it is still in one of ``expected``; returns the status
-    it had, or None when someone else got there first."""
+    """Change an entry's status only if it is still in one of ``expected`` (and meets any other
+    ``conditions``); returns the status it had, or None when someone else got there first."""
     for old in expected:
         result = db.session.execute(
             update(HoursEntry)
-            .where(HoursEntry.id == entry_id, HoursEntry.status == old)
+            .where(HoursEntry.id == entry_id, HoursEntry.status == old, *conditions)
             .values(status=new, updated_at=utcnow(), **values)
         )
         if result.rowcount == 1:
@@ -242,24 +250,39 @@ def _move(
     return None
 
 
-def submit(trainee: User, entry_ids: Iterable[int]) -> int:
-    """Submit the trainee's own drafts and returned entries; returns how many were submitted."""
-    count = 0
+def submit(trainee: User, entry_ids: Iterable[int]) -> Submitted:
+    """Submit the trainee's own drafts and returned entries, each only while its supervisor
+    still supervises the trainee (checked by the UPDATE itself: see ``hours.assignments``)."""
+    from training.hours.assignments import hold_assignment, still_supervises
+
+    outcome = Submitted()
     for entry_id in entry_ids:
         entry = db.session.get(HoursEntry, entry_id)
         if entry is None or entry.trainee_id != trainee.id:
             continue
+        hold_assignment(trainee.id, entry.supervisor_id)
         old = _move(
             entry_id,
             (EntryStatus.DRAFT, EntryStatus.RETURNED),
             EntryStatus.SUBMITTED,
+            still_supervises(),
             submitted_at=utcnow(),
         )
         if old is not None:
             audit.record(trainee, SUBJECT, entry_id, "submitted", old, EntryStatus.SUBMITTED)
-            count += 1
+            outcome.count += 1
+        elif entry.editable:
+            outcome.no_supervisor.append(entry.day)
     db.session.commit()
-    return count
+    return outcome
+
+
+@dataclass
+class Submitted:
+    count: int = 0
+    #: the days of entries not submitted because their supervisor no longer supervises the
+    #: trainee: they must choose another one first
+    no_supervisor: list[date] = field(default_factory=list)
 
 
 def retract(trainee: User, entry: HoursEntry) -> None:
@@ -292,7 +315,7 @@ def delete(trainee: User, entry: HoursEntry) -> None:
 
 
 def _check_supervisor(supervisor: User, entry: HoursEntry | None) -> HoursEntry:
-    if entry is None or supervisor.role != Role.SUPERVISOR:
+    if entry is None or supervisor.role != Role.SUPERVISOR or not supervisor.active:
         raise HoursError("That entry is not in your queue.")
     if entry.trainee_id == supervisor.id:
         raise HoursError("You can't sign off your own hours.")
@@ -427,17 +450,6 @@ def assign(lead: User, trainee: User, supervisor: User) -> bool:
     audit.record(lead, "user", trainee.id, "supervisor assigned", comment=supervisor.name)
     db.session.commit()
     return True
-
-
-def unassign(lead: User, trainee: User, supervisor: User) -> None:
-    db.session.execute(
-        SupervisorAssignment.__table__.delete().where(
-            SupervisorAssignment.trainee_id == trainee.id,
-            SupervisorAssignment.supervisor_id == supervisor.id,
-        )
-    )
-    audit.record(lead, "user", trainee.id, "supervisor removed", comment=supervisor.name)
-    db.session.commit()
 
 
 def today() -> date:

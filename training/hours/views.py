@@ -10,8 +10,8 @@ from certificates.hours import (
     KINDS,
     METHODS,
     EntryFacts,
-    as_hours,
     duplicate_warning,
+    hours_number,
     hours_progress,
     identifying_data_warnings,
     validate_entry,
@@ -20,6 +20,7 @@ from courses.domains import DOMAINS
 from training import audit
 from training.auth import role_required
 from training.csv_export import csv_download
+from training.dates import long_date
 from training.extensions import db
 from training.hours import bp, services
 from training.hours.forms import ActionForm, EntryForm, ReturnForm, VoidForm
@@ -173,8 +174,16 @@ def submit():  # type: ignore[no-untyped-def]
     if not ids:
         flash("Tick the entries you want to submit first.", "error")
     else:
-        count = services.submit(current_user, ids)
-        flash(f"Submitted {count} entr{'y' if count == 1 else 'ies'} for sign-off.", "success")
+        outcome = services.submit(current_user, ids)
+        count = outcome.count
+        if count or not outcome.no_supervisor:
+            flash(f"Submitted {count} entr{'y' if count == 1 else 'ies'} for sign-off.", "success")
+        for day in outcome.no_supervisor:
+            flash(
+                f"The entry of {long_date(day)} was not submitted: the supervisor it names "
+                "no longer supervises you. Edit it, choose another supervisor, and submit it.",
+                "error",
+            )
     return redirect(url_for(".index"))
 
 
@@ -243,7 +252,7 @@ def export_csv():  # type: ignore[no-untyped-def]
             [
                 sign.supervisor_name,
                 sign.supervisor_credential,
-                sign.signed_at.strftime("%Y-%m-%d %H:%M"),
+                sign.signed_at,
                 sign.attestation,
             ]
             if sign
@@ -251,10 +260,10 @@ def export_csv():  # type: ignore[no-untyped-def]
         )
         rows.append(
             [
-                e.day.isoformat(),
+                e.day,
                 KINDS[e.kind],
                 METHODS[e.method],
-                as_hours(e.minutes),
+                hours_number(e.minutes),
                 "; ".join(DOMAINS[d] for d in e.domains),
                 *signed,
             ]

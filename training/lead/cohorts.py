@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
 from math import ceil
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
-from certificates.hours import as_hours
+from certificates.hours import hours_number
 from training import audit, limits
 from training.auth import role_required
 from training.csv_export import csv_download
 from training.extensions import db
+from training.forms import Form
 from training.hours import services as hours_services
 from training.input_checks import database_id
 from training.lead import bp
 from training.lead.dashboard import PAGE_SIZE, SORTS, rows_for, sort_rows
-from training.models import Cohort, Role, User, utcnow
+from training.models import Certificate, Cohort, Role, User, utcnow
 from training.validators import at_most, sensible_date
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(
         "Cohort name",
         validators=[DataRequired(message="Give the cohort a name."), at_most(limits.NAME)],
@@ -36,12 +37,12 @@ class CohortForm(FlaskForm):
     submit = SubmitField("Create cohort")
 
 
-class AddTraineesForm(FlaskForm):
+class AddTraineesForm(Form):
     trainees = SelectMultipleField("Trainees to add", coerce=int, choices=[])
     submit = SubmitField("Add to the cohort")
 
 
-class CohortSupervisorForm(FlaskForm):
+class CohortSupervisorForm(Form):
     supervisor = SelectField("Supervisor for every trainee in the cohort", coerce=int, choices=[])
     submit = SubmitField("Assign to the whole cohort")
 
@@ -129,23 +130,9 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
         )
         rows = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     add_form = AddTraineesForm()
-    add_form.trainees.choices = [
-        (u.id, u.name)
-        for u in db.session.scalars(
-            select(User)
-            .where(User.role == Role.TRAINEE, User.cohort_id.is_(None), User.active.is_(True))
-            .order_by(User.name)
-        )
-    ]
+    add_form.trainees.choices = _choices(*_WITHOUT_A_COHORT)
     supervisor_form = CohortSupervisorForm()
-    supervisor_form.supervisor.choices = [
-        (u.id, u.name)
-        for u in db.session.scalars(
-            select(User)
-            .where(User.role == Role.SUPERVISOR, User.active.is_(True))
-            .order_by(User.name)
-        )
-    ]
+    supervisor_form.supervisor.choices = _choices(*_ACTIVE_SUPERVISORS)
     return render_template(
         "lead/cohort.html",
         cohort=cohort,
@@ -182,13 +169,13 @@ def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
             r.courses_done,
             r.courses_total,
             round(r.average_score),
-            as_hours(r.practice_minutes),
-            as_hours(r.supervision_minutes),
+            hours_number(r.practice_minutes),
+            hours_number(r.supervision_minutes),
             r.met,
             len(r.checklist.items),
             "yes" if r.checklist.eligible else "no",
             r.certificate_status,
-            r.certificate.expires_on.isoformat() if r.certificate else "",
+            _current_expiry(r.certificate, r.certificate_status),
         ]
         for r in rows
     ]
@@ -196,11 +183,26 @@ def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
     return csv_download(f"cohort-{name}.csv", header, lines)
 
 
-def _choices(role: Role) -> list[tuple[int, str]]:
-    return [(u.id, u.name) for u in db.session.scalars(select(User).where(User.role == role))]
+def _current_expiry(certificate: Certificate | None, status: str) -> date | None:
+    """The expiry of a certificate that is (or was until it expired) current: a revoked or
+    replaced one has none, so no date next to it can be read as "valid until"."""
+    if certificate is None or status not in ("valid", "expired"):
+        return None
+    return certificate.expires_on
 
 
-def _refused(form: FlaskForm, cohort: Cohort, message: str):  # type: ignore[no-untyped-def]
+#: who the forms offer, and so the only people they accept: active trainees in no cohort yet,
+#: and active supervisors
+_WITHOUT_A_COHORT = (User.role == Role.TRAINEE, User.cohort_id.is_(None), User.active.is_(True))
+_ACTIVE_SUPERVISORS = (User.role == Role.SUPERVISOR, User.active.is_(True))
+
+
+def _choices(*conditions) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    people = select(User).where(*conditions).order_by(User.name, User.id)
+    return [(u.id, u.name) for u in db.session.scalars(people)]
+
+
+def _refused(form: Form, cohort: Cohort, message: str):  # type: ignore[no-untyped-def]
     """A form that did not validate: 400 for a missing CSRF token, else the message."""
     if form.csrf_token.errors:
         abort(400)
@@ -213,16 +215,20 @@ def _refused(form: FlaskForm, cohort: Cohort, message: str):  # type: ignore[no-
 def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     form = AddTraineesForm()
-    form.trainees.choices = _choices(Role.TRAINEE)
+    form.trainees.choices = _choices(*_WITHOUT_A_COHORT)
     if not form.validate_on_submit():
         return _refused(form, cohort, "Choose trainees from the list.")
     added = 0
-    for user in db.session.scalars(
-        select(User).where(User.id.in_(form.trainees.data), User.role == Role.TRAINEE)
-    ):
-        user.cohort_id = cohort.id
-        audit.record(current_user, "user", user.id, "added to cohort", comment=cohort.name)
-        added += 1
+    for user_id in form.trainees.data:
+        # Still without a cohort at the moment of writing: another lead adding the same trainee
+        # to another cohort at once leaves them in one cohort, not moved from it.
+        moved = db.session.execute(
+            update(User).where(User.id == user_id, *_WITHOUT_A_COHORT).values(cohort_id=cohort.id),
+            execution_options={"synchronize_session": False},
+        )
+        if moved.rowcount == 1:  # type: ignore[attr-defined]
+            audit.record(current_user, "user", user_id, "added to cohort", comment=cohort.name)
+            added += 1
     db.session.commit()
     flash(f"Added {added} trainee{'s' if added != 1 else ''} to {cohort.name}.", "success")
     return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -233,7 +239,7 @@ def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
 def cohort_supervisor(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     form = CohortSupervisorForm()
-    form.supervisor.choices = _choices(Role.SUPERVISOR)
+    form.supervisor.choices = _choices(*_ACTIVE_SUPERVISORS)
     if not form.validate_on_submit():
         return _refused(form, cohort, "Choose a supervisor from the list.")
     supervisor = db.session.get(User, form.supervisor.data)

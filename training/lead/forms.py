@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from training import limits
 from training.auth.forms import email_field
+from training.forms import Form
 from training.models import Role
 from training.validators import at_most
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField(
         "Full name",
         validators=[DataRequired(message="Enter the person's name."), at_most(limits.NAME)],
@@ -42,6 +42,6 @@ class EditPersonForm(PersonForm):
     submit = SubmitField("Save changes")
 
 
-class AssignSupervisorForm(FlaskForm):
+class AssignSupervisorForm(Form):
     supervisor = SelectField("Add a supervisor", coerce=int, choices=[])
     submit = SubmitField("Assign")

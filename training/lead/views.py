@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from training import audit
 from training.accounts import create_account
 from training.auth import login_sessions, role_required
 from training.auth.passwords import temporary_password
@@ -13,6 +14,7 @@ from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
+from training.hours import assignments
 from training.hours import services as hours_services
 from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
@@ -104,14 +106,28 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
                 "error",
             )
         else:
+            if user.role != form.role.data:
+                audit.record(
+                    current_user, "user", user.id, "role changed", user.role, form.role.data
+                )
+            if user.active != form.active.data:
+                action = "reactivated" if form.active.data else "deactivated"
+                audit.record(current_user, "user", user.id, action)
             user.name = form.name.data.strip()
             user.role = Role(form.role.data)
             user.credential = (form.credential.data or "").strip() or None
             if user.active and not form.active.data:
                 login_sessions.end_all(user)  # sign them out everywhere
             user.active = form.active.data
+            ended = assignments.Ended()
+            if user.role != Role.SUPERVISOR or not user.active:
+                # Only active supervisors supervise: nothing may wait for anyone else. (This
+                # commits the changes above in the same transaction.)
+                ended = assignments.end_all(current_user, user)
             db.session.commit()
             flash(f"Saved the changes to {user.name}'s account.", "success")
+            if ended.trainees or ended.returned:
+                flash(assignments.told(user, ended), "info")
             return redirect(url_for(".people"))
     return render_template(
         "lead/edit_person.html",
@@ -183,10 +199,16 @@ def remove_supervisor(user_id: int, supervisor_id: int):  # type: ignore[no-unty
     supervisor = _person(supervisor_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    hours_services.unassign(current_user, trainee, supervisor)
+    ended = assignments.remove(current_user, trainee, supervisor)
+    waiting = (
+        f" {ended.returned} submitted entr{'y' if ended.returned == 1 else 'ies'} waiting for "
+        f"{supervisor.name} went back to {trainee.name} to choose another supervisor."
+        if ended.returned
+        else ""
+    )
     flash(
         f"{supervisor.name} no longer supervises {trainee.name}. Entries already approved "
-        "keep their sign-off.",
+        f"keep their sign-off.{waiting}",
         "success",
     )
     return redirect(url_for(".edit_person", user_id=trainee.id))

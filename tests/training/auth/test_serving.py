@@ -80,9 +80,9 @@ def served(tmp_path, monkeypatch):
         db.engine.dispose()
     started = []
 
-    def start(*args, storage):
+    def start(*args, storage, **settings):
         port = free_port()
-        env = server_environment(url, FLASK_RATELIMIT_STORAGE_URI=storage)
+        env = server_environment(url, FLASK_RATELIMIT_STORAGE_URI=storage, **settings)
         env["FLASK_RATELIMIT_KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"  # counts of its own
         command = [
             sys.executable, "-m", "gunicorn", "--config", "python:training.serving",
@@ -151,3 +151,27 @@ def test_two_workers_count_exactly_in_redis(served):
     process, port = served("--workers", "2", storage="redis://127.0.0.1:6379/12")
     with up(process, port):
         assert failures_before_refusal(port) == FAILURES_PER_ADDRESS
+
+
+def answer_headers(port, path, headers):
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    with urllib.request.build_opener().open(request, timeout=30) as answer:
+        return answer.headers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("proxies", "https"), [("0", False), ("1", True)])
+def test_only_the_proxy_setting_decides_whether_a_request_came_over_https(served, proxies, https):
+    """gunicorn on its own believes X-Forwarded-Proto from 127.0.0.1; with our configuration
+    only ``FLASK_PROXY_COUNT`` (ProxyFix) does: a local client that claims HTTPS without a proxy
+    configured is served as plain HTTP (no HSTS)."""
+    process, port = served(
+        "--workers", "1", "--threads", "2", storage="memory://", FLASK_PROXY_COUNT=proxies
+    )
+    with up(process, port):
+        claimed = answer_headers(port, "/verify", {"X-Forwarded-Proto": "https"})
+        plain = answer_headers(port, "/verify", {})
+    assert ("Strict-Transport-Security" in claimed) is https
+    assert "Strict-Transport-Security" not in plain

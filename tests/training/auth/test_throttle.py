@@ -139,3 +139,15 @@ def test_the_device_cookie_signs_nobody_in_and_names_no_one():
         thief = browser(app, "203.0.113.1")
         thief.set_cookie("known_device", cookie.value)
         assert thief.get("/learn/").status_code == 302
+
+
+def test_a_classroom_signing_in_from_one_address_is_not_throttled():
+    """15 trainees behind one school address, each signing in with the right password: no one
+    is refused, and the address's allowance for wrong passwords is still whole."""
+    with throttled_app() as app:  # the defaults: 10 failures per address in 15 minutes
+        trainees = [make_user() for _ in range(15)]
+        for trainee in trainees:
+            assert login(browser(app, "10.2.0.1"), trainee.email).status_code == 302
+        guesser = browser(app, "10.2.0.1")
+        statuses = [login(guesser, f"nobody{n}@example.org", WRONG).status_code for n in range(11)]
+        assert statuses == [200] * 10 + [429]

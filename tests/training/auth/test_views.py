@@ -134,6 +134,20 @@ def test_change_password(client, app):
     assert login(client, user.email, "new long password").status_code == 302
 
 
+def test_a_new_password_equal_to_the_current_one_is_refused(client):
+    user = make_user(must_change_password=True)  # e.g. a temporary password to be replaced
+    sign_in(client, user)
+    same = post(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert same.status_code == 200
+    assert "new password is the same as your current one" in text_of(same)
+    assert fetch(User, user.id).must_change_password is True  # nothing changed
+    assert client.get("/learn/").status_code == 302  # still asked to choose a new one
+
+
 def test_a_temporary_password_must_be_replaced_before_anything_else(client):
     user = make_user(must_change_password=True)
     login(client, user.email)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from certificates.codes import format_code
 from tests.helpers import (
     TEST_DATABASE_URL,
     app_with_database,
@@ -103,6 +104,18 @@ def _issued(app, lead, trainee):
         return issuing.issue(user, track_for(user), by).id
 
 
+def _following_by_hand(seen, url, data):
+    """Post, then follow the redirect in the same client (so the flashed message is shown),
+    keeping the address it gave, #fragment included, in ``seen``."""
+
+    def act(client):
+        answer = post(client, url, data)
+        seen.append(answer.headers.get("Location", ""))
+        return client.get(seen[-1].split("#")[0]) if seen[-1] else answer
+
+    return act
+
+
 def _current(certificates):
     return [c for c in certificates if c.revoked_at is None and c.replaced_by_id is None]
 
@@ -148,9 +161,15 @@ def test_two_reissues_of_one_certificate_make_one_replacement(racing):
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         assert sum("Re-issued as" in o for o in outcomes) == 1, outcomes
-        assert sum("just re-issued by someone else" in o for o in outcomes) == 1, outcomes
         certificates = _certificates_of(trainee.id)
         assert len(certificates) == 2 and len(_current(certificates)) == 1
+        # the loser is told who did it (the other lead, by name) and what is current now
+        loser = 1 if "Re-issued as" in outcomes[0] else 0
+        winner = leads[1 - loser].name
+        assert (
+            f"Nothing was changed: this certificate was re-issued a moment ago by {winner}. "
+            f"Its replacement, {format_code(certificates[1].code)}, is now the current certificate"
+        ) in outcomes[loser], outcomes
         assert certificates[0].replaced_by_id == certificates[1].id
         with in_app():
             events = db.session.scalars(
@@ -186,9 +205,16 @@ def test_two_renewals_at_once_make_one_new_certificate(racing):
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         assert sum("Renewed. Your new certificate" in o for o in outcomes) == 1, outcomes
-        assert sum("just renewed by someone else" in o for o in outcomes) == 1, outcomes
         certificates = _certificates_of(trainee.id)
         assert len(certificates) == 2 and len(_current(certificates)) == 1
+        # their own double click: nobody else is blamed, and the new certificate is named
+        told = (
+            "Nothing was changed: this certificate was renewed a moment ago by you (perhaps in "
+            f"another tab or window). Its replacement, {format_code(certificates[1].code)}, is "
+            "now the current certificate, valid until"
+        )
+        assert sum(told in o for o in outcomes) == 1, outcomes
+        assert not any("someone else" in o for o in outcomes), outcomes
 
 
 def test_a_revoke_racing_a_reissue_leaves_one_consistent_outcome(racing):
@@ -200,10 +226,11 @@ def test_a_revoke_racing_a_reissue_leaves_one_consistent_outcome(racing):
         old_id = _issued(app, leads[0], trainee)
         reissue = (f"/certificates/{old_id}/reissue", {"holder_name": "New Name"})
         revoke = (f"/certificates/{old_id}/revoke", {"category": "error", "reason": "Mistake."})
+        sent_to: list[str] = []
         outcomes = _race(
             app,
             _as(leads[0], lambda c, r=reissue: post(c, *r, follow_redirects=True)),
-            _as(leads[1], lambda c, r=revoke: post(c, *r, follow_redirects=True)),
+            _as(leads[1], _following_by_hand(sent_to, *revoke)),
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         certificates = _certificates_of(trainee.id)
@@ -211,11 +238,24 @@ def test_a_revoke_racing_a_reissue_leaves_one_consistent_outcome(racing):
         reissued, revoked = ("Re-issued as" in outcomes[0]), ("is revoked" in outcomes[1])
         assert reissued != revoked, outcomes  # exactly one of the two happened
         if reissued:
-            assert "just re-issued by someone else" in outcomes[1]
+            # the lead whose revocation lost learns the replacement is valid, and is taken to it
+            new = certificates[1]
+            assert (
+                "Nothing was revoked: this certificate was re-issued a moment ago by Lead 1. "
+                f"Its replacement, {format_code(new.code)}, is now the current certificate, "
+                f"valid until {new.expires_on.day} {new.expires_on:%B %Y}. If it should be "
+                f"revoked too, revoke {format_code(new.code)}: it is shown below."
+            ) in outcomes[1], outcomes
+            assert sent_to[0].endswith(f"#certificate-{new.id}")  # the page opens at it
+            client = app.test_client()
+            sign_in(client, leads[1])
+            person = client.get(sent_to[0].split("#")[0]).get_data(as_text=True)
+            assert f'id="certificate-{new.id}"' in person
+            assert f'action="/certificates/{new.id}/revoke"' in person
             assert old.revoked_at is None and len(certificates) == 2
             assert old.replaced_by_id == certificates[1].id
         else:
-            assert "already revoked" in outcomes[0]
+            assert "already revoked a moment ago by Lead 2" in outcomes[0]
             assert old.revoked_at is not None and len(certificates) == 1
             assert old.replaced_by_id is None
 

@@ -35,7 +35,7 @@ def test_the_verification_page_puts_the_status_first_and_never_says_valid_until(
     page = text_of(app.test_client().get(f"/verify/{cert.code}"))
     assert _before(page, "Revoked", "Holder")
     assert "Valid until" not in page and "valid until" not in page
-    assert f"Revoked on {cert.revoked_at:%d %B %Y}" in page
+    assert f"Revoked on {cert.revoked_at:%-d %B %Y}" in page
 
 
 def test_replaced_and_expired_certificates_never_say_valid_until(app, client, setup):
@@ -62,7 +62,7 @@ def test_a_revoked_holders_own_page_says_revoked_and_what_to_do(client, revoked)
     sign_in(client, trainee)
     page = text_of(client.get("/certificate/"))
     assert page.index("Your certificate was revoked on") < page.index("Your certificates")
-    assert f"revoked on {cert.revoked_at:%d %B %Y}" in page
+    assert f"revoked on {cert.revoked_at:%-d %B %Y}" in page
     assert "contact your program lead" in page
     assert "You meet every requirement" not in page and "will issue" not in page
     assert "Download PDF" not in page and "no longer available" in page
@@ -72,7 +72,7 @@ def test_a_revoked_holders_dashboard_says_revoked_not_revoked_until(client, revo
     _, trainee, cert = revoked
     sign_in(client, trainee)
     page = text_of(client.get("/learn/"))
-    assert f"certificate was revoked on {cert.revoked_at:%d %B %Y}" in page
+    assert f"certificate was revoked on {cert.revoked_at:%-d %B %Y}" in page
     assert "until" not in page and "You meet them all" not in page
 
 
@@ -101,7 +101,7 @@ def test_pdfs_of_revoked_and_replaced_certificates_are_withheld_with_the_reason(
         response = client.get(f"/certificates/{cert.id}.pdf")
         assert response.status_code == 410 and response.mimetype == "text/html"
         page = text_of(response)
-        assert f"was revoked on {cert.revoked_at:%d %B %Y}" in page
+        assert f"was revoked on {cert.revoked_at:%-d %B %Y}" in page
         assert "contact your program lead" in page
 
 
@@ -136,3 +136,35 @@ def test_automatic_issue_never_certifies_a_revoked_holder_again(app, client, tmp
     sign_in(client, trainee)
     post(client, "/certificate/sign", {"agree": "yes"})  # anything that would auto-issue
     assert count(Certificate) == 1
+
+
+def test_status_sentences_read_as_plain_english_with_days_unpadded(app, client, setup):
+    """ "Your certificate is expired 01 June 2025" read badly: each status is its own sentence,
+    and days have no leading zero, like every other date the platform writes in words."""
+    lead, supervisor, trainee = setup
+    make_eligible(app, trainee, supervisor)
+    issue(client, lead, trainee)
+    cert = only_certificate()
+    with in_app():
+        db.session.get(Certificate, cert.id).expires_on = date(2025, 6, 1)
+        db.session.commit()
+    sign_in(client, trainee)
+    page = text_of(client.get("/certificate/"))
+    assert "Your certificate expired on 1 June 2025." in page
+    assert "Expired on 1 June 2025 · issued" in page  # the list of their certificates
+    assert "is expired" not in page and "01 June" not in page
+    verification = text_of(app.test_client().get(f"/verify/{cert.code}"))
+    assert "genuine but expired on 1 June 2025" in verification
+    assert "Expired on 1 June 2025" in verification
+    sign_in(client, lead)
+    assert "expired on 1 Jun 2025" in text_of(client.get(f"/lead/people/{trainee.id}"))
+
+
+def test_a_valid_certificate_says_valid_until(client, app, setup):
+    lead, supervisor, trainee = setup
+    make_eligible(app, trainee, supervisor)
+    issue(client, lead, trainee)
+    cert = only_certificate()
+    sign_in(client, trainee)
+    until = f"{cert.expires_on.day} {cert.expires_on:%B %Y}"
+    assert f"Your certificate is valid until {until}." in text_of(client.get("/certificate/"))

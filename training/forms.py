@@ -1,0 +1,44 @@
+"""``Form``: the base class of every form of the platform (instead of Flask-WTF's ``FlaskForm``).
+
+It holds the rules every field of a kind shares, so no form can forget them:
+
+- A one-line field (``StringField`` and its kinds: email, password, search) refuses line
+  breaks, the Unicode line and paragraph separators and any other control character with a
+  form error (``validators.one_line``): a name typed as ``Riley Chen\\n  Live status …`` would
+  otherwise be signed and printed on a certificate as two lines. Only a ``TextAreaField``
+  (notes, reasons, comments) keeps line breaks.
+- Surrounding spaces are trimmed from one-line text, except passwords (a space may be part of
+  one), so "Riley Chen " and "Riley Chen" are the same name everywhere.
+
+Text read by hand instead of through a form (search boxes, which are in the query string) is
+checked by ``input_checks.refuse_malformed_input`` with the same rule (``input_checks.ONE_LINE``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField, TextAreaField
+
+from training.validators import one_line
+
+
+def is_one_line_field(field: Field) -> bool:
+    """Whether the field takes a single line of text (everything text but a textarea)."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField)
+
+
+def _trimmed(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            field = unbound_field.bind(form=form, **options)
+            if is_one_line_field(field):
+                field.validators = [one_line, *field.validators]
+                if not isinstance(field, PasswordField):
+                    field.filters = (*field.filters, _trimmed)
+            return field

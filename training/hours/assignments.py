@@ -1,0 +1,124 @@
+"""Ending a supervision without stranding anyone's hours.
+
+A supervisor signs off only the hours of trainees assigned to them, and only while they are an
+active account with the supervisor role. When that stops (a lead removes them from a trainee,
+changes their role, or deactivates them), the assignments end, and every entry the trainees had
+submitted to them and that is still waiting goes back to its trainee as *returned*, with a
+comment saying why: the trainee chooses another supervisor and submits it again. Nothing waits
+for someone who can no longer sign it. Each ended assignment and each returned entry is an
+audit event, in the same transaction.
+
+Submitting an entry checks, in the same UPDATE, that its supervisor still supervises the
+trainee (``still_supervises``), after taking a shared lock on the assignment, which a lead's
+ending of it waits for (or the other way round): an entry submitted at the moment a
+supervision ends is either refused or returned with the others, never left waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, select
+
+from training import audit
+from training.extensions import db
+from training.hours.services import SUBJECT, _move
+from training.models import EntryStatus, HoursEntry, Role, SupervisorAssignment, User
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What ending a supervision changed: assignments ended, and waiting entries returned."""
+
+    trainees: int = 0
+    returned: int = 0
+
+
+def still_supervises():  # type: ignore[no-untyped-def]
+    """A condition on an hours entry: its supervisor is assigned to its trainee and is an
+    active account with the supervisor role."""
+    assigned = exists().where(
+        SupervisorAssignment.trainee_id == HoursEntry.trainee_id,
+        SupervisorAssignment.supervisor_id == HoursEntry.supervisor_id,
+    )
+    supervisor = exists().where(
+        User.id == HoursEntry.supervisor_id, User.role == Role.SUPERVISOR, User.active.is_(True)
+    )
+    return assigned & supervisor
+
+
+def hold_assignment(trainee_id: int, supervisor_id: int | None) -> None:
+    """Take a shared lock on the assignment (PostgreSQL; SQLite has one writer anyway), so a
+    lead ending it at this moment waits for this transaction, or this one for theirs."""
+    db.session.execute(
+        select(SupervisorAssignment.id)
+        .where(
+            SupervisorAssignment.trainee_id == trainee_id,
+            SupervisorAssignment.supervisor_id == supervisor_id,
+        )
+        .with_for_update(read=True)
+    )
+
+
+def remove(lead: User, trainee: User, supervisor: User) -> Ended:
+    """A lead ends one supervisor's supervision of one trainee."""
+    return _end(lead, supervisor, trainee_ids=[trainee.id])
+
+
+def end_all(lead: User, supervisor: User) -> Ended:
+    """``supervisor`` is no longer an active supervisor (their role changed, or their account was
+    deactivated): they stop supervising everyone, and whatever waits for them goes back."""
+    return _end(lead, supervisor, trainee_ids=None)
+
+
+def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
+    which = [SupervisorAssignment.supervisor_id == supervisor.id]
+    waiting = select(HoursEntry.id).where(
+        HoursEntry.supervisor_id == supervisor.id, HoursEntry.status == EntryStatus.SUBMITTED
+    )
+    if trainee_ids is not None:
+        which.append(SupervisorAssignment.trainee_id.in_(trainee_ids))
+        waiting = waiting.where(HoursEntry.trainee_id.in_(trainee_ids))
+    # The assignments go first: their rows stay locked until this transaction ends, so an entry
+    # being submitted to this supervisor right now is either refused or among those read below.
+    ended = list(
+        db.session.scalars(
+            delete(SupervisorAssignment).where(*which).returning(SupervisorAssignment.trainee_id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    for trainee_id in sorted(ended):
+        audit.record(lead, "user", trainee_id, "supervisor removed", comment=supervisor.name)
+    comment = (
+        f"{supervisor.name} no longer supervises you, so they can't sign off this entry. "
+        "Choose another supervisor and submit it again."
+    )
+    returned = 0
+    for entry_id in list(db.session.scalars(waiting.order_by(HoursEntry.id))):
+        if _move(entry_id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment):
+            audit.record(
+                lead,
+                SUBJECT,
+                entry_id,
+                "returned",
+                EntryStatus.SUBMITTED,
+                EntryStatus.RETURNED,
+                comment,
+            )
+            returned += 1
+    db.session.commit()
+    return Ended(trainees=len(ended), returned=returned)
+
+
+def told(supervisor: User, ended: Ended) -> str:
+    """What the lead is told, in plain words."""
+    trainees = f"{ended.trainees} trainee{'s' if ended.trainees != 1 else ''}"
+    if ended.returned == 0:
+        waiting = f"no submitted hours were waiting for {supervisor.name}"
+    else:
+        entries = f"{ended.returned} submitted entr{'y' if ended.returned == 1 else 'ies'}"
+        waiting = (
+            f"{entries} waiting for {supervisor.name} went back to the trainees as returned, "
+            "so they can choose another supervisor and submit again"
+        )
+    return f"{supervisor.name} no longer supervises {trainees}; {waiting}."
