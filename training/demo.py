@@ -69,6 +69,7 @@ def _demo_supervision() -> None:
 
     from certificates.hours import EntryFacts
     from training.hours import services as hours
+    from training.hours import signoffs
 
     people = {u.email: u for u in db.session.scalars(select(User))}
     lead, sam = people["lead@example.org"], people["supervisor@example.org"]
@@ -133,9 +134,9 @@ def _demo_supervision() -> None:
         if action:
             hours.submit(jordan, [entry.id])
         if action == "approve":
-            hours.approve(sam, [entry.id])
+            signoffs.approve(sam, [entry.id])
         elif action == "return":
-            hours.return_entry(
+            signoffs.return_entry(
                 sam,
                 entry.id,
                 "Please add which domain topics you covered; the group also discussed ethics.",
@@ -150,6 +151,7 @@ def _demo_eligible_trainee(email: str) -> None:
     from certificates.hours import EntryFacts
     from training.certs import services as certs
     from training.hours import services as hours
+    from training.hours import signoffs
     from training.models import AttemptStatus, QuizAttempt, utcnow
 
     riley = db.session.scalar(select(User).where(User.email == email))
@@ -203,7 +205,7 @@ def _demo_eligible_trainee(email: str) -> None:
         )
         ids.append(entry.id)
     hours.submit(riley, ids)
-    hours.approve(sam, ids)
+    signoffs.approve(sam, ids)
     certs.sign_attestation(riley, track)
 
 

@@ -14,7 +14,7 @@ from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
-from training.hours import assignments
+from training.hours import assignments, signoffs
 from training.hours import services as hours_services
 from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
@@ -224,7 +224,7 @@ def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
     try:
         if problem := form_problem(form):  # e.g. a reason over its length limit
             raise hours_services.HoursError(problem)
-        hours_services.void_sign_off(current_user, entry, form.reason.data or "")
+        signoffs.void_sign_off(current_user, entry, form.reason.data or "")
     except hours_services.HoursError as error:
         flash(str(error), "error")
         return redirect(url_for("hours.detail", entry_id=entry.id)), 303

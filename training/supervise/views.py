@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from training.auth import role_required
 from training.extensions import db
-from training.hours import services
+from training.hours import services, signoffs
 from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
 from training.models import HoursEntry, Role
@@ -61,7 +61,7 @@ def approve():  # type: ignore[no-untyped-def]
     elif request.form.get("attest") != "yes":
         flash("To approve, tick the box to attest that the hours took place as described.", "error")
     else:
-        outcome = services.approve(current_user, ids)
+        outcome = signoffs.approve(current_user, ids)
         for problem in outcome.problems or []:
             flash(problem, "error")
         if outcome.done:
@@ -77,7 +77,7 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
     try:
         if problem := form_problem(form):  # e.g. a reason over its length limit
             raise services.HoursError(problem)
-        services.return_entry(current_user, entry_id, form.comment.data or "")
+        signoffs.return_entry(current_user, entry_id, form.comment.data or "")
     except services.HoursError as error:
         flash(str(error), "error")
         return redirect(url_for(".queue")), 303
