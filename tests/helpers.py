@@ -194,6 +194,23 @@ def all_form_classes() -> list[type]:
     return found
 
 
+def hours_form(supervisor: User, **changes: object) -> dict[str, object]:
+    """The fields of a valid "log hours" form (yesterday, 1 h 30 min of group supervision);
+    ``changes`` replace fields, and a change to None leaves that field out."""
+    data: dict[str, object] = {
+        "day": (datetime.now(UTC).date() - timedelta(days=1)).isoformat(),
+        "hours": "1",
+        "minutes": "30",
+        "kind": "group_supervision",
+        "method": "video",
+        "domains": ["advocacy", "ethical_responsibility"],
+        "supervisor": str(supervisor.id),
+        "notes": "Group supervision on advocacy with housing services.",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 def html_of(response) -> str:  # type: ignore[no-untyped-def]
     """The page's HTML, with entities such as &#39; turned back into characters."""
     return html.unescape(response.get_data(as_text=True))

@@ -12,6 +12,7 @@ from tests.helpers import (
     assign,
     count,
     fetch,
+    hours_form,
     html_of,
     make_entry,
     make_user,
@@ -202,20 +203,7 @@ def test_hours_dated_at_the_ends_of_the_calendar_get_a_message(client):
     assign(trainee, supervisor)
     sign_in(client, trainee)
     for day in ("0001-01-01", "9999-12-31"):
-        response = post(
-            client,
-            "/hours/new",
-            {
-                "day": day,
-                "hours": "1",
-                "minutes": "0",
-                "kind": "individual_supervision",
-                "method": "in_person",
-                "domains": "ethical_responsibility",
-                "supervisor": str(supervisor.id),
-                "notes": "Talked about boundaries.",
-            },
-        )
+        response = post(client, "/hours/new", hours_form(supervisor, day=day))
         assert response.status_code == 400
         assert "Enter a date between" in text_of(response) or "future" in text_of(response)
     assert count(HoursEntry) == 0

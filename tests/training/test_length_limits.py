@@ -19,6 +19,7 @@ from tests.helpers import (
     assign,
     count,
     fetch,
+    hours_form,
     html_of,
     in_app,
     make_certificate,
@@ -197,21 +198,7 @@ def test_editing_a_name_over_the_limit_changes_nothing(client, people):
 def test_hours_notes_over_the_limit_are_refused(client, people):
     _, supervisor, trainee = people
     sign_in(client, trainee)
-    day = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
-    response = post(
-        client,
-        "/hours/new",
-        {
-            "day": day,
-            "hours": "1",
-            "minutes": "0",
-            "kind": "individual_supervision",
-            "method": "in_person",
-            "domains": "ethical_responsibility",
-            "supervisor": str(supervisor.id),
-            "notes": "n" * (limits.NOTES + 1),
-        },
-    )
+    response = post(client, "/hours/new", hours_form(supervisor, notes="n" * (limits.NOTES + 1)))
     assert response.status_code == 400
     assert "Please use at most 4,000 characters." in text_of(response)
     assert count(HoursEntry) == 0

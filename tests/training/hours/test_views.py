@@ -9,6 +9,7 @@ from tests.helpers import (
     assign,
     count,
     fetch,
+    hours_form,
     html_of,
     make_entry,
     make_user,
@@ -29,21 +30,6 @@ def pair(app):
     return trainee, supervisor
 
 
-def form(supervisor, **changes):
-    data = {
-        "day": (TODAY - timedelta(days=1)).isoformat(),
-        "hours": "1",
-        "minutes": "30",
-        "kind": "group_supervision",
-        "method": "video",
-        "domains": ["advocacy", "ethical_responsibility"],
-        "supervisor": str(supervisor.id),
-        "notes": "Group supervision on advocacy with housing services.",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 @pytest.mark.parametrize("url", ["/hours/", "/hours/new", "/hours/export.csv", "/hours/summary"])
 def test_anonymous_visitors_must_sign_in(client, url):
     assert "/login" in client.get(url).headers["Location"]
@@ -61,7 +47,7 @@ def test_a_trainee_logs_a_draft(client, pair):
     sign_in(client, trainee)
     page = text_of(client.get("/hours/new"))
     assert "Sam Supervisor (CPRS 12345)" in page
-    response = post(client, "/hours/new", form(supervisor))
+    response = post(client, "/hours/new", hours_form(supervisor))
     assert response.status_code == 302
     (entry,) = [fetch(HoursEntry, 1)]
     assert (entry.minutes, entry.status, entry.domains) == (
@@ -92,7 +78,7 @@ def test_a_trainee_logs_a_draft(client, pair):
 def test_bad_input_gets_a_message_keeps_the_input_and_saves_nothing(client, pair, changes, message):
     trainee, supervisor = pair
     sign_in(client, trainee)
-    response = post(client, "/hours/new", form(supervisor, **changes))
+    response = post(client, "/hours/new", hours_form(supervisor, **changes))
     assert response.status_code == 400
     assert message in text_of(response)
     if "notes" not in changes:
@@ -104,7 +90,7 @@ def test_only_an_assigned_supervisor_can_be_chosen(client, pair):
     trainee, _ = pair
     stranger = make_user(Role.SUPERVISOR)
     sign_in(client, trainee)
-    response = post(client, "/hours/new", form(stranger))
+    response = post(client, "/hours/new", hours_form(stranger))
     assert response.status_code == 400 and "assigned supervisors" in text_of(response)
     assert count(HoursEntry) == 0
 
@@ -115,15 +101,18 @@ def test_more_than_24_hours_on_a_day_is_refused(client, pair):
     make_entry(trainee, supervisor, day=day, minutes=12 * 60, kind="supervised_practice")
     make_entry(trainee, supervisor, day=day, minutes=11 * 60, kind="supervised_practice")
     sign_in(client, trainee)
-    response = post(client, "/hours/new", form(supervisor, hours="1", minutes="15"))
+    response = post(client, "/hours/new", hours_form(supervisor, hours="1", minutes="15"))
     assert "more than 24 hours" in text_of(response) and count(HoursEntry) == 2
-    assert post(client, "/hours/new", form(supervisor, hours="1", minutes="0")).status_code == 302
+    assert (
+        post(client, "/hours/new", hours_form(supervisor, hours="1", minutes="0")).status_code
+        == 302
+    )
 
 
 def test_identifying_notes_warn_and_save_only_when_confirmed(client, pair):
     trainee, supervisor = pair
     sign_in(client, trainee)
-    data = form(supervisor, notes="Call Jo back on 555-123-4567 about housing")
+    data = hours_form(supervisor, notes="Call Jo back on 555-123-4567 about housing")
     warned = post(client, "/hours/new", data)
     assert warned.status_code == 200
     page = text_of(warned)
@@ -139,9 +128,9 @@ def test_a_repeated_entry_is_a_warning_not_a_block(client, pair):
         trainee, supervisor, day=TODAY - timedelta(days=1), minutes=90, kind="group_supervision"
     )
     sign_in(client, trainee)
-    warned = post(client, "/hours/new", form(supervisor))
+    warned = post(client, "/hours/new", hours_form(supervisor))
     assert "same date, kind and duration" in text_of(warned) and count(HoursEntry) == 1
-    assert post(client, "/hours/new", {**form(supervisor), "confirm": "y"}).status_code == 302
+    assert post(client, "/hours/new", {**hours_form(supervisor), "confirm": "y"}).status_code == 302
     assert count(HoursEntry) == 2
 
 
@@ -198,7 +187,7 @@ def test_submitted_and_approved_entries_are_locked(client, pair, status):
     sign_in(client, trainee)
     assert client.get(f"/hours/{entry.id}/edit").status_code == 303
     assert (
-        post(client, f"/hours/{entry.id}/edit", form(supervisor, notes="changed")).status_code
+        post(client, f"/hours/{entry.id}/edit", hours_form(supervisor, notes="changed")).status_code
         == 303
     )
     post(client, f"/hours/{entry.id}/delete")
@@ -212,7 +201,7 @@ def test_drafts_and_returned_entries_can_be_edited_and_deleted(client, pair):
     sign_in(client, trainee)
     page = text_of(client.get(f"/hours/{returned.id}/edit"))
     assert "Your supervisor's comment: Add the domain." in page
-    post(client, f"/hours/{returned.id}/edit", form(supervisor, notes="Corrected notes."))
+    post(client, f"/hours/{returned.id}/edit", hours_form(supervisor, notes="Corrected notes."))
     assert fetch(HoursEntry, returned.id).notes == "Corrected notes."
     assert fetch(HoursEntry, returned.id).status == EntryStatus.RETURNED
     post(client, "/hours/submit", {"entry": str(returned.id)})
@@ -232,7 +221,7 @@ def test_a_trainee_never_touches_another_trainees_entries(app, client, pair):
     sign_in(client, trainee)
     assert client.get(f"/hours/{theirs.id}").status_code == 404
     assert client.get(f"/hours/{theirs.id}/edit").status_code == 404
-    assert post(client, f"/hours/{theirs.id}/edit", form(supervisor)).status_code == 404
+    assert post(client, f"/hours/{theirs.id}/edit", hours_form(supervisor)).status_code == 404
     assert post(client, f"/hours/{theirs.id}/delete").status_code == 404
     assert post(client, f"/hours/{submitted.id}/retract").status_code == 404
     post(client, "/hours/submit", {"entry": str(theirs.id)})
@@ -244,7 +233,7 @@ def test_forms_without_csrf_change_nothing(client, pair):
     trainee, supervisor = pair
     entry = make_entry(trainee, supervisor)
     sign_in(client, trainee)
-    assert client.post("/hours/new", data=form(supervisor)).status_code == 400
+    assert client.post("/hours/new", data=hours_form(supervisor)).status_code == 400
     assert client.post("/hours/submit", data={"entry": str(entry.id)}).status_code == 400
     assert client.post(f"/hours/{entry.id}/delete").status_code == 400
     assert count(HoursEntry) == 1 and fetch(HoursEntry, entry.id).status == EntryStatus.DRAFT
