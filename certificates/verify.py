@@ -43,7 +43,7 @@ FACTS = (
     ("track_title", "Credential"),
     ("program", "Program"),
     ("issued_on", "Issued on"),
-    ("expires_on", "Valid until"),
+    ("expires_on", "Expires on"),
     ("kind", "Kind"),
     ("replaces", "Replaces"),
     ("issued_by", "Issued by"),

@@ -193,6 +193,8 @@ def test_the_unsigned_status_a_revoked_holder_edited_is_not_printed(tmp_path, ca
     out = capsys.readouterr().out
     assert out.startswith("GENUINE")
     assert "Live check done for you" not in out and "VALID" not in out
+    # the signed expiry is not a verdict: it must not read as one for a revoked certificate
+    assert "valid until" not in out.lower() and "Expires on" in out
     assert "status as" not in out
     assert "not signed" in out and "open the live status address above" in out
     assert "https://training.example.org/verify/7K3QD-M9X2A-F4R8T" in out
