@@ -6,10 +6,11 @@ import html
 import itertools
 import os
 import re
+import socket
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,7 +23,7 @@ from training import create_app
 from training.auth.passwords import hash_password
 from training.config import TestConfig
 from training.extensions import db
-from training.models import Certificate, Role, User
+from training.models import Certificate, Cohort, Role, User
 
 T = TypeVar("T")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -192,6 +193,22 @@ def all_form_classes() -> list[type]:
         if cls.__module__.startswith("training."):
             found.append(cls)
     return found
+
+
+def make_cohort(name: str = "Spring 2026") -> Cohort:
+    cohort = Cohort(name=name, start_date=date(2026, 3, 1), track_id="peer-recovery")
+    save(cohort)
+    return cohort
+
+
+def redis_answers() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379 (for tests of limits shared through it)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def hours_form(supervisor: User, **changes: object) -> dict[str, object]:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.helpers import app_config
+from tests.helpers import app_config, redis_answers
 from training import create_app
 
 FAILURES_PER_ADDRESS = 10  # the app's default, as a deployer gets it
@@ -53,15 +53,6 @@ def test_no_warning_when_counts_are_shared_or_in_development(caplog, overrides):
 
 
 # --- served by gunicorn, as the README says ----------------------------------------------
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -146,7 +137,7 @@ def test_one_worker_with_threads_counts_exactly_in_memory(served):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _redis_answers(), reason="needs Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
 def test_two_workers_count_exactly_in_redis(served):
     process, port = served("--workers", "2", storage="redis://127.0.0.1:6379/12")
     with up(process, port):

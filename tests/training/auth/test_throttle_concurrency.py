@@ -4,7 +4,6 @@ on 127.0.0.1, counting every password the app actually checks."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -15,27 +14,18 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import read_to_the_end
-from tests.helpers import TEST_DATABASE_URL, app_with_database, make_user
+from tests.helpers import TEST_DATABASE_URL, app_with_database, make_user, redis_answers
 from training.auth import views
 
 WRONG = "not the password at all"
 REDIS = "redis://127.0.0.1:6379/13"  # a database of these tests' own, emptied after each
 
 
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 STORAGES = [
     "memory://",
     pytest.param(
         REDIS,
-        marks=pytest.mark.skipif(not _redis_answers(), reason="needs Redis on 127.0.0.1:6379"),
+        marks=pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379"),
     ),
 ]
 

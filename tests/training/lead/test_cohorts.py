@@ -2,7 +2,6 @@
 SQL queries a page runs does not grow with the number of trainees it shows."""
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event
@@ -12,6 +11,7 @@ from tests.helpers import (
     fetch,
     find,
     in_app,
+    make_cohort,
     make_entry,
     make_user,
     post,
@@ -23,14 +23,6 @@ from training.extensions import db
 from training.models import Cohort, QuizAttempt, Role, SupervisorAssignment, User
 
 
-def new_cohort(name="Spring 2026"):
-    cohort = Cohort(
-        name=name, start_date=datetime(2026, 3, 1, tzinfo=UTC).date(), track_id="peer-recovery"
-    )
-    save(cohort)
-    return cohort
-
-
 def trainees_in(cohort, n, **fields):
     return [
         make_user(Role.TRAINEE, cohort_id=cohort.id, name=f"Trainee {i:03d}", **fields)
@@ -40,7 +32,7 @@ def trainees_in(cohort, n, **fields):
 
 @pytest.mark.parametrize("role", [Role.TRAINEE, Role.SUPERVISOR])
 def test_only_leads_see_cohorts(client, role):
-    cohort = new_cohort()
+    cohort = make_cohort()
     sign_in(client, make_user(role))
     for url in ["/lead/cohorts", f"/lead/cohorts/{cohort.id}", "/lead/quizzes"]:
         assert client.get(url).status_code == 403
@@ -94,7 +86,7 @@ def test_a_lead_creates_a_cohort_with_clear_messages_for_bad_input(client):
 
 def test_adding_trainees_and_a_supervisor_for_the_whole_cohort(client):
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     a, b = make_user(Role.TRAINEE), make_user(Role.TRAINEE)
     supervisor = make_user(Role.SUPERVISOR, name="Sam Supervisor")
     post(client, f"/lead/cohorts/{cohort.id}/trainees", {"trainees": [str(a.id), str(b.id)]})
@@ -107,7 +99,7 @@ def test_adding_trainees_and_a_supervisor_for_the_whole_cohort(client):
 
 def test_the_dashboard_shows_each_trainees_progress(client):
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     (riley,) = trainees_in(cohort, 1)
     supervisor = make_user(Role.SUPERVISOR)
     make_entry(riley, supervisor, status="approved", minutes=600, kind="supervised_practice")
@@ -130,7 +122,7 @@ def test_the_dashboard_shows_each_trainees_progress(client):
 
 def test_sorting_paging_and_csv(client):
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     people = trainees_in(cohort, 30)
     supervisor = make_user(Role.SUPERVISOR)
     make_entry(people[5], supervisor, status="approved", minutes=120, kind="supervised_practice")
@@ -166,7 +158,7 @@ def counting_queries(app):
 def test_the_number_of_queries_does_not_grow_with_the_trainees_shown(app, client):
     sign_in(client, make_user(Role.LEAD))
     supervisor = make_user(Role.SUPERVISOR)
-    small, large = new_cohort("Small"), new_cohort("Large")
+    small, large = make_cohort("Small"), make_cohort("Large")
     for cohort, size in ((small, 2), (large, 25)):
         for trainee in trainees_in(cohort, size):
             make_entry(trainee, supervisor, status="approved")
@@ -181,7 +173,7 @@ def test_the_number_of_queries_does_not_grow_with_the_trainees_shown(app, client
 
 def test_quiz_statistics_show_pass_rate_and_the_most_missed_question(client):
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     people = trainees_in(cohort, 2)
     for trainee, passed, correct in ((people[0], True, ["q1", "q2"]), (people[1], False, ["q1"])):
         save(

@@ -3,15 +3,9 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import count, in_app, make_user, post, save, sign_in, text_of
+from tests.helpers import count, in_app, make_cohort, make_user, post, sign_in, text_of
 from training.extensions import db
-from training.models import Cohort, Role, SupervisorAssignment, utcnow
-
-
-def new_cohort():
-    cohort = Cohort(name="Spring 2026", start_date=utcnow().date(), track_id="peer-recovery")
-    save(cohort)
-    return cohort
+from training.models import Role, SupervisorAssignment
 
 
 def assignments():
@@ -23,7 +17,7 @@ def test_the_cohort_form_does_not_make_a_member_their_own_supervisor(client):
     """A trainee who joined the cohort and has since become a supervisor is still a member:
     assigning them as the cohort's supervisor assigns them to the trainees only."""
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     trainee = make_user(Role.TRAINEE, cohort_id=cohort.id)
     # joined the cohort as a trainee, and has since been made a supervisor
     promoted = make_user(Role.SUPERVISOR, cohort_id=cohort.id)

@@ -18,10 +18,10 @@ from tests.helpers import (
     fetch,
     html_of,
     in_app,
+    make_cohort,
     make_entry,
     make_user,
     post,
-    save,
     sign_in,
     text_of,
 )
@@ -29,21 +29,12 @@ from tests.training.certs.test_races import _race
 from training.extensions import db
 from training.models import (
     AuditEvent,
-    Cohort,
     EntryStatus,
     HoursEntry,
     Role,
     SupervisorAssignment,
     User,
 )
-
-
-def new_cohort(name="Spring 2026"):
-    cohort = Cohort(
-        name=name, start_date=datetime(2026, 3, 1, tzinfo=UTC).date(), track_id="peer-recovery"
-    )
-    save(cohort)
-    return cohort
 
 
 def edit(client, person, role, active=True):
@@ -91,7 +82,7 @@ def test_a_cohort_supervisor_made_a_trainee_again_leaves_nothing_stranded(app, c
     then made a trainee again."""
     lead = make_user(Role.LEAD, name="Morgan Lead")
     sign_in(client, lead)
-    cohort = new_cohort()
+    cohort = make_cohort()
     alex = make_user(Role.TRAINEE, name="Alex Rivera", cohort_id=cohort.id)
     trainees = [make_user(Role.TRAINEE, name=f"Trainee {i}", cohort_id=cohort.id) for i in range(5)]
     edit(client, alex, "supervisor")
@@ -221,7 +212,7 @@ def test_a_stale_assignment_is_never_offered_or_accepted(app, client, who):
 @pytest.mark.parametrize("who", ["inactive supervisor", "lead", "trainee"])
 def test_the_cohort_supervisor_form_refuses_anyone_it_does_not_offer(client, who):
     sign_in(client, make_user(Role.LEAD))
-    cohort = new_cohort()
+    cohort = make_cohort()
     member = make_user(Role.TRAINEE, cohort_id=cohort.id)
     person = {
         "inactive supervisor": lambda: make_user(Role.SUPERVISOR, active=False),
@@ -246,7 +237,7 @@ def test_the_cohort_supervisor_form_refuses_anyone_it_does_not_offer(client, who
 )
 def test_the_add_trainees_form_refuses_anyone_it_does_not_offer(client, who):
     sign_in(client, make_user(Role.LEAD))
-    cohort, other = new_cohort(), new_cohort("Autumn 2026")
+    cohort, other = make_cohort(), make_cohort("Autumn 2026")
     person = {
         "trainee in another cohort": lambda: make_user(Role.TRAINEE, cohort_id=other.id),
         "inactive trainee": lambda: make_user(Role.TRAINEE, active=False),
