@@ -1,6 +1,8 @@
 """Check a content folder from the command line, no app needed: ``python -m courses.check [PATH]``.
 
-``flask --app wsgi content check`` runs the same check on the folder the app serves.
+``flask --app wsgi content check`` runs the same check on the folder the app serves. It prints the
+problems that keep a course off the site, then, for every course that loads, the learning time
+behind its hours and its quiz's cue figures, with any problem they show.
 """
 
 from __future__ import annotations
@@ -9,20 +11,30 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from courses.cues import quiz_findings
+from courses.learning_time import basis_lines, duration, hours_problem
 from courses.loader import load_library
+from courses.model import Course, Quiz
+from courses.toml_report import display
 
 
 def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], None]) -> int:
-    """Print one line per problem (or a summary when there are none); return the exit status."""
+    """Print the problems and each course's figures; return the exit status (1: problems)."""
     # The tracks live in the same content folder and name its courses.
     from certificates.tracks import check_against_courses, load_tracks
 
     library = load_library(root)
     tracks = load_tracks(root)
     known = {c.id for c in library.courses}
-    problems = (*library.problems, *tracks.problems, *check_against_courses(tracks, known))
+    problems = [*library.problems, *tracks.problems, *check_against_courses(tracks, known)]
     for problem in problems:
         echo_error(problem)
+    for course in library.courses:
+        echo("")
+        for problem in _course(course, root, echo):
+            echo_error(problem)
+            problems.append(problem)
+    echo("")
     if problems:
         count = len(problems)
         echo_error(f"{count} problem{'s' if count != 1 else ''} found in {root}.")
@@ -34,6 +46,42 @@ def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], N
         f"{len(tracks.tracks)} track(s) (content version {library.version})."
     )
     return 0
+
+
+def _course(course: Course, root: Path, echo: Callable[[str], None]) -> list[str]:
+    """Print one course's figures; return its problems."""
+    echo(f"{course.title} ({course.id}, {course.delivery})")
+    for line in basis_lines(course):
+        echo(f"  {line}")
+    problems = []
+    message = hours_problem(course)
+    if message:
+        problems.append(f"{_hours_place(course, root)}: {message}")
+    return problems + _quiz(course.quiz, echo)
+
+
+def _quiz(quiz: Quiz, echo: Callable[[str], None]) -> list[str]:
+    """Print the quiz's settings and cue figures; return its cue problems."""
+    attempts = f"{quiz.max_attempts} attempts" if quiz.max_attempts else "unlimited attempts"
+    wait = f"{duration(quiz.wait_minutes)} apart" if quiz.wait_minutes else "no wait"
+    echo(
+        f"  Quiz: {quiz.questions_per_attempt} of {len(quiz.questions)} questions an attempt, "
+        f"pass mark {quiz.pass_mark} %, {attempts}, {wait}"
+    )
+    findings = quiz_findings(quiz)  # its figures include the worst guesser's pass chance
+    for figure in findings.figures:
+        echo(f"    {figure}")
+    return list(findings.problems)
+
+
+def _hours_place(course: Course, root: Path) -> str:
+    """course.toml and the line of its [training_hours], as messages name them."""
+    path = root / "courses" / course.id / "course.toml"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    line = next(
+        (n for n, t in enumerate(lines, 1) if t.strip().startswith("[training_hours]")), None
+    )
+    return f"{display(path, root)}:{line}" if line else display(path, root)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,20 @@ REVIEW_AFTER_FINAL = "after_final"
 REVIEW_IMMEDIATE = "immediate"
 REVIEW_POLICIES = (REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE)
 
+#: The reading speed behind every "about N minutes" estimate: a study pace, slower than the
+#: 238 words a minute Brysbaert (2019, Journal of Memory and Language 109) found for adults
+#: reading non-fiction silently, to leave time to think about the scenarios.
+READING_WORDS_PER_MINUTE = 200
+
+DELIVERY_SELF_PACED = "self-paced"
+DELIVERY_LIVE = "live"
+DELIVERY_BLENDED = "blended"
+DELIVERIES = (DELIVERY_SELF_PACED, DELIVERY_LIVE, DELIVERY_BLENDED)
+
+#: Attempt defaults when quiz.toml says nothing: three tries, a day apart.
+DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_WAIT_MINUTES = 24 * 60
+
 
 @dataclass(frozen=True)
 class Option:
@@ -31,6 +45,10 @@ class Question:
     explanation: str
     hint: str = ""
     module_id: str | None = None
+    #: drawn into every attempt (e.g. a safety item), whatever the random draw
+    required: bool = False
+    #: the line of quiz.toml where the question starts, for messages (not part of equality)
+    line: int | None = field(default=None, compare=False)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -44,10 +62,16 @@ class Question:
 class Quiz:
     questions: tuple[Question, ...]
     pass_mark: int = 80
-    max_attempts: int = 0  # 0: unlimited
-    wait_minutes: int = 0
-    draw: int | None = None  # None: every question, in the written order
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS  # 0: unlimited
+    wait_minutes: int = DEFAULT_WAIT_MINUTES
+    #: None: every question, in the written order; a number: that many, spread evenly over the
+    #: modules the questions name, required questions always included (courses.quiz)
+    draw: int | None = None
     review: str = REVIEW_AFTER_FINAL
+    #: the time the quiz takes, as its author declares it (counts toward learning time)
+    minutes: int = 0
+    #: the quiz file, as messages name it ("content/courses/empathy/quiz.toml")
+    source: str = field(default="", compare=False)
 
     @property
     def questions_per_attempt(self) -> int:
@@ -58,16 +82,40 @@ class Quiz:
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """A practice exercise: a scenario, what to write, and the points a good answer shows.
+
+    The trainee writes a response; their supervisor rates it against ``criteria`` and accepts it
+    or asks for another try.
+    """
+
+    id: str
+    module_id: str
+    title: str
+    scenario: str  # Markdown
+    prompt: str
+    criteria: tuple[str, ...]
+    minutes: int  # the time it takes, as declared (counts toward learning time)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     title: str
     markdown: str
     word_count: int
+    exercises: tuple[Exercise, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
-        """About 200 words a minute, never less than one minute."""
-        return max(1, round(self.word_count / 200))
+        """The words at ``READING_WORDS_PER_MINUTE``, never less than one minute."""
+        return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
+
+    @property
+    def learning_minutes(self) -> int:
+        """Reading plus the declared minutes of the module's practice exercises."""
+        return self.reading_minutes + sum(e.minutes for e in self.exercises)
 
 
 @dataclass(frozen=True)
@@ -80,10 +128,25 @@ class Course:
     quiz: Quiz
     training_hours: dict[str, float]
     version: str
+    delivery: str = DELIVERY_SELF_PACED
+    #: the quiz opens only once every module is marked complete
+    quiz_requires_modules: bool = False
 
     @property
     def total_hours(self) -> float:
         return sum(self.training_hours.values())
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(e for m in self.modules for e in m.exercises)
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == exercise_id), None)
+
+    @property
+    def learning_minutes(self) -> int:
+        """The estimated learning time: every module's reading and practice, and the quiz."""
+        return sum(m.learning_minutes for m in self.modules) + self.quiz.minutes
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)

@@ -19,12 +19,80 @@ class AttemptError(ValueError):
     """Submitted answers that cannot be graded; nothing of the attempt should be recorded."""
 
 
+@dataclass(frozen=True)
+class Stratum:
+    """The questions of one module, as the draw sees them."""
+
+    module_id: str | None
+    required: tuple[str, ...]  # in every attempt
+    optional: tuple[str, ...]  # sampled to fill the module's remaining slots
+
+    def sampled(self, slots: int) -> int:
+        """How many optional questions the module adds to an attempt when it has ``slots``."""
+        return min(len(self.optional), max(0, slots - len(self.required)))
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """How an attempt is drawn: per module, ``base`` slots, and ``extra`` modules get one more.
+
+    A module with ``slots`` slots gets its required questions plus ``slots - len(required)`` of its
+    optional ones, sampled uniformly; the ``extra`` modules are chosen uniformly, without
+    repetition. When the quiz has no draw (or draws every question), every question is required,
+    ``base`` and ``extra`` are 0 and ``optional`` is empty: every attempt holds every question.
+    """
+
+    strata: tuple[Stratum, ...]
+    base: int
+    extra: int
+
+    @property
+    def draws_everything(self) -> bool:
+        return not any(s.optional for s in self.strata)
+
+
+def draw_plan(quiz: Quiz) -> DrawPlan:
+    """The structure of the quiz's draw: its modules in first-appearance order, with their ids.
+
+    Questions without a module form one stratum of their own (``module_id`` None); the loader
+    refuses such questions when ``draw`` is set.
+    """
+    everything = quiz.draw is None or quiz.draw >= len(quiz.questions)
+    by_module: dict[str | None, list[Question]] = {}
+    for question in quiz.questions:
+        by_module.setdefault(question.module_id, []).append(question)
+    strata = tuple(
+        Stratum(
+            module_id,
+            tuple(q.id for q in questions if everything or q.required),
+            () if everything else tuple(q.id for q in questions if not q.required),
+        )
+        for module_id, questions in by_module.items()
+    )
+    if everything or not strata:
+        return DrawPlan(strata, 0, 0)
+    assert quiz.draw is not None
+    return DrawPlan(strata, quiz.draw // len(strata), quiz.draw % len(strata))
+
+
 def draw_questions(quiz: Quiz, seed: int) -> list[str]:
-    """The ids of the questions for one attempt: all in order, or ``draw`` of them at random."""
-    ids = [q.id for q in quiz.questions]
-    if quiz.draw is None or quiz.draw >= len(ids):
-        return ids
-    return random.Random(seed).sample(ids, quiz.draw)
+    """The ids of the questions for one attempt, in written order (courses.quiz.draw_plan).
+
+    Without a draw, every question. With one, the slots are spread evenly over the modules (the
+    ``extra`` ones go to modules picked at random); each module's required questions are always
+    in, and a uniform random sample of its other questions fills the rest of its slots.
+    """
+    plan = draw_plan(quiz)
+    if plan.draws_everything:
+        return [q.id for q in quiz.questions]
+    rng = random.Random(seed)
+    bonus = set(rng.sample(range(len(plan.strata)), plan.extra))
+    chosen: set[str] = set()
+    for index, stratum in enumerate(plan.strata):
+        slots = plan.base + (1 if index in bonus else 0)
+        chosen.update(stratum.required)
+        chosen.update(rng.sample(stratum.optional, stratum.sampled(slots)))
+    return [q.id for q in quiz.questions if q.id in chosen]
 
 
 def option_order(question: Question, seed: int) -> list[Option]:

@@ -312,6 +312,7 @@ def write_course(
             if quiz is not None
             else """\
         pass_mark = 80
+        minutes = 5
 
         [[questions]]
         id = "q1"

@@ -28,6 +28,18 @@ def test_a_valid_course_loads_with_its_modules_quiz_and_hours(tmp_path):
     assert course.quiz.pass_mark == 80
 
 
+def test_a_course_is_self_paced_with_an_open_quiz_unless_it_says_otherwise(tmp_path):
+    write_course(tmp_path, "plain")
+    write_course(
+        tmp_path,
+        "live",
+        course='delivery = "blended"\nquiz_requires_modules = true\n' + COURSE,
+    )
+    live, plain = sorted(load_library(tmp_path).courses, key=lambda c: c.id)
+    assert (plain.delivery, plain.quiz_requires_modules) == ("self-paced", False)
+    assert (live.delivery, live.quiz_requires_modules) == ("blended", True)
+
+
 def test_courses_are_ordered_by_their_order_field(tmp_path):
     write_course(tmp_path, "zeta")
     write_course(
@@ -154,6 +166,16 @@ COURSE = (
         ),
         (COURSE.replace('"second"', '"second", "first"'), None, 'module "first" is listed twice'),
         (
+            'delivery = "online"\n' + COURSE,
+            None,
+            "course.toml:1: delivery must be one of self-paced, live, blended",
+        ),
+        (
+            'quiz_requires_modules = "yes"\n' + COURSE,
+            None,
+            "course.toml:1: quiz_requires_modules must be true or false (no quotes)",
+        ),
+        (
             COURSE.replace('["first", "second"]', '["first"]'),
             None,
             'second.md is not listed in "modules"',
@@ -217,16 +239,3 @@ def test_a_bad_course_folder_name_is_reported(tmp_path):
 def test_a_folder_without_course_toml_is_reported(tmp_path):
     (tmp_path / "courses" / "empty").mkdir(parents=True)
     assert any("empty: course.toml is missing" in p for p in load_library(tmp_path).problems)
-
-
-def test_the_command_line_check_needs_no_app(tmp_path, capsys):
-    from courses.check import main
-
-    write_course(tmp_path)
-    assert main([str(tmp_path)]) == 0
-    assert capsys.readouterr().out.startswith(
-        "OK: 1 course(s), 2 modules, 3 quiz questions, 0 track(s)"
-    )
-    (tmp_path / "courses" / "basics" / "first.md").write_text("no title\n")
-    assert main([str(tmp_path)]) == 1
-    assert "first.md:1: the first line must be the module title" in capsys.readouterr().err

@@ -120,7 +120,9 @@ def test_pass_is_exact_at_the_boundary(correct, extra, mark):
     assert g.passed == (total > 0 and correct / total * 100 >= mark - 1e-9)
 
 
-POOL = Quiz(questions=tuple(question(f"q{i}") for i in range(10)), draw=4)
+POOL = Quiz(
+    questions=tuple(replace(question(f"q{i}"), module_id=f"m{i % 2}") for i in range(10)), draw=4
+)
 
 
 @given(seed=st.integers(0, 2**31 - 1))
@@ -167,7 +169,18 @@ def test_attempt_limit_and_wait():
     used_up = availability(limited, [NOW - timedelta(days=2), NOW - timedelta(days=1)], NOW)
     assert not used_up.allowed and used_up.attempts_left == 0
     assert "used all the attempts" in used_up.reason
-    assert availability(QUIZ, [NOW] * 50, NOW).allowed  # unlimited, no wait
+    unlimited = replace(QUIZ, max_attempts=0, wait_minutes=0)
+    assert availability(unlimited, [NOW] * 50, NOW).allowed
+
+
+def test_by_default_a_quiz_allows_three_attempts_a_day_apart():
+    assert (QUIZ.max_attempts, QUIZ.wait_minutes) == (3, 24 * 60)
+    waiting = availability(QUIZ, [NOW - timedelta(hours=23)], NOW)
+    assert not waiting.allowed and waiting.next_at == NOW + timedelta(hours=1)
+    assert waiting.attempts_left == 2
+    assert availability(QUIZ, [NOW - timedelta(hours=25)], NOW).allowed
+    third_done = [NOW - timedelta(days=d) for d in (3, 2, 1)]
+    assert not availability(QUIZ, third_done, NOW).allowed
 
 
 def test_answers_are_hidden_while_retakes_remain():

@@ -1,0 +1,114 @@
+"""The command-line check: problems with file and line, then each course's hours and quiz figures.
+
+The cue analysis (courses.cues, tested in test_cues.py) is replaced here by a stand-in, so these
+tests show what the check prints and how it decides, whatever the analysis finds; the last test
+runs the real one.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+import courses.check
+from courses.check import main
+from tests.courses.quizzes import exercise
+from tests.helpers import write_course
+
+COURSE = """\
+title = "Basics"
+summary = "A small course."
+modules = ["first", "second"]
+
+[training_hours]
+advocacy = 0.5
+"""
+
+
+@pytest.fixture
+def analysis(monkeypatch):
+    """A stand-in for courses.cues.quiz_findings; set ``problems`` and ``figures`` on it."""
+    state = SimpleNamespace(
+        problems=(),
+        figures=(
+            "single-answer keys that are the longest option: 1 of 1",
+            "worst test-wise guesser passes one attempt 0.42 % (pick the longest)",
+        ),
+    )
+    findings = SimpleNamespace(quiz_findings=lambda quiz: state)
+    monkeypatch.setattr(courses.check, "quiz_findings", findings.quiz_findings)
+    return state
+
+
+def good_course(tmp_path, course=COURSE):
+    """A course whose 0.5 awarded hours are backed by 37 minutes (2 + 30 practice + 5 quiz)."""
+    folder = write_course(tmp_path, course=course)
+    (folder / "practice.toml").write_text(exercise("one") + exercise("two", "second"))
+    return folder
+
+
+def run(tmp_path, capsys):
+    status = main([str(tmp_path)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_sound_course_prints_its_basis_and_quiz_figures_and_passes(tmp_path, capsys, analysis):
+    good_course(tmp_path)
+    status, out, err = run(tmp_path, capsys)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1:8] == [
+        "Basics (basics, self-paced)",
+        "  Learning time: 37 min = reading 2 min (11 words at 200 words a minute) + practice "
+        "30 min (2 exercises) + quiz 5 min",
+        "  Hours awarded: 0.5 (Advocacy 0.5); the learning time supports 0.5",
+        "  Quiz: 3 of 3 questions an attempt, pass mark 80 %, 3 attempts, 24 h apart",
+        "    single-answer keys that are the longest option: 1 of 1",
+        "    worst test-wise guesser passes one attempt 0.42 % (pick the longest)",
+        "",
+    ]
+    assert lines[-1].startswith("OK: 1 course(s), 2 modules, 3 quiz questions, 0 track(s)")
+
+
+def test_more_hours_than_the_learning_time_fail_the_check_at_the_hours_line(
+    tmp_path, capsys, analysis
+):
+    good_course(tmp_path, COURSE.replace("advocacy = 0.5", "advocacy = 1"))
+    status, out, err = run(tmp_path, capsys)
+    assert status == 1
+    assert "Hours awarded: 1 (Advocacy 1); the learning time supports 0.5" in out
+    assert err.splitlines() == [
+        f"{tmp_path.name}/courses/basics/course.toml:5: the course awards 1 training hour but its "
+        "learning time is 37 min, which supports at most 0.5 hours: lower [training_hours] or "
+        "add material (module text, practice exercises)",
+        f"1 problem found in {tmp_path}.",
+    ]
+
+
+def test_a_cue_problem_fails_the_check(tmp_path, capsys, analysis):
+    good_course(tmp_path)
+    analysis.problems = ("x/quiz.toml:4: the key is the longest option in 3 of 3",)
+    status, _, err = run(tmp_path, capsys)
+    assert status == 1
+    assert err.splitlines() == [
+        "x/quiz.toml:4: the key is the longest option in 3 of 3",
+        f"1 problem found in {tmp_path}.",
+    ]
+
+
+def test_load_problems_come_first_and_the_broken_course_is_not_analysed(tmp_path, capsys, analysis):
+    folder = good_course(tmp_path)
+    (folder / "first.md").write_text("no title\n")
+    status, out, err = run(tmp_path, capsys)
+    assert status == 1
+    assert "first.md:1: the first line must be the module title" in err.splitlines()[0]
+    assert "Basics" not in out
+
+
+def test_the_real_analysis_prints_the_worst_guesser_and_fails_a_guessable_quiz(tmp_path, capsys):
+    good_course(tmp_path)  # three questions, one of them true/false: easy to guess
+    status, out, err = run(tmp_path, capsys)
+    assert status == 1
+    guesser = [line for line in out.splitlines() if "guesser" in line]
+    assert len(guesser) == 1 and guesser[0].startswith("    ")
+    assert any("guesser" in line and "quiz.toml" in line for line in err.splitlines())
