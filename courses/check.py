@@ -7,6 +7,7 @@ behind its hours and its quiz's cue figures, with any problem they show.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -85,8 +86,19 @@ def _hours_place(course: Course, root: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "content"
+    parser = argparse.ArgumentParser(
+        prog="python -m courses.check",
+        description="Check a content folder: every problem with its file and line, then each "
+        "course's learning time and hours, and each quiz's cue figures and worst guesser.",
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "content",
+        help="the content folder (default: the one shipped with the platform)",
+    )
+    root = parser.parse_args(argv).folder
     return check(root, print, lambda line: print(line, file=sys.stderr))
 
 

@@ -107,24 +107,46 @@ def test_the_reading_level_check_can_fail(grade_level):
 @pytest.mark.parametrize("pair", MODULES, ids=module_id)
 def test_language_is_person_first_and_not_stigmatising(pair):
     course, module = pair
-    text = module.markdown + "".join(
-        q.prompt + q.explanation + " ".join(o.text for o in q.options)
-        for q in course.quiz.questions
-        if q.module_id == module.id
+    text = (
+        module.markdown
+        + "".join(
+            q.prompt + q.explanation + " ".join(o.text for o in q.options)
+            for q in course.quiz.questions
+            if q.module_id == module.id
+        )
+        + "".join(e.scenario + e.prompt + " ".join(e.criteria) for e in module.exercises)
     )
     found = [p for p in STIGMATISING if re.search(p, text, re.I)]
     assert not found
 
 
-def test_training_hours_are_a_sensible_share_of_a_credential():
+@pytest.mark.parametrize("course", COURSES, ids=lambda c: c.id)
+def test_awarded_hours_are_backed_by_what_the_trainee_does(course):
+    """Reading, practice and the quiz: no more hours than the learning time supports."""
+    assert course.total_hours * 60 <= course.learning_minutes, course.id
+    assert course.total_hours >= 1, course.id
+
+
+@pytest.mark.parametrize("pair", MODULES, ids=module_id)
+def test_each_module_has_practice_a_supervisor_can_rate(pair):
+    _, module = pair
+    assert module.exercises, module.id
+    for exercise in module.exercises:
+        assert 3 <= len(exercise.criteria) <= 6, exercise.id
+        assert exercise.minutes >= 10, exercise.id
+
+
+def test_the_track_asks_for_no_more_training_hours_than_the_courses_award():
+    from certificates.tracks import load_tracks
+
+    track = next(t for t in load_tracks(CONTENT).tracks if t.id == "peer-recovery")
     totals: Counter[str] = Counter()
     for course in COURSES:
-        assert 3 <= course.total_hours <= 10, course.id
         totals.update(course.training_hours)
+    for domain, hours in track.training_hours.items():
+        assert hours <= totals[domain], domain
     for domain, hours in totals.items():
         assert hours <= CREDENTIAL_HOURS[domain], domain
-    assert set(totals) == set(CREDENTIAL_HOURS)
-    assert 25 <= sum(totals.values()) <= 46
 
 
 def test_many_pathways_to_recovery_are_named():

@@ -44,14 +44,15 @@ def test_users_create_refuses_bad_input_clearly(runner):
 def test_content_check_passes_on_the_shipped_content(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: ")
+    assert result.output.splitlines()[-1].startswith("OK: ")
+    assert "worst test-wise guesser passes one attempt" in result.output
 
 
 def test_content_check_lists_each_problem_and_exits_non_zero(runner, tmp_path):
     write_course(
         tmp_path,
         "one",
-        quiz='[[questions]]\nid = "q"\ntype = "single"\nprompt = "p"\n'
+        quiz='minutes = 1\n[[questions]]\nid = "q"\ntype = "single"\nprompt = "p"\n'
         'options = [{ id = "a", text = "A" }, { id = "b", text = "B" }]\nanswer = "c"\n'
         'explanation = "e"\n',
     )
@@ -64,7 +65,7 @@ def test_content_check_lists_each_problem_and_exits_non_zero(runner, tmp_path):
     result = runner.invoke(args=["content", "check", str(tmp_path)])
     assert result.exit_code == 1
     assert (
-        'courses/one/quiz.toml:6: question "q": answer "c" is not among the options'
+        'courses/one/quiz.toml:7: question "q": answer "c" is not among the options'
         in result.output
     )
     assert (
