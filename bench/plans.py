@@ -162,13 +162,26 @@ def _quiz_submissions(sessions, trainees, size, rng) -> list[Request]:  # type: 
     from courses.quiz import option_order
     from training import content
     from training.extensions import db
-    from training.learning.services import new_attempt
+    from training.learning.attempts import new_attempt
+    from training.models import AttemptStatus, QuizAttempt
 
     people = rng.sample(trainees, min(len(trainees), size))
+    # a trainee has one open attempt per course (an earlier plan may have left it): Start resumes it
+    already = {
+        (a.user_id, a.course_id): a
+        for a in db.session.scalars(
+            select(QuizAttempt).where(
+                QuizAttempt.user_id.in_([u.id for u in people]),
+                QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+            )
+        )
+    }
     attempts = []
     for course in content.library().courses:
         for user in people[: size - len(attempts)]:
-            attempts.append(new_attempt(user, course, rng.randrange(2**31)))
+            attempts.append(
+                already.get((user.id, course.id)) or new_attempt(user, course, rng.randrange(2**31))
+            )
     db.session.add_all(attempts)
     db.session.commit()
     courses = {c.id: c for c in content.library().courses}

@@ -321,6 +321,7 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
     validity = timedelta(days=730)
 
     ids = {"user": 0, "hours_entry": 0, "sign_off": 0, "audit_event": 0, "certificate": 0}
+    ids["practice_response"] = 0
 
     def next_id(table: str) -> int:
         ids[table] += 1
@@ -435,6 +436,17 @@ def _fill(app: Any, db: Any, sizes: Sizes, workers: int) -> Counts:
                         "correct_ids": correct, "correct_count": right,
                         "score_percent": round(100 * right / len(question_ids), 1),
                         "passed": passed,
+                    })  # fmt: skip
+                # A completed course's practice: each exercise accepted at the first try.
+                for exercise in course.exercises if complete else ():
+                    out.add("practice_response", {
+                        "id": next_id("practice_response"), "trainee_id": uid,
+                        "course_id": course.id, "exercise_id": exercise.id, "attempt": 1,
+                        "text": "It sounds like that hurt. Have I got that right?",
+                        "status": "accepted", "content_version": course.version,
+                        "submitted_at": _at(day, rng, 11), "reviewer_id": sup_a[0],
+                        "reviewed_at": _at(day, rng, 16),
+                        "ratings": {str(i): True for i in range(len(exercise.criteria))},
                     })  # fmt: skip
 
             # Hours: supervision and supervised practice through the training year.

@@ -67,7 +67,10 @@ def _course_items(
         yield Item(
             f"Complete “{title}”",
             met,
-            "" if met else f"Complete the course “{title}”: read every module and pass its quiz.",
+            ""
+            if met
+            else f"Complete the course “{title}”: read every module, pass its quiz and have "
+            "any practice accepted.",
         )
 
 

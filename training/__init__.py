@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         lead,
         learning,
         main,
+        practice,
         security_headers,
         serving,
         supervise,
@@ -81,7 +82,8 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     security_headers.init_app(app)
     cli.init_app(app)
     _navigation(app)
-    for blueprint in (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp):
+    blueprints = (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp)
+    for blueprint in (*blueprints, practice.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -24,7 +24,7 @@ DEMO_PEOPLE = [
 #: what each demo trainee shows (printed with the logins)
 STAGES = {
     "trainee@example.org": "just started",
-    "jordan@example.org": "mid-way: hours waiting for sign-off, one returned",
+    "jordan@example.org": "mid-way: hours and a practice response waiting, one entry returned",
     "riley@example.org": "eligible: a lead can issue the certificate",
     "taylor@example.org": "certified",
     "casey@example.org": "certificate revoked",
@@ -45,6 +45,9 @@ def load_demo() -> list[str]:
     if jordan is not None and courses:
         services.mark_complete(jordan, courses[0].id, courses[0].modules[0].id)
     _demo_supervision()
+    sam = db.session.scalar(select(User).where(User.email == "supervisor@example.org"))
+    if jordan is not None and sam is not None:
+        _demo_practice(jordan, sam, accept=False)  # one response waits in Sam's queue
     for email in (
         "riley@example.org",
         "taylor@example.org",
@@ -182,6 +185,7 @@ def _demo_eligible_trainee(email: str) -> None:
             )
         )
     db.session.commit()
+    _demo_practice(riley, sam, accept=True)
     today = hours.today()
     plan = [(12 * 60, "supervised_practice", ("recovery_wellness", "mentoring_education"))] * 42
     for domain, needed in track.hours.supervision_by_domain.items():
@@ -207,6 +211,36 @@ def _demo_eligible_trainee(email: str) -> None:
     hours.submit(riley, ids)
     signoffs.approve(sam, ids)
     certs.sign_attestation(riley, track)
+
+
+def _demo_practice(trainee: User, supervisor: User, accept: bool) -> None:
+    """Practice responses: every exercise accepted by ``supervisor`` (``accept``), else one
+    response to the first exercise, waiting for them. Nothing is added twice."""
+    from training.practice import services as practice
+    from training.practice.models import PracticeResponse
+
+    if db.session.scalar(
+        select(PracticeResponse.id).where(PracticeResponse.trainee_id == trainee.id).limit(1)
+    ):
+        return
+    for course in content.library().courses:
+        for exercise in course.exercises:
+            response = practice.submit(
+                trainee,
+                course,
+                exercise,
+                "It sounds like this has been a lot to carry on your own. Have I got that right?",
+            )
+            if not accept:
+                return
+            practice.review(
+                supervisor,
+                response,
+                practice.ACCEPT,
+                {str(i): True for i in range(len(exercise.criteria))},
+                "Meets every point. Well done.",
+                len(exercise.criteria),
+            )
 
 
 def _demo_certificates() -> str:

@@ -23,6 +23,10 @@ NOTES = 4_000
 RETURN_COMMENT = REASON + 100
 #: an audit event's comment, written by the app from a reason, names or codes
 AUDIT_COMMENT = REASON + 200
+#: a trainee's written response to a practice exercise
+PRACTICE_RESPONSE = 4_000
+#: a supervisor's feedback on a practice response
+PRACTICE_FEEDBACK = REASON
 #: a password (long passphrases are welcome; hashing a megabyte is not)
 PASSWORD = 1_000
 #: a search box or a certificate code typed into a form

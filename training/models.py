@@ -134,8 +134,25 @@ class AttemptStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+#: an attempt still being answered: a trainee has at most one per course (``uq_quiz_attempt_open``)
+OPEN_ATTEMPT = "status = 'in_progress'"
+
+
 class QuizAttempt(db.Model):
-    __table_args__ = (Index("ix_quiz_attempt_user_course", "user_id", "course_id"),)
+    """One attempt at a course's quiz. A trainee has at most one open attempt per course: the
+    database refuses a second (``uq_quiz_attempt_open``), so parallel "Start" clicks open one."""
+
+    __table_args__ = (
+        Index("ix_quiz_attempt_user_course", "user_id", "course_id"),
+        Index(
+            "uq_quiz_attempt_open",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text(OPEN_ATTEMPT),
+            postgresql_where=text(OPEN_ATTEMPT),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

@@ -37,13 +37,15 @@ def sign_in_with_keyboard(page, base: str, email: str) -> None:
 
 
 def answer_quiz(page, course) -> None:  # type: ignore[no-untyped-def]
-    """Choose the right answers from the course's own key, by the words on each option."""
+    """Choose the right answers from the course's own key, by the words on each option (read
+    out after its label: "Option B: …"; true/false options are their own labels)."""
     for fieldset in page.locator("fieldset.question").all():
         legend = fieldset.locator("legend").inner_text()
         question = next(q for q in course.quiz.questions if q.prompt in legend)
         for option in question.options:
             if option.id in question.answer:
-                fieldset.get_by_label(option.text, exact=True).check()
+                name = re.compile(rf"^(Option [A-Z]: )?{re.escape(option.text)}$")
+                fieldset.get_by_label(name).check()
 
 
 def log_hours(page, base: str, days_ago: int, hours: str, kind: str, notes: str) -> None:

@@ -54,7 +54,7 @@ def test_a_missing_course_is_named_and_its_training_hours_too():
     result = eligibility(TRACK, record(courses=("empathy",)))
     missing = [i.missing for i in result.outstanding]
     assert (
-        "Complete the course “Boundaries and ethics”: read every module and pass its quiz."
+        "Complete the course “Boundaries and ethics”: read every module, pass its quiz and have any practice accepted."
         in missing
     )
     assert "5 more training hours in Ethical Responsibility" in missing

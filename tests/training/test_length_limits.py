@@ -32,6 +32,7 @@ from tests.helpers import (
 )
 from training import limits
 from training.extensions import db
+from training.learning.models import ExtraAttempts
 from training.models import (
     AuditEvent,
     Certificate,
@@ -42,6 +43,7 @@ from training.models import (
     SignOff,
     User,
 )
+from training.practice.models import PracticeResponse
 
 
 def _text_fields(cls: type[FlaskForm]):  # type: ignore[no-untyped-def]
@@ -274,8 +276,11 @@ LIMITED = [
     ("certificate", "holder_name", limits.NAME),
     ("certificate", "revoke_reason", limits.REASON),
     ("cohort", "name", limits.NAME),
+    ("extra_quiz_attempts", "reason", limits.REASON),
     ("hours_entry", "notes", limits.NOTES),
     ("hours_entry", "return_comment", limits.RETURN_COMMENT),
+    ("practice_response", "feedback", limits.PRACTICE_FEEDBACK),
+    ("practice_response", "text", limits.PRACTICE_RESPONSE),
     ("sign_off", "supervisor_credential", limits.CREDENTIAL),
     ("sign_off", "supervisor_name", limits.NAME),
     ("sign_off", "void_reason", limits.REASON),
@@ -298,9 +303,23 @@ def one_of_each(people):
     cohort = Cohort(name="Spring", start_date=date(2026, 3, 1), track_id="peer-recovery")
     event = AuditEvent(subject_type="user", subject_id=trainee.id, action="x", comment="c")
     save(cohort, event)
+    response = PracticeResponse(
+        trainee_id=trainee.id,
+        course_id="basics",
+        exercise_id="reflect",
+        attempt=1,
+        text="t",
+        content_version="v",
+        feedback="f",
+    )
+    save(response)
+    grant = ExtraAttempts(trainee_id=trainee.id, course_id="basics", attempts=1, reason="r")
+    save(grant)
     with in_app():
         sign_off_id = db.session.scalar(select(SignOff.id).where(SignOff.entry_id == entry.id))
     return {
+        "practice_response": response.id,
+        "extra_quiz_attempts": grant.id,
         "user": trainee.id,
         "hours_entry": entry.id,
         "sign_off": sign_off_id,

@@ -62,6 +62,8 @@ def world(app, client, tmp_path):
             "user_id": trainee.id,
             "certificate_id": certificate.id,
             "code": format_code(certificate.code),
+            "exercise_id": "reflect-dana",
+            "response_id": 1,
         }
     return {Role.LEAD: lead, Role.SUPERVISOR: supervisor, Role.TRAINEE: trainee}, values
 

@@ -75,6 +75,9 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
         .distinct()
     ):
         passed[user_id].add(course_id)
+    from training.practice.services import accepted_exercises
+
+    accepted = accepted_exercises(ids)
     logged = hours.logged_sums(ids)
     signed: set[int] = set()
     if track.attestation is not None:
@@ -95,7 +98,10 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
                 c.id
                 for c in library.courses
                 if course_progress(
-                    c, completed[user_id].get(c.id, set()), c.id in passed[user_id]
+                    c,
+                    completed[user_id].get(c.id, set()),
+                    c.id in passed[user_id],
+                    accepted[user_id].get(c.id, set()),
                 ).complete
             ),
             course_titles=titles,

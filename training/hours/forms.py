@@ -19,6 +19,12 @@ from training import limits
 from training.forms import Form
 from training.validators import at_most, sensible_date
 
+#: shown under every text a trainee writes about their work (hours notes, practice responses)
+PRIVACY_HINT = (
+    "Refer to people you support by initials or a code, never by name, contact details or "
+    "date of birth."
+)
+
 
 class CheckboxesField(SelectMultipleField):
     """A group of checkboxes (works without JavaScript, unlike a multi-select box)."""
@@ -46,8 +52,7 @@ class EntryForm(Form):
     notes = TextAreaField(
         "What was discussed or done",
         validators=[at_most(limits.NOTES)],
-        description="Refer to people you support by initials or a code, never by name, "
-        "contact details or date of birth.",
+        description=PRIVACY_HINT,
     )
     confirm = BooleanField("I have checked the warnings above and want to save this entry")
     submit = SubmitField("Save as draft")

@@ -140,7 +140,8 @@ def others(trainee: User, exclude_id: int | None = None) -> list[OtherEntry]:
 
 def waiting_counts(user: User) -> int:
     """How many items wait for this person: returned entries for a trainee, the queue for a
-    supervisor. The signed-in person's count is read when they are loaded for the request."""
+    supervisor (hours and practice responses). The signed-in person's count is read when they
+    are loaded for the request."""
     if user.waiting_count is not None:
         return user.waiting_count
     return db.session.scalar(select(waiting_column()).where(User.id == user.id)) or 0
@@ -161,6 +162,10 @@ def waiting_column():  # type: ignore[no-untyped-def]
         .correlate(User)
         .scalar_subquery()
     )
+    from training.practice.services import waiting_count_column
+
+    practice = waiting_count_column(User.id).correlate(User).scalar_subquery()
+    queued = queued + practice
     return case(
         (User.role == Role.TRAINEE, returned), (User.role == Role.SUPERVISOR, queued), else_=0
     )

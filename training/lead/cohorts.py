@@ -157,6 +157,11 @@ def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
         "Average best quiz score (%)",
         "Approved practice hours",
         "Approved supervision hours",
+        "Practice exercises accepted",
+        "Practice exercises waiting",
+        "Practice exercises returned",
+        "Practice exercises not started",
+        "Practice exercises in the track",
         "Requirements met",
         "Requirements in total",
         "Eligible",
@@ -171,6 +176,11 @@ def _csv(cohort: Cohort, rows: list) -> Response:  # type: ignore[type-arg]
             round(r.average_score),
             hours_number(r.practice_minutes),
             hours_number(r.supervision_minutes),
+            r.exercises.accepted,
+            r.exercises.waiting,
+            r.exercises.returned,
+            r.exercises.not_started,
+            r.exercises.total,
             r.met,
             len(r.checklist.items),
             "yes" if r.checklist.eligible else "no",
@@ -306,4 +316,8 @@ def quiz_statistics():  # type: ignore[no-untyped-def]
                 "missed": missed,
             }
         )
-    return render_template("lead/quizzes.html", courses=courses, cohort=cohort)
+    from training.lead.attempts import out_of_attempts
+
+    return render_template(
+        "lead/quizzes.html", courses=courses, cohort=cohort, stuck=out_of_attempts(cohort)
+    )

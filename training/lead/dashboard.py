@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 
 from certificates.eligibility import Checklist, eligibility
 from certificates.tracks import Track
+from training import content
 from training.certs.services import records_of
 from training.extensions import db
 from training.models import Certificate, QuizAttempt, User
+from training.practice.services import PracticeCounts, practice_counts
 
 PAGE_SIZE = 25
 SORTS = {
@@ -19,6 +21,7 @@ SORTS = {
     "courses": lambda r: r.courses_done,
     "quiz": lambda r: r.average_score,
     "practice": lambda r: r.practice_minutes,
+    "exercises": lambda r: (r.exercises.accepted, r.exercises.waiting),
     "supervision": lambda r: r.supervision_minutes,
     "requirements": lambda r: r.checklist.items and sum(i.met for i in r.checklist.items),
     "certificate": lambda r: r.certificate.expires_on if r.certificate else date.max,
@@ -36,6 +39,8 @@ class Row:
     checklist: Checklist
     certificate: Certificate | None
     certificate_status: str
+    #: the track's practice exercises: accepted, waiting, returned, not started
+    exercises: PracticeCounts
 
     @property
     def average_score(self) -> float:
@@ -63,6 +68,9 @@ def rows_for(trainees: list[User], track: Track, today: date) -> list[Row]:
         .order_by(Certificate.issued_at)
     ):
         newest[certificate.user_id] = certificate
+    library = content.library()
+    courses = [c for c in (library.course(i) for i in track.courses) if c is not None]
+    exercises = practice_counts(ids, courses)
     rows = []
     for trainee in trainees:
         record = records[trainee.id]
@@ -78,6 +86,7 @@ def rows_for(trainees: list[User], track: Track, today: date) -> list[Row]:
                 checklist=eligibility(track, record),
                 certificate=certificate,
                 certificate_status=certificate.status(today) if certificate else "none",
+                exercises=exercises[trainee.id],
             )
         )
     return rows

@@ -22,6 +22,7 @@ SUBJECTS = {
     "certificate": "Certificate",
     "user": "Person",
     "cohort": "Cohort",
+    "practice_response": "Practice response",
 }
 
 

@@ -18,6 +18,7 @@ from training.hours import assignments, signoffs
 from training.hours import services as hours_services
 from training.hours.forms import ActionForm, VoidForm
 from training.lead import bp
+from training.lead.attempts import attempts_of
 from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
 from training.models import HoursEntry, Role, User, utcnow
 from training.urls import public_url
@@ -135,6 +136,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         user=user,
         supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
         entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
+        quiz_attempts=attempts_of(user) if user.role == Role.TRAINEE else [],
         **_certificate_context(user),
         assign_form=_assign_form(user),
         action_form=ActionForm(),

@@ -1,35 +1,39 @@
-"""Learning records: reading progress and quiz attempts, stored for one trainee at a time."""
+"""Learning records: reading progress, stored for one trainee at a time (quiz attempts are in
+``training.learning.attempts``)."""
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from courses.model import Course
 from courses.progress import CourseProgress, course_progress
-from courses.quiz import AttemptError, Availability, Grade, availability, draw_questions, grade
 from training.extensions import db
-from training.models import AttemptStatus, ModuleProgress, QuizAttempt, User, utcnow
+from training.models import ModuleProgress, QuizAttempt, User, utcnow
 
 
 @dataclass
 class LearningRecord:
-    """What one trainee has done, across every course, read in two queries."""
+    """What one trainee has done, across every course, read in three queries."""
 
     completed: dict[str, set[str]]
     last_viewed: dict[str, str]
     passed_courses: set[str]
+    #: course id -> the practice exercises a supervisor accepted
+    accepted: dict[str, set[str]] = field(default_factory=dict)
 
     def progress(self, course: Course) -> CourseProgress:
         return course_progress(
-            course, self.completed.get(course.id, set()), course.id in self.passed_courses
+            course,
+            self.completed.get(course.id, set()),
+            course.id in self.passed_courses,
+            self.accepted.get(course.id, set()),
         )
 
 
@@ -50,7 +54,14 @@ def learning_record(user: User) -> LearningRecord:
             .distinct()
         )
     )
-    return LearningRecord(completed, {k: v[1] for k, v in last_viewed.items()}, passed)
+    from training.practice.services import accepted_exercises
+
+    return LearningRecord(
+        completed,
+        {k: v[1] for k, v in last_viewed.items()},
+        passed,
+        accepted_exercises([user.id])[user.id],
+    )
 
 
 def _progress_row(user: User, course_id: str, module_id: str) -> ModuleProgress:
@@ -123,82 +134,3 @@ def mark_complete(user: User, course_id: str, module_id: str) -> None:
         row.completed_at = utcnow()
     row.last_viewed_at = utcnow()
     db.session.commit()
-
-
-def attempts(user: User, course_id: str) -> list[QuizAttempt]:
-    return list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id == course_id)
-            .order_by(QuizAttempt.started_at, QuizAttempt.id)
-        )
-    )
-
-
-def attempt_availability(course: Course, history: list[QuizAttempt]) -> Availability:
-    finished = [a.submitted_at for a in history if a.finished and a.submitted_at]
-    return availability(course.quiz, finished, utcnow())
-
-
-def open_attempt(history: list[QuizAttempt]) -> QuizAttempt | None:
-    return next((a for a in history if a.status == AttemptStatus.IN_PROGRESS), None)
-
-
-def start_attempt(user: User, course: Course) -> QuizAttempt:
-    """Resume the open attempt, or draw a new one; raises ``AttemptError`` when none may start."""
-    history = attempts(user, course.id)
-    current = open_attempt(history)
-    if current is not None:
-        return current
-    allowed = attempt_availability(course, history)
-    if not allowed.allowed:
-        raise AttemptError(allowed.reason)
-    attempt = new_attempt(user, course, secrets.randbelow(2**31))
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
-
-
-def new_attempt(user: User, course: Course, seed: int) -> QuizAttempt:
-    """An attempt at the course's quiz, its questions drawn with ``seed`` (not yet saved)."""
-    return QuizAttempt(
-        user_id=user.id,
-        course_id=course.id,
-        content_version=course.version,
-        seed=seed,
-        question_ids=draw_questions(course.quiz, seed),
-    )
-
-
-def attempt_is_stale(course: Course, attempt: QuizAttempt) -> bool:
-    """True when the course's quiz no longer has every question the attempt drew."""
-    return any(course.quiz.question(qid) is None for qid in attempt.question_ids)
-
-
-def abandon(attempt: QuizAttempt) -> None:
-    attempt.status = AttemptStatus.ABANDONED
-    db.session.commit()
-
-
-def submit_attempt(course: Course, attempt: QuizAttempt, responses: dict[str, list[str]]) -> bool:
-    """Grade and store an attempt; False if it had already been submitted (the first one counts).
-
-    Raises ``AttemptError`` for incomplete or tampered answers, recording nothing.
-    """
-    result: Grade = grade(course.quiz, attempt.question_ids, responses)
-    # A conditional update, so a double click or a replayed request cannot grade twice.
-    stored = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
-        .values(
-            status=AttemptStatus.FINISHED,
-            submitted_at=utcnow(),
-            answers={r.question_id: sorted(r.response) for r in result.results},
-            correct_ids=[r.question_id for r in result.results if r.correct],
-            correct_count=result.correct,
-            score_percent=result.percent,
-            passed=result.passed,
-        )
-    )
-    db.session.commit()
-    return stored.rowcount == 1

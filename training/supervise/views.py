@@ -7,6 +7,7 @@ from math import ceil
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from training.auth import role_required
@@ -26,7 +27,12 @@ QUEUE_PAGE_SIZE = 50
 def queue():  # type: ignore[no-untyped-def]
     """The oldest entries first, a page at a time (a supervisor of a large cohort can have
     hundreds waiting)."""
-    total = services.waiting_counts(current_user)
+    total = (
+        db.session.scalar(
+            select(func.count()).select_from(services.queue_query(current_user).subquery())
+        )
+        or 0
+    )
     pages = max(1, ceil(total / QUEUE_PAGE_SIZE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     entries = db.session.scalars(
