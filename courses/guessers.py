@@ -112,6 +112,18 @@ def most_shared_with_prompt(question: Question) -> Fraction:
     return _pick_one(question, lambda text: len(prompt & set(words(text))))
 
 
+def pick_id(option_id: str) -> Chance:
+    """Pick the option with this id whenever there is one (ids show in the page's source), at
+    random otherwise: catches keys written mostly under one id."""
+
+    def chance(question: Question) -> Fraction:
+        if question.option(option_id) is None:
+            return random_option(question)
+        return Fraction(int(question.answer == {option_id}))
+
+    return chance
+
+
 def random_ticks(question: Question) -> Fraction:
     """Tick a uniformly random non-empty set of options."""
     return Fraction(1, 2 ** len(question.options) - 1)
@@ -195,10 +207,12 @@ def guessers(quiz: Quiz) -> dict[str, tuple[Guesser, ...]]:
     if unknown:
         raise ValueError(f"no test-wise guessers for question type {', '.join(sorted(unknown))}")
     widest = max((len(q.options) for q in quiz.questions if q.type.name == "multiple"), default=0)
+    ids = sorted({o.id for q in quiz.questions if q.type.name == "single" for o in q.options})
     table = {
         "single": (
             Guesser("single", "pick at random", random_option),
             *(Guesser("single", f"pick {name}", chance) for name, chance in _PICK_ONE),
+            *(Guesser("single", f'pick the option with id "{i}"', pick_id(i)) for i in ids),
         ),
         "multiple": (
             Guesser("multiple", "tick at random", random_ticks),

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from courses.questions import QuestionType
 
+REVIEW_AFTER_PASS = "after_pass"
 REVIEW_AFTER_FINAL = "after_final"
 REVIEW_IMMEDIATE = "immediate"
-REVIEW_POLICIES = (REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE)
+REVIEW_POLICIES = (REVIEW_AFTER_PASS, REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE)
 
 #: The reading speed behind every "about N minutes" estimate: a study pace, slower than the
 #: 238 words a minute Brysbaert (2019, Journal of Memory and Language 109) found for adults
@@ -67,7 +68,7 @@ class Quiz:
     #: None: every question, in the written order; a number: that many, spread evenly over the
     #: modules the questions name, required questions always included (courses.quiz)
     draw: int | None = None
-    review: str = REVIEW_AFTER_FINAL
+    review: str = REVIEW_AFTER_PASS
     #: the time the quiz takes, as its author declares it (counts toward learning time)
     minutes: int = 0
     #: the quiz file, as messages name it ("content/courses/empathy/quiz.toml")

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from courses.model import REVIEW_IMMEDIATE, Option, Question, Quiz
+from courses.model import REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE, Option, Question, Quiz
 from courses.questions import ResponseError
 
 
@@ -189,7 +189,11 @@ def availability(quiz: Quiz, finished_at: Sequence[datetime], now: datetime) -> 
 def reveals_answers(quiz: Quiz, passed: bool, attempts_left: int | None) -> bool:
     """May a review show the right answers and explanations?
 
-    Under the default policy only once the trainee has passed or has no attempts left, so retakes
-    cannot be used to collect the answer key.
+    Under the default policy (``after_pass``) only once the trainee has passed: neither retakes
+    nor the extra attempts a lead may grant after the last one can be used to collect the key.
+    ``after_final`` also shows them once no attempt is left (a lead's extra attempts then meet
+    questions whose answers the trainee has seen); ``immediate`` always.
     """
-    return quiz.review == REVIEW_IMMEDIATE or passed or attempts_left == 0
+    if quiz.review == REVIEW_IMMEDIATE or passed:
+        return True
+    return quiz.review == REVIEW_AFTER_FINAL and attempts_left == 0

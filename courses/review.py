@@ -1,60 +1,37 @@
-"""What a quiz review may show while retakes remain: a score by module and the hints of the
-missed questions, never which question was right or wrong.
+"""What a quiz review may show while the answers stay hidden: the modules the attempt covered and
+points to think about, never which question was right or wrong.
 
 The decision whether a review shows everything (each question, the trainee's answer, the right
 one, the explanation) is ``courses.quiz.reveals_answers``; this module shapes the other kind.
+Nothing here depends on which questions were answered rightly: two trainees who took the same
+questions and missed different ones see the same page. (A score per module would not do: with
+three questions from a module, "0 of 3" or "3 of 3" tells the verdict of each; and the hints of
+the missed questions alone would point at those questions.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from courses.model import Course, Module
 
 
-@dataclass(frozen=True)
-class ModuleScore:
-    """How many of an attempt's questions on one module were right."""
-
-    module: Module | None  # None: questions that name no module
-    right: int
-    asked: int
-
-
-def module_scores(
-    course: Course, question_ids: Sequence[str], correct_ids: Collection[str]
-) -> list[ModuleScore]:
-    """Per module that had questions in the attempt, in the course's order (questions that
-    name no module, or a module the course no longer has, last, together)."""
-    asked: dict[str | None, int] = {}
-    right: dict[str | None, int] = {}
-    for qid in question_ids:
-        question = course.quiz.question(qid)
-        module_id = question.module_id if question is not None else None
-        key = module_id if module_id is not None and course.module(module_id) else None
-        asked[key] = asked.get(key, 0) + 1
-        right[key] = right.get(key, 0) + (qid in correct_ids)
-    scores = [
-        ModuleScore(module, right[module.id], asked[module.id])
-        for module in course.modules
-        if module.id in asked
-    ]
-    if None in asked:
-        scores.append(ModuleScore(None, right[None], asked[None]))
-    return scores
+def modules_covered(course: Course, question_ids: Sequence[str]) -> list[Module]:
+    """The modules the attempt asked about, in the course's order: what to reread."""
+    named = {
+        question.module_id
+        for qid in question_ids
+        if (question := course.quiz.question(qid)) is not None
+    }
+    return [module for module in course.modules if module.id in named]
 
 
-def missed_hints(
-    course: Course, question_ids: Sequence[str], correct_ids: Collection[str]
-) -> list[str]:
-    """The hints of the questions answered wrongly, each once, in alphabetical order: a list
-    that says what to reread without saying which question each hint belongs to."""
+def points_to_consider(course: Course, question_ids: Sequence[str]) -> list[str]:
+    """The hints of every question in the attempt, right or wrong, each once, in alphabetical
+    order: things to think about before the next try that say nothing about the verdicts."""
     hints = {
         question.hint
         for qid in question_ids
-        if qid not in correct_ids
-        and (question := course.quiz.question(qid)) is not None
-        and question.hint
+        if (question := course.quiz.question(qid)) is not None and question.hint
     }
     return sorted(hints, key=str.casefold)

@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import textwrap
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -68,9 +69,7 @@ def app_with_database(**overrides: object) -> Iterator[Flask]:
         if TEST_DATABASE_URL and not _schema_fresh:
             # A shared database may hold tables of an older schema, which create_all would
             # leave as they are: start each test session from an empty database.
-            existing = MetaData()
-            existing.reflect(db.engine)
-            existing.drop_all(db.engine)
+            drop_every_table()
             _schema_fresh = True
         db.create_all()
         _empty_tables()
@@ -84,6 +83,25 @@ def app_with_database(**overrides: object) -> Iterator[Flask]:
             _empty_tables()
             db.session.remove()
             db.engine.dispose()
+
+
+def drop_every_table() -> None:
+    """Inside an app context: drop whatever tables the database holds, of whatever schema."""
+    existing = MetaData()
+    existing.reflect(db.engine)
+    existing.drop_all(db.engine)
+
+
+def schema_at(revision: str) -> MetaData:
+    """Inside an app context: an empty database migrated up to ``revision``; its tables."""
+    from flask_migrate import upgrade
+
+    db.session.remove()
+    drop_every_table()
+    upgrade(revision=revision)
+    tables = MetaData()
+    tables.reflect(db.engine)
+    return tables
 
 
 def use_app(app: Flask | None) -> None:
@@ -417,3 +435,34 @@ def write_track(root: Path, *, auto_issue: bool = False) -> None:
         TEST_TRACK.format(auto="true" if auto_issue else "false")
     )
     (root / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")
+
+
+def race(app, *actions):
+    """Run each action (client -> response) in its own thread, all released at once. Returns
+    what each one's person saw: the page text, or the error that escaped."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = [""] * len(actions)
+
+    def run(i, action):
+        client = app.test_client()
+        prepare, act = action
+        prepare(client)
+        barrier.wait()
+        try:
+            response = act(client)
+        except Exception as error:  # a 500 in the making: the test reports it
+            outcomes[i] = f"ERROR {type(error).__name__}: {error}"
+            return
+        outcomes[i] = f"{response.status_code} {text_of(response)}"
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def as_user(user, method):
+    """A race action: sign ``user`` in on the thread's own client, then run ``method``."""
+    return (lambda client: sign_in(client, user), method)

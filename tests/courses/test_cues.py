@@ -226,12 +226,28 @@ def test_hints_that_repeat_the_right_option_or_the_verdict_are_named():
 # --- Rule 6: test-wise guessers --------------------------------------------------------------
 
 
+def keyed_under(question: Question, key_id: str) -> Question:
+    """The question with its options' ids swapped so that the key's id is ``key_id``."""
+    swap = {"a": key_id, key_id: "a"}
+    options = tuple(Option(swap.get(o.id, o.id), o.text) for o in question.options)
+    return replace(question, options=options, answer=frozenset({key_id}))
+
+
 def test_a_quiz_without_cues_is_beyond_a_guesser():
     colours = ("Red", "Tan", "Fig")
-    findings = quiz_findings(Quiz(numbered([single("Ash", colours) for _ in range(10)])))
+    questions = [keyed_under(single("Ash", colours), "abcd"[i % 4]) for i in range(10)]
+    findings = quiz_findings(Quiz(numbered(questions)))
     assert not about(list(findings.problems), "guesser")
     (figure,) = about(list(findings.figures), "guesser")
     assert figure.startswith("worst test-wise guesser passes one attempt 0.04 %")
+
+
+def test_keys_written_under_one_option_id_are_a_cue():
+    """The page's source shows each option's id: a guesser who picks "a" must not pass."""
+    colours = ("Red", "Tan", "Fig")
+    findings = quiz_findings(Quiz(numbered([single("Ash", colours) for _ in range(10)])))
+    (problem,) = about(list(findings.problems), "guesser")
+    assert 'pick the option with id "a"' in problem and "100 %" in problem
 
 
 def test_a_quiz_the_longest_option_passes_is_named_with_the_strategy():

@@ -354,10 +354,18 @@ def test_the_worst_guesser_is_the_one_the_cues_favour():
 
 
 def test_without_cues_the_worst_guesser_is_no_better_than_chance():
-    questions = tuple(ask(["Red", "Tan", "Fig", "Ash"], "a", qid=f"q{i}") for i in range(10))
+    colours = ["Red", "Tan", "Fig", "Ash"]
+    questions = tuple(ask(colours, "abcd"[i % 4], qid=f"q{i}") for i in range(10))
     _, chance = worst_guesser(Quiz(questions))
     # 8 or more of 10 right at 1/4 each
     expected = sum(
         comb(10, k) * Fraction(1, 4) ** k * Fraction(3, 4) ** (10 - k) for k in (8, 9, 10)
     )
     assert chance == float(expected)
+
+
+def test_a_guesser_who_picks_one_option_id_passes_when_the_keys_share_it():
+    """Option ids are in the page's source: keys all written under "a" are a cue."""
+    questions = tuple(ask(["Red", "Tan", "Fig", "Ash"], "a", qid=f"q{i}") for i in range(10))
+    name, chance = worst_guesser(Quiz(questions))
+    assert chance == 1.0 and 'pick the option with id "a"' in name

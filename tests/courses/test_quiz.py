@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courses.model import REVIEW_IMMEDIATE, Option, Question, Quiz
+from courses.model import REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE, Option, Question, Quiz
 from courses.questions import QUESTION_TYPES, QuestionType, ResponseError
 from courses.quiz import (
     AttemptError,
@@ -183,9 +183,13 @@ def test_by_default_a_quiz_allows_three_attempts_a_day_apart():
     assert not availability(QUIZ, third_done, NOW).allowed
 
 
-def test_answers_are_hidden_while_retakes_remain():
+def test_answers_are_hidden_until_the_trainee_passes():
     assert not reveals_answers(QUIZ, passed=False, attempts_left=None)
     assert not reveals_answers(QUIZ, passed=False, attempts_left=2)
     assert reveals_answers(QUIZ, passed=True, attempts_left=None)
-    assert reveals_answers(QUIZ, passed=False, attempts_left=0)
+    # Not even after the last attempt: a lead may grant more, and they must still be fair.
+    assert not reveals_answers(QUIZ, passed=False, attempts_left=0)
+    after_final = replace(QUIZ, review=REVIEW_AFTER_FINAL)
+    assert reveals_answers(after_final, passed=False, attempts_left=0)
+    assert not reveals_answers(after_final, passed=False, attempts_left=1)
     assert reveals_answers(replace(QUIZ, review=REVIEW_IMMEDIATE), passed=False, attempts_left=3)

@@ -32,6 +32,8 @@ class Ended:
 
     trainees: int = 0
     returned: int = 0
+    #: practice responses sent back because no supervisor of their trainee is left
+    practice_returned: int = 0
 
 
 def still_supervises():  # type: ignore[no-untyped-def]
@@ -106,8 +108,11 @@ def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
                 comment,
             )
             returned += 1
+    from training.practice.services import return_unsupervised
+
+    practice = return_unsupervised(lead, ended)
     db.session.commit()
-    return Ended(trainees=len(ended), returned=returned)
+    return Ended(trainees=len(ended), returned=returned, practice_returned=practice)
 
 
 def told(supervisor: User, ended: Ended) -> str:
@@ -121,4 +126,15 @@ def told(supervisor: User, ended: Ended) -> str:
             f"{entries} waiting for {supervisor.name} went back to the trainees as returned, "
             "so they can choose another supervisor and submit again"
         )
-    return f"{supervisor.name} no longer supervises {trainees}; {waiting}."
+    return f"{supervisor.name} no longer supervises {trainees}; {waiting}.{practice_told(ended)}"
+
+
+def practice_told(ended: Ended) -> str:
+    """The sentence about practice responses sent back, or nothing (it starts with a space)."""
+    n = ended.practice_returned
+    if not n:
+        return ""
+    return (
+        f" {n} practice response{'s' if n != 1 else ''} went back to trainees who have no "
+        "supervisor left, to send again once one is assigned."
+    )

@@ -210,7 +210,7 @@ def remove_supervisor(user_id: int, supervisor_id: int):  # type: ignore[no-unty
     )
     flash(
         f"{supervisor.name} no longer supervises {trainee.name}. Entries already approved "
-        f"keep their sign-off.{waiting}",
+        f"keep their sign-off.{waiting}{assignments.practice_told(ended)}",
         "success",
     )
     return redirect(url_for(".edit_person", user_id=trainee.id))

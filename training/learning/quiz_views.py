@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from courses.model import Course, Option, Question
 from courses.quiz import AttemptError, option_order, reveals_answers
-from courses.review import missed_hints, module_scores
+from courses.review import modules_covered, points_to_consider
 from training import content
 from training.auth import role_required
 from training.extensions import db
@@ -147,9 +147,9 @@ def _after_submission(course: Course, attempt_id: int, outcome: attempts.Submitt
 @bp.route("/attempts/<int:attempt_id>/review")
 @role_required(Role.TRAINEE)
 def review(attempt_id: int):  # type: ignore[no-untyped-def]
-    """The full review (every question, the answer given, the right one, why) once the trainee
-    has passed or has no attempts left; before that, only what to reread: the score by module
-    and the hints of missed questions, never which question was right or wrong."""
+    """The full review (every question, the answer given, the right one, why) once the quiz's
+    review policy allows it (by default: once the trainee has passed); before that, the score,
+    the modules to reread and the hints of every question asked, never which was right."""
     attempt = _own_attempt(attempt_id)
     course = content.course_or_404(attempt.course_id)
     if not attempt.finished:
@@ -157,13 +157,12 @@ def review(attempt_id: int):  # type: ignore[no-untyped-def]
     standing = attempts.standing(current_user, course)
     full = reveals_answers(course.quiz, standing.passed, standing.availability.attempts_left)
     shown: dict[str, object] = {}
-    correct = set(attempt.correct_ids or [])
     if full:
         shown["questions"] = _questions(course, attempt)
         shown["answers"] = {qid: set(ids) for qid, ids in (attempt.answers or {}).items()}
     else:
-        shown["scores"] = module_scores(course, attempt.question_ids, correct)
-        shown["hints"] = missed_hints(course, attempt.question_ids, correct)
+        shown["modules"] = modules_covered(course, attempt.question_ids)
+        shown["hints"] = points_to_consider(course, attempt.question_ids)
     return render_template(
         "learning/review.html",
         course=course,

@@ -35,6 +35,49 @@ class AlreadyReviewed(PracticeError):
 # --- who may do what ---------------------------------------------------------------------------
 
 
+def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> int:
+    """Send back the waiting responses of these trainees that no supervisor can review any more
+    (their last supervisor was removed, changed role or was deactivated), so the trainee is told
+    and can send them again once a supervisor is assigned. In the caller's transaction."""
+    ids = list(trainee_ids)
+    if not ids:
+        return 0
+    someone = select(SupervisorAssignment.supervisor_id).where(
+        SupervisorAssignment.trainee_id == PracticeResponse.trainee_id
+    )
+    reviewable = exists().where(
+        User.id.in_(someone), User.role == Role.SUPERVISOR, User.active.is_(True)
+    )
+    comment = (
+        "No supervisor is assigned to you any more, so no one can review this response. Send it "
+        "again once your program lead assigns a supervisor; your text is kept."
+    )
+    returned = list(
+        db.session.scalars(
+            update(PracticeResponse)
+            .where(
+                PracticeResponse.trainee_id.in_(ids),
+                PracticeResponse.status == PracticeStatus.SUBMITTED,
+                ~reviewable,
+            )
+            .values(status=PracticeStatus.RETURNED, reviewed_at=utcnow(), feedback=comment)
+            .returning(PracticeResponse.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    for response_id in sorted(returned):
+        audit.record(
+            lead,
+            SUBJECT,
+            response_id,
+            "returned",
+            PracticeStatus.SUBMITTED,
+            PracticeStatus.RETURNED,
+            comment,
+        )
+    return len(returned)
+
+
 def has_supervisor(trainee: User) -> bool:
     from training.hours.services import assigned_supervisors
 

@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import TEST_DATABASE_URL, app_config
+from tests.helpers import TEST_DATABASE_URL, app_config, schema_at
 from training import create_app
 from training.extensions import db
 
@@ -42,13 +42,7 @@ def test_migration_0006_settles_duplicates_and_then_enforces_one_current(tmp_pat
     app = create_app(app_config(SQLALCHEMY_DATABASE_URI=url))
     now = datetime.now(UTC)
     with app.app_context():
-        db.session.remove()
-        existing = MetaData()
-        existing.reflect(db.engine)
-        existing.drop_all(db.engine)
-        upgrade(revision="0005")
-        old = MetaData()
-        old.reflect(db.engine)
+        old = schema_at("0005")
         with db.engine.begin() as connection:
             connection.execute(
                 insert(old.tables["user"]),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,9 +17,11 @@ from certificates.codes import format_code
 from tests.helpers import (
     TEST_DATABASE_URL,
     app_with_database,
+    as_user,
     in_app,
     make_user,
     post,
+    race,
     sign_in,
     text_of,
 )
@@ -40,36 +41,6 @@ def racing(tmp_path):
     with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
         use_track(app, tmp_path / "content")
         yield app
-
-
-def _race(app, *actions):
-    """Run each action (client -> response) in its own thread, all released at once. Returns
-    what each one's person saw: the page text, or the error that escaped."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
-
-    def run(i, action):
-        client = app.test_client()
-        prepare, act = action
-        prepare(client)
-        barrier.wait()
-        try:
-            response = act(client)
-        except Exception as error:  # a 500 in the making: the test reports it
-            outcomes[i] = f"ERROR {type(error).__name__}: {error}"
-            return
-        outcomes[i] = f"{response.status_code} {text_of(response)}"
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def _as(user, method):
-    return (lambda client: sign_in(client, user), method)
 
 
 def _eligible_trainee(app, supervisor, n):
@@ -128,9 +99,12 @@ def test_two_leads_issuing_at_once_make_one_certificate(racing):
         trainee = _eligible_trainee(app, supervisor, n)
         url = f"/lead/people/{trainee.id}/certificate"
         issued_before = _events("issued")
-        outcomes = _race(
+        outcomes = race(
             app,
-            *(_as(lead, lambda c, url=url: post(c, url, follow_redirects=True)) for lead in leads),
+            *(
+                as_user(lead, lambda c, url=url: post(c, url, follow_redirects=True))
+                for lead in leads
+            ),
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         assert sum("Issued certificate" in o for o in outcomes) == 1, outcomes
@@ -147,10 +121,10 @@ def test_two_reissues_of_one_certificate_make_one_replacement(racing):
         trainee = _eligible_trainee(app, supervisor, n)
         old_id = _issued(app, leads[0], trainee)
         url = f"/certificates/{old_id}/reissue"
-        outcomes = _race(
+        outcomes = race(
             app,
             *(
-                _as(
+                as_user(
                     lead,
                     lambda c, i=i, url=url: post(
                         c, url, {"holder_name": f"Name {i}"}, follow_redirects=True
@@ -200,8 +174,8 @@ def test_two_renewals_at_once_make_one_new_certificate(racing):
             db.session.commit()
             complete_course(trainee, modules=False)
         url = f"/certificate/{old_id}/renew"
-        outcomes = _race(
-            app, *(_as(trainee, lambda c, url=url: post(c, url, follow_redirects=True)),) * 2
+        outcomes = race(
+            app, *(as_user(trainee, lambda c, url=url: post(c, url, follow_redirects=True)),) * 2
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         assert sum("Renewed. Your new certificate" in o for o in outcomes) == 1, outcomes
@@ -227,10 +201,10 @@ def test_a_revoke_racing_a_reissue_leaves_one_consistent_outcome(racing):
         reissue = (f"/certificates/{old_id}/reissue", {"holder_name": "New Name"})
         revoke = (f"/certificates/{old_id}/revoke", {"category": "error", "reason": "Mistake."})
         sent_to: list[str] = []
-        outcomes = _race(
+        outcomes = race(
             app,
-            _as(leads[0], lambda c, r=reissue: post(c, *r, follow_redirects=True)),
-            _as(leads[1], _following_by_hand(sent_to, *revoke)),
+            as_user(leads[0], lambda c, r=reissue: post(c, *r, follow_redirects=True)),
+            as_user(leads[1], _following_by_hand(sent_to, *revoke)),
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         certificates = _certificates_of(trainee.id)

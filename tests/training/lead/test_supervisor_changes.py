@@ -22,10 +22,10 @@ from tests.helpers import (
     make_entry,
     make_user,
     post,
+    race,
     sign_in,
     text_of,
 )
-from tests.training.certs.test_races import _race
 from training.extensions import db
 from training.models import (
     AuditEvent,
@@ -286,7 +286,7 @@ def test_an_entry_submitted_while_its_supervisor_is_demoted_is_never_left_waitin
         trainee = make_user(Role.TRAINEE)
         assign(trainee, sam)
         draft = make_entry(trainee, sam, "draft")
-        outcomes = _race(
+        outcomes = race(
             app,
             (
                 lambda c: sign_in(c, lead),

@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import TEST_DATABASE_URL, app_config
+from tests.helpers import TEST_DATABASE_URL, app_config, schema_at
 from training import create_app
 from training.extensions import db
 
@@ -36,13 +36,7 @@ def test_migration_0010_keeps_the_newest_open_attempt_and_then_allows_one(tmp_pa
     app = create_app(app_config(SQLALCHEMY_DATABASE_URI=url))
     now = datetime.now(UTC)
     with app.app_context():
-        db.session.remove()
-        existing = MetaData()
-        existing.reflect(db.engine)
-        existing.drop_all(db.engine)
-        upgrade(revision="0009")
-        old = MetaData()
-        old.reflect(db.engine)
+        old = schema_at("0009")
         with db.engine.begin() as connection:
             connection.execute(
                 insert(old.tables["user"]),

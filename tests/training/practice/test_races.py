@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from tests.helpers import (
     TEST_DATABASE_URL,
     app_with_database,
+    as_user,
     assign,
     in_app,
     make_user,
     post,
+    race,
 )
-from tests.training.certs.test_races import _as, _race
 from tests.training.practice.conftest import serve_practice
 from tests.training.practice.test_views import ALL_MET, EXERCISE, responses
 from training.extensions import db
@@ -72,8 +73,8 @@ def test_two_supervisors_deciding_at_once_leave_one_decision(racing):
         accept = {"decision": "accept", **ALL_MET}
         send_back = {"decision": "return", "feedback": "Name the feeling.", **ALL_MET}
         before = _events("accepted") + _events("returned")
-        outcomes = _race(
-            app, _as(sam, _following(url, accept)), _as(alex, _following(url, send_back))
+        outcomes = race(
+            app, as_user(sam, _following(url, accept)), as_user(alex, _following(url, send_back))
         )
         assert all(o.startswith("200 ") for o in outcomes), outcomes
         won = [o for o in outcomes if "Accepted Riley" in o or "Asked Riley" in o]
@@ -99,10 +100,10 @@ def test_two_tabs_sending_at_once_leave_one_waiting_response(racing):
         trainee = make_user(Role.TRAINEE, name=f"Blair {n}")
         assign(trainee, supervisor)
         before = _events("submitted")
-        outcomes = _race(
+        outcomes = race(
             app,
             *(
-                _as(trainee, lambda c, i=i: post(c, EXERCISE, {"text": f"Try from tab {i}"}))
+                as_user(trainee, lambda c, i=i: post(c, EXERCISE, {"text": f"Try from tab {i}"}))
                 for i in range(2)
             ),
         )

@@ -327,6 +327,38 @@ def test_a_removed_supervisor_can_no_longer_review_and_the_new_one_can(app, peop
     assert fetch(PracticeResponse, waiting.id).reviewer_id == newcomer.id
 
 
+def test_removing_the_last_supervisor_sends_waiting_practice_back_to_the_trainee(
+    app, people, waiting
+):
+    """Nobody could review it any more, and the trainee could not send a new try: it goes back,
+    with the text kept, and the lead is told."""
+    trainee, supervisor = people["trainee"], people["supervisor"]
+    lead = as_(app.test_client(), people["lead"])
+    url = f"/lead/people/{trainee.id}/supervisors/{supervisor.id}/remove"
+    told = text_of(post(lead, url, {}, follow_redirects=True))
+    assert "1 practice response went back to trainees who have no supervisor left" in told
+    back = fetch(PracticeResponse, waiting.id)
+    assert back.status == "returned" and back.reviewer_id is None
+    [event] = events("returned")
+    assert event.actor_id == people["lead"].id
+    page = text_of(as_(app.test_client(), trainee).get(MODULE))
+    assert "Sent back: no supervisor could review it" in page
+    assert "Did I get that right?" in page  # the text is kept for the next try
+
+
+def test_removing_one_of_two_supervisors_leaves_practice_waiting(app, people, waiting):
+    other = make_user(Role.SUPERVISOR, name="Other Supervisor")
+    assign(people["trainee"], other)
+    lead = as_(app.test_client(), people["lead"])
+    post(
+        lead,
+        f"/lead/people/{people['trainee'].id}/supervisors/{people['supervisor'].id}/remove",
+        {},
+    )
+    assert fetch(PracticeResponse, waiting.id).status == "submitted"
+    assert review(as_(app.test_client(), other), waiting, "accept").status_code == 302
+
+
 def test_a_second_decision_on_one_response_is_refused_plainly(app, people, waiting):
     supervisor = as_(app.test_client(), people["supervisor"])
     assert review(supervisor, waiting, "accept").status_code == 302
