@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from courses.questions import QuestionType
 
-REVIEW_AFTER_PASS = "after_pass"
+REVIEW_AFTER_PASS = "after_pass"  # noqa: S105 (a review policy, not a password)
 REVIEW_AFTER_FINAL = "after_final"
 REVIEW_IMMEDIATE = "immediate"
 REVIEW_POLICIES = (REVIEW_AFTER_PASS, REVIEW_AFTER_FINAL, REVIEW_IMMEDIATE)
