@@ -44,6 +44,11 @@ class Checklist:
     def outstanding(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if not item.met)
 
+    @property
+    def still_needed(self) -> str:
+        """What is missing, as one sentence: "Complete …; 5 more training hours in …."."""
+        return "; ".join(item.missing.rstrip(".") for item in self.outstanding) + "."
+
 
 def hours_word(value: float) -> str:
     """6 -> '6 hours', 1 -> '1 hour', 1.5 -> '1.5 hours'."""
@@ -70,7 +75,7 @@ def _course_items(
             ""
             if met
             else f"Complete the course “{title}”: read every module, pass its quiz and have "
-            "any practice accepted.",
+            "its practice accepted",
         )
 
 

@@ -82,7 +82,7 @@ def _hours_place(course: Course, root: Path) -> str:
     line = next(
         (n for n, t in enumerate(lines, 1) if t.strip().startswith("[training_hours]")), None
     )
-    return f"{display(path, root)}:{line}" if line else display(path, root)
+    return f"{display(path)}:{line}" if line else display(path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,13 +35,15 @@ GUESSER_LIMIT = Fraction(1, 100)
 REPEAT_LIMIT = Fraction(50, 100)
 
 _NOUN = r"(?i:option|choice|answer|reply|response|statement)s?"
-_POSITION = r"(?i:first|second|third|fourth|fifth|last|final|top|bottom|middle)"
+_POSITION = r"(?i:first|second|third|fourth|fifth|sixth|last|final|top|bottom|middle)"
 #: Rule 4: an option named by its letter or its place, which the shuffled, relabelled page makes
 #: wrong. A bare lower-case "a" after a noun is the article ("answer a question"), so it counts
 #: only before punctuation or "and"/"or" ("options a and c").
 OPTION_REFERENCE = re.compile(
     r"\(\s*[a-hA-H]\s*\)"  # "(b)", "option (a)"
     r"|(?:^|(?<=\s))[a-hA-H]\)"  # "b)"
+    rf"|\b(?i:option|choice)s?\s+(?:\(\s*)?[1-9]\b"  # "option 3", "choice (2)"
+    r"|\(\s*[1-9]\s*\)"  # "(3)"
     rf"|\b{_NOUN}\s+(?:(?i:is|was)\s+)?(?:[A-H]|[b-h]|a(?=\s*(?:[,.;:]|and\b|or\b|$)))\b"
     rf"|\b(?i:the)\s+{_POSITION}\s+(?:(?i:two|three)\s+)?{_NOUN}\b",
     re.MULTILINE,

@@ -73,8 +73,7 @@ def load_course(folder: Path, root: Path, problems: list[str]) -> Course | None:
     course_id = folder.name
     if not ID_PATTERN.match(course_id):
         problems.append(
-            f"{display(folder, root)}: folder name must use lower-case letters, digits and "
-            "hyphens only"
+            f"{display(folder)}: folder name must use lower-case letters, digits and hyphens only"
         )
     opened = open_toml(folder, "course.toml", root, problems)
     if opened is None:
@@ -168,7 +167,7 @@ def _modules(
 
 def _module(path: Path, root: Path, problems: list[str]) -> Module | None:
     text = path.read_text(encoding="utf-8")
-    report = Report(path, root, text, problems)
+    report = Report(path, text, problems)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or not re.match(r"^# \S", lines[first]):

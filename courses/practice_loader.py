@@ -98,6 +98,7 @@ def _exercise(
     minutes = _minutes(raw.get("minutes"), label, field_line("minutes") or line, report)
     scenario = _scenario(raw.get("scenario"), label, field_line("scenario"), line, report)
     criteria = _criteria(raw.get("criteria"), label, field_line("criteria") or line, report)
+    _minutes_backed(minutes, criteria, label, field_line("minutes") or line, report)
     if report.count > errors_before:
         return None
     return Exercise(
@@ -121,6 +122,26 @@ def _minutes(raw: Any, label: str, line: int | None, report: Report) -> int:
         )
         return 0
     return raw
+
+
+#: What an exercise's declared minutes may be at most: a base for reading the scenario and
+#: writing, plus this much for each point the response must show. Minutes count toward the
+#: training hours a course may award, so they must be backed by what the trainee does.
+MINUTES_BASE, MINUTES_PER_CRITERION = 10, 5
+
+
+def _minutes_backed(
+    minutes: int, criteria: tuple[str, ...], label: str, line: int | None, report: Report
+) -> None:
+    """Declared minutes no larger than an exercise with these criteria can take."""
+    most = MINUTES_BASE + MINUTES_PER_CRITERION * len(criteria)
+    if criteria and minutes > most:
+        report.add(
+            f"{label}: {minutes} minutes is more than an exercise with {len(criteria)} criteria "
+            f"takes: at most {most} ({MINUTES_BASE}, plus {MINUTES_PER_CRITERION} for each "
+            "criterion). Declared minutes count toward the hours a course awards.",
+            line,
+        )
 
 
 def _scenario(raw: Any, label: str, line: int | None, fallback: int | None, report: Report) -> str:

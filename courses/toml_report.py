@@ -17,8 +17,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 class Report:
     """Collects problems for one file, with line numbers looked up in its text."""
 
-    def __init__(self, path: Path, base: Path, text: str, sink: list[str]) -> None:
-        self.name = display(path, base)
+    def __init__(self, path: Path, text: str, sink: list[str]) -> None:
+        self.name = display(path)
         self.text = text
         self.sink = sink
         self.count = 0
@@ -51,12 +51,14 @@ class Report:
         return [n for n, line in enumerate(self.text.splitlines(), start=1) if pattern.match(line)]
 
 
-def display(path: Path, base: Path) -> str:
-    """The path as messages show it: relative to the folder that holds the content folder."""
+def display(path: Path) -> str:
+    """The path as messages show it, so that an editor opens it from where the check runs:
+    relative to the working folder when the file is inside it, else in full."""
+    absolute = Path(path).absolute()
     try:
-        return str(path.relative_to(base.parent))
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def open_toml(
@@ -65,9 +67,9 @@ def open_toml(
     """Read ``folder/name`` as TOML, or report that it is missing or malformed."""
     path = folder / name
     if not path.is_file():
-        problems.append(f"{display(folder, root)}: {name} is missing")
+        problems.append(f"{display(folder)}: {name} is missing")
         return None
-    report = Report(path, root, path.read_text(encoding="utf-8"), problems)
+    report = Report(path, path.read_text(encoding="utf-8"), problems)
     try:
         return report, tomllib.loads(report.text)
     except tomllib.TOMLDecodeError as error:

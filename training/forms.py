@@ -9,6 +9,9 @@ It holds the rules every field of a kind shares, so no form can forget them:
   (notes, reasons, comments) keeps line breaks.
 - Surrounding spaces are trimmed from one-line text, except passwords (a space may be part of
   one), so "Riley Chen " and "Riley Chen" are the same name everywhere.
+- A textarea's line breaks are stored as one character each. Browsers send each one as CR LF
+  but count it as one against ``maxlength``; counted as two, a response the browser accepted
+  at 3,999 characters would be refused as longer than 4,000.
 
 Text read by hand instead of through a form (search boxes, which are in the query string) is
 checked by ``input_checks.refuse_malformed_input`` with the same rule (``input_checks.ONE_LINE``).
@@ -33,6 +36,11 @@ def _trimmed(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _newlines(value: Any) -> Any:
+    """CR LF and lone CR, as browsers and old systems send them, become LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
@@ -41,4 +49,6 @@ class Form(FlaskForm):
                 field.validators = [one_line, *field.validators]
                 if not isinstance(field, PasswordField):
                     field.filters = (*field.filters, _trimmed)
+            elif isinstance(field, TextAreaField):
+                field.filters = (_newlines, *field.filters)
             return field

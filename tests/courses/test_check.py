@@ -78,7 +78,7 @@ def test_more_hours_than_the_learning_time_fail_the_check_at_the_hours_line(
     assert status == 1
     assert "Hours awarded: 1 (Advocacy 1); the learning time supports 0.5" in out
     assert err.splitlines() == [
-        f"{tmp_path.name}/courses/basics/course.toml:5: the course awards 1 training hour but its "
+        f"{tmp_path}/courses/basics/course.toml:5: the course awards 1 training hour but its "
         "learning time is 37 min, which supports at most 0.5 hours: lower [training_hours] or "
         "add material (module text, practice exercises)",
         f"1 problem found in {tmp_path}.",
@@ -112,3 +112,17 @@ def test_the_real_analysis_prints_the_worst_guesser_and_fails_a_guessable_quiz(t
     guesser = [line for line in out.splitlines() if "guesser" in line]
     assert len(guesser) == 1 and guesser[0].startswith("    ")
     assert any("guesser" in line and "quiz.toml" in line for line in err.splitlines())
+
+
+def test_paths_open_from_where_the_check_runs(tmp_path, capsys, monkeypatch):
+    """Inside the working folder a path is relative to it; outside, in full: either way an
+    editor opens it from the terminal the check ran in."""
+    good_course(tmp_path, COURSE.replace("advocacy = 0.5", "advocacy = 1"))
+    monkeypatch.chdir(tmp_path)
+    _, _, inside = run(tmp_path, capsys)
+    assert inside.startswith("courses/basics/course.toml:5: ")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    _, _, outside = run(tmp_path, capsys)
+    assert outside.startswith(f"{tmp_path}/courses/basics/course.toml:5: ")

@@ -175,7 +175,11 @@ def test_absolute_words_in_true_statements_too_pass():
 def test_explanations_that_quote_the_options_pass():
     found = problems(
         [
-            single("Pear", explanation='"Mango" is right: answer a question with care. B12.'),
+            single(
+                "Pear",
+                explanation='"Mango" is right: answer a question with care. B12. In 3 of 4 '
+                "programs (2024), 988 answers; step 2 comes later.",
+            ),
             statement("It helps.", True, hint="Think of the second one of the two needs."),
         ]
     )
@@ -190,9 +194,13 @@ def test_options_named_by_letter_or_place_are_named_with_their_line():
         "Options a and c both help.",
         "The first option judges.",
         "(d) brushes it off.",
+        "Option 3 is best.",
+        "Choice (2) lectures.",
+        "(4) judges.",
+        "The sixth option is kind.",
     ]
     found = problems([single("Pear", explanation=text) for text in cases])
-    assert len(about(found, "the explanation names an option by its letter or place")) == 6
+    assert len(about(found, "the explanation names an option by its letter or place")) == 10
     assert any(p.startswith(f'{SOURCE}:11: question "q1": the explanation names') for p in found)
     hint = problems([single("Pear", hint="Not the last one.")])
     assert about(hint, 'the hint names an option by its letter or place ("the last one")')

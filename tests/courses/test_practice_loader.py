@@ -89,6 +89,11 @@ E = exercise()  # lines: 2 [[exercises]], 3 id, 4 module, 5 title, 6 minutes, 7 
             'practice.toml:6: exercise "reflect-dana": minutes must be a whole number from 5 to 60',
         ),
         (exercise(minutes=61), "practice.toml:6: exercise"),
+        (
+            exercise(minutes=25),  # two criteria: at most 10 + 2 × 5 = 20 minutes
+            'practice.toml:6: exercise "reflect-dana": 25 minutes is more than an exercise with '
+            "2 criteria takes: at most 20",
+        ),
         (E.replace("minutes = 15", 'minutes = "15"'), "practice.toml:6: exercise"),
         (
             E.replace('title = "Reflect what Dana feels"\n', ""),

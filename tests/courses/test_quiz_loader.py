@@ -30,7 +30,7 @@ def test_a_quiz_loads_with_its_time_rules_and_question_lines(tmp_path):
         3,
         1440,
     )
-    assert loaded.source == f"{tmp_path.name}/courses/basics/quiz.toml"
+    assert loaded.source == f"{tmp_path}/courses/basics/quiz.toml"
     assert [q.id for q in loaded.questions if q.required] == ["first-0"]
     second = loaded.question("second-1")
     assert second.module_id == "second"
@@ -50,7 +50,7 @@ def test_immediate_review_is_allowed_with_a_single_attempt(tmp_path):
 
 def test_a_missing_time_is_reported_with_the_allowed_range(tmp_path):
     assert problems(tmp_path, quiz(TWO_MODULES, draw=5, minutes=0)) == (
-        f"{tmp_path.name}/courses/basics/quiz.toml: minutes is missing: give the time the quiz "
+        f"{tmp_path}/courses/basics/quiz.toml: minutes is missing: give the time the quiz "
         "takes (1 to 3 minutes per question in an attempt: here 5 to 15)",
     )
 

@@ -82,6 +82,31 @@ def test_textareas_keep_their_line_breaks(app):
     assert {"notes", "reason", "comment"} <= set(textareas)
 
 
+def test_a_textarea_counts_a_line_break_as_the_browser_does(app):
+    """Browsers send CR LF but count one character against maxlength: a text the browser let
+    through at the limit must not be refused as too long."""
+    checked = []
+    with app.test_request_context("/", method="POST"):
+        for cls in all_form_classes():
+            for name in dir(cls):
+                unbound = getattr(cls, name, None)
+                if getattr(unbound, "field_class", None) is not TextAreaField:
+                    continue
+                limit = next(
+                    v.max for v in unbound.kwargs.get("validators", ()) if hasattr(v, "max")
+                )
+                line = "x" * 9 + "\n"  # ten characters, as the browser counts them
+                text = (line * (limit // 10))[:limit]
+                form = next(
+                    f for c, f in _bound_forms({name: text.replace("\n", "\r\n")}) if c is cls
+                )
+                form.validate()
+                assert not any("at most" in e for e in form[name].errors), f"{cls.__name__}.{name}"
+                assert form[name].data == text.rstrip("\n").strip() or form[name].data == text
+                checked.append(f"{cls.__name__}.{name}")
+    assert len(checked) >= 5, checked
+
+
 def test_one_line_text_is_trimmed_but_passwords_keep_their_spaces(app):
     data = {name: "  Riley Chen  " for name in _every_text_field_name()}
     with app.test_request_context("/", method="POST"):

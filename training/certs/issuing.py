@@ -180,11 +180,7 @@ def issue(
         )
     result = checklist(user, track)
     if not result.eligible:
-        raise CertificateError(
-            f"{user.name} is not eligible yet: "
-            + "; ".join(i.missing for i in result.outstanding)
-            + "."
-        )
+        raise CertificateError(f"{user.name} is not eligible yet: {result.still_needed}")
     issued_on = issued_on or utcnow().date()
     certificate = _create(
         user,
@@ -292,7 +288,7 @@ def renew(old: Certificate, user: User, track: Track) -> Certificate:
         raise why_not_current(old, user, "renew")
     status = renewal_status(user, track, old)
     if not status.eligible:
-        raise CertificateError("Renewal needs: " + "; ".join(i.missing for i in status.outstanding))
+        raise CertificateError(f"Renewal needs: {status.still_needed}")
     today = utcnow().date()
     # Renewing early loses no time: the new period starts when the old one ends.
     new = _create(

@@ -174,6 +174,7 @@ def extra_attempts(user_id: int, course_id: str):  # type: ignore[no-untyped-def
         .where(ExtraAttempts.trainee_id == trainee.id, ExtraAttempts.course_id == course.id)
         .order_by(ExtraAttempts.granted_at, ExtraAttempts.id)
     ).all()
+    refused = form.is_submitted() and bool(form.errors)
     return render_template(
         "lead/extra_attempts.html",
         trainee=trainee,
@@ -181,4 +182,4 @@ def extra_attempts(user_id: int, course_id: str):  # type: ignore[no-untyped-def
         standing=standing,
         grants=grants,
         form=form,
-    )
+    ), 400 if refused else 200

@@ -114,9 +114,14 @@ class Standing:
                 "ask your program lead: they can grant extra attempts."
             )
         assert self.availability.next_at is not None
+        # to the next whole minute: "at 15:01" must not be refused at 15:01
+        at = self.availability.next_at
+        at = at.replace(second=0, microsecond=0) + (
+            timedelta(minutes=1) if at.second or at.microsecond else timedelta()
+        )
         return (
             f"Please wait before your next attempt: you can start it at "
-            f"{long_time(self.availability.next_at)} (the quiz asks for "
+            f"{long_time(at)} (the quiz asks for "
             f"{duration(self.course.quiz.wait_minutes)} between attempts)."
         )
 

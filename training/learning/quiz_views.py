@@ -48,7 +48,10 @@ def start_quiz(course_id: str):  # type: ignore[no-untyped-def]
     try:
         attempt = attempts.start_attempt(current_user, course)
     except AttemptError as error:
-        flash(str(error), "error")
+        # The quiz page states a standing refusal itself (modules left, attempts used, the
+        # wait): say it once. Anything else (a race while starting) is flashed.
+        if str(error) != attempts.standing(current_user, course).refusal:
+            flash(str(error), "error")
         return redirect(url_for(".quiz", course_id=course.id))
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 

@@ -28,6 +28,10 @@ class PracticeError(ValueError):
     """An action that cannot be taken, with a message for the person who tried."""
 
 
+class RatingsProblem(PracticeError):
+    """The ratings of the criteria are missing or do not fit the decision."""
+
+
 class AlreadyReviewed(PracticeError):
     """Another supervisor (or another click) decided first; nothing of this review was kept."""
 
@@ -321,9 +325,9 @@ def review(
     if decision not in (ACCEPT, RETURN):
         raise PracticeError("Choose whether to accept the response or ask for another try.")
     if set(ratings) != {str(i) for i in range(criteria)}:
-        raise PracticeError("Rate every point as met or not yet.")
+        raise RatingsProblem("Rate every point as met or not yet.")
     if decision == ACCEPT and not all(ratings.values()):
-        raise PracticeError(
+        raise RatingsProblem(
             "A response is accepted when it meets every point. Mark them all as met, or ask "
             "for another try and say what to change."
         )

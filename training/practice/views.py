@@ -197,6 +197,9 @@ def review(response_id: int):  # type: ignore[no-untyped-def]
     except services.AlreadyReviewed as lost:
         flash(str(lost), "error")
         return redirect(url_for("supervise.queue")), 303
+    except services.RatingsProblem as problem:
+        form.form_errors.append(str(problem))  # shown above the points to rate
+        return _response_page(response, form, chosen, 400)
     except services.PracticeError as problem:
         form.feedback.errors = [str(problem)]
         return _response_page(response, form, chosen, 400)

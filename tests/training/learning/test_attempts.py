@@ -93,13 +93,15 @@ def test_by_default_three_attempts_a_day_apart(app, client, tmp_path, trainee):
     take(client, wrong={"f1", "f2"})
     (first,) = finished(trainee)
     next_at = first.submitted_at + timedelta(days=1)
+    # said to the next whole minute, never earlier than it may start
+    next_at = next_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
     page = text_of(client.get("/learn/care/quiz"))
     assert "You may take it 3 times, with a wait of 1 day between attempts." in page
     assert "You have used 1 of your 3 attempts: 2 left." in page
     told = f"Please wait before your next attempt: you can start it at {long_time(next_at)}"
     assert told in page and "Start a new attempt" not in page
-    refused = post(client, "/learn/care/quiz/start", follow_redirects=True)
-    assert told in text_of(refused)
+    refused = text_of(post(client, "/learn/care/quiz/start", follow_redirects=True))
+    assert refused.count(told) == 1  # said once, not in a flash as well
     assert count(QuizAttempt) == 1
     age_attempts(trainee, 24 * 60 + 1)  # a day later
     assert "Start a new attempt" in text_of(client.get("/learn/care/quiz"))
@@ -234,13 +236,14 @@ def test_a_quiz_that_needs_the_modules_first_lists_what_is_left(app, client, tmp
     assert 'href="/learn/care/limits">Setting limits</a>' in html_of(page)
     assert "Start the quiz" not in text
     refused = text_of(post(client, "/learn/care/quiz/start", follow_redirects=True))
-    assert "Still to do: “Naming feelings”, “Setting limits”." in refused
+    assert refused.count("Still to do") == 1  # the page's list, not a flash repeating it
+    assert "Still to do: Naming feelings Setting limits" in refused
     assert count(QuizAttempt) == 0
 
     post(client, "/learn/care/feelings/complete")
     page = html_of(client.get("/learn/care/quiz"))
     assert ">Naming feelings</a>" not in page and ">Setting limits</a>" in page
-    assert "Still to do: “Setting limits”." in text_of(
+    assert "Still to do: Setting limits" in text_of(
         post(client, "/learn/care/quiz/start", follow_redirects=True)
     )
     post(client, "/learn/care/limits/complete")

@@ -114,7 +114,7 @@ def test_the_trainees_page_and_the_quiz_statistics_lead_to_the_form(app, people)
 def test_a_grant_without_a_reason_or_out_of_range_is_refused(app, people, form, message):
     lead, trainee = people
     response = post(_as(app, lead), URL.format(trainee.id), form)
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 400 and message in text_of(response)
     assert count(ExtraAttempts) == 0 and count(AuditEvent) == 0
 
 

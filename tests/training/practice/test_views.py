@@ -211,6 +211,9 @@ def test_accepting_needs_every_point_met(app, people, waiting):
     supervisor = as_(app.test_client(), people["supervisor"])
     answer = review(supervisor, waiting, "accept", **{"c-0": "met", "c-1": "not_yet", "c-2": "met"})
     assert answer.status_code == 400 and "accepted when it meets every point" in text_of(answer)
+    # next to the points to rate, not under the feedback box
+    page = html_of(answer)
+    assert page.index("accepted when it meets every point") < page.index("<legend>")
     assert fetch(PracticeResponse, waiting.id).status == "submitted"
 
 
