@@ -104,6 +104,25 @@ def schema_at(revision: str) -> MetaData:
     return tables
 
 
+def old_user_rows(ids: tuple[int, ...], when: datetime, **columns: object) -> list[dict]:
+    """Rows for the ``user`` table of an older schema (``schema_at``): trainees named P, with
+    any ``columns`` that schema had and the current one has not (``session_version=1``)."""
+    return [
+        {
+            "id": i,
+            "email": f"p{i}@example.org",
+            "name": "P",
+            "password_hash": "x",
+            "role": "trainee",
+            "active": True,
+            "must_change_password": False,
+            "created_at": when,
+            **columns,
+        }
+        for i in ids
+    ]
+
+
 def use_app(app: Flask | None) -> None:
     """Set the app the helpers work in when no app context is active (the ``app`` fixture)."""
     global _app

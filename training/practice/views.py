@@ -99,7 +99,11 @@ def exercise(course_id: str, exercise_id: str):  # type: ignore[no-untyped-def]
         status = 400
     page = practice_for(course, (exercise,))
     if request.method == "POST":
-        page["forms"][exercise.id] = form  # what they wrote, with the problem beside it
+        if page["states"][0].status != "accepted":
+            page["forms"][exercise.id] = form  # what they wrote, with the problem beside it
+        else:  # no further try is taken: say why, and offer no box to write in
+            for error in form.text.errors:
+                flash(error, "error")
     return render_template(
         "practice/exercise.html",
         course=course,

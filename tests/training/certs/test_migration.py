@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import TEST_DATABASE_URL, app_config, schema_at
+from tests.helpers import TEST_DATABASE_URL, app_config, old_user_rows, schema_at
 from training import create_app
 from training.extensions import db
 
@@ -45,21 +45,7 @@ def test_migration_0006_settles_duplicates_and_then_enforces_one_current(tmp_pat
         old = schema_at("0005")
         with db.engine.begin() as connection:
             connection.execute(
-                insert(old.tables["user"]),
-                [
-                    {
-                        "id": i,
-                        "email": f"p{i}@example.org",
-                        "name": "P",
-                        "password_hash": "x",
-                        "role": "trainee",
-                        "active": True,
-                        "must_change_password": False,
-                        "session_version": 1,
-                        "created_at": now,
-                    }
-                    for i in (1, 2)
-                ],
+                insert(old.tables["user"]), old_user_rows((1, 2), now, session_version=1)
             )
             certificate = old.tables["certificate"]
             # holder 1: issued twice at once (the old race); holder 2: renewed once

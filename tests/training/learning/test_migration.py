@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import TEST_DATABASE_URL, app_config, schema_at
+from tests.helpers import TEST_DATABASE_URL, app_config, old_user_rows, schema_at
 from training import create_app
 from training.extensions import db
 
@@ -38,22 +38,7 @@ def test_migration_0010_keeps_the_newest_open_attempt_and_then_allows_one(tmp_pa
     with app.app_context():
         old = schema_at("0009")
         with db.engine.begin() as connection:
-            connection.execute(
-                insert(old.tables["user"]),
-                [
-                    {
-                        "id": i,
-                        "email": f"p{i}@example.org",
-                        "name": "P",
-                        "password_hash": "x",
-                        "role": "trainee",
-                        "active": True,
-                        "must_change_password": False,
-                        "created_at": now,
-                    }
-                    for i in (1, 2)
-                ],
-            )
+            connection.execute(insert(old.tables["user"]), old_user_rows((1, 2), now))
             attempt = old.tables["quiz_attempt"]
             earlier = now - timedelta(minutes=5)
             connection.execute(

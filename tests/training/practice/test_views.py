@@ -274,6 +274,7 @@ def test_another_try_then_acceptance_completes_the_course(app, client, people, w
     # Accepted: no further try is taken.
     again = send(client, "One more")
     assert again.status_code == 400 and "already been accepted" in text_of(again)
+    assert "<textarea" not in html_of(again)  # no box to write in that nothing could be sent from
     assert len(responses()) == 2
 
 
