@@ -46,12 +46,6 @@ def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> int:
     ids = list(trainee_ids)
     if not ids:
         return 0
-    someone = select(SupervisorAssignment.supervisor_id).where(
-        SupervisorAssignment.trainee_id == PracticeResponse.trainee_id
-    )
-    reviewable = exists().where(
-        User.id.in_(someone), User.role == Role.SUPERVISOR, User.active.is_(True)
-    )
     comment = (
         "No supervisor is assigned to you any more, so no one can review this response. Send it "
         "again once your program lead assigns a supervisor; your text is kept."
@@ -62,7 +56,7 @@ def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> int:
             .where(
                 PracticeResponse.trainee_id.in_(ids),
                 PracticeResponse.status == PracticeStatus.SUBMITTED,
-                ~reviewable,
+                ~_reviewer(),
             )
             .values(status=PracticeStatus.RETURNED, reviewed_at=utcnow(), feedback=comment)
             .returning(PracticeResponse.id),
@@ -88,17 +82,22 @@ def has_supervisor(trainee: User) -> bool:
     return bool(assigned_supervisors(trainee))
 
 
-def _supervised_by(supervisor_id: int):  # type: ignore[no-untyped-def]
-    """A condition on a response: ``supervisor_id`` is assigned to its trainee (never the
-    trainee themselves) and is an active account with the supervisor role."""
-    assigned = exists().where(
+def _reviewer(*conditions):  # type: ignore[no-untyped-def]
+    """A condition on a response: someone (matching ``conditions``) may review it, being
+    assigned to its trainee (never the trainee themselves) and an active supervisor."""
+    return exists().where(
         SupervisorAssignment.trainee_id == PracticeResponse.trainee_id,
-        SupervisorAssignment.supervisor_id == supervisor_id,
+        SupervisorAssignment.supervisor_id == User.id,
+        User.role == Role.SUPERVISOR,
+        User.active.is_(True),
+        User.id != PracticeResponse.trainee_id,
+        *conditions,
     )
-    active = exists().where(
-        User.id == supervisor_id, User.role == Role.SUPERVISOR, User.active.is_(True)
-    )
-    return assigned & active & (PracticeResponse.trainee_id != supervisor_id)
+
+
+def _supervised_by(supervisor_id: int):  # type: ignore[no-untyped-def]
+    """A condition on a response: ``supervisor_id`` may review it."""
+    return _reviewer(User.id == supervisor_id)
 
 
 def visible_to(user: User, response_id: int) -> PracticeResponse | None:
