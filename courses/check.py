@@ -12,10 +12,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from courses.course_table import course_table, grade_problems, module_grades
 from courses.cues import quiz_findings
+from courses.facilitation import guide_problems
+from courses.glossary import glossary_problems, load_glossary
 from courses.learning_time import basis_lines, duration, hours_problem
 from courses.loader import load_library
 from courses.model import Course, Quiz
+from courses.readability import grader
 from courses.toml_report import display
 
 
@@ -27,7 +31,15 @@ def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], N
     library = load_library(root)
     tracks = load_tracks(root)
     known = {c.id for c in library.courses}
-    problems = [*library.problems, *tracks.problems, *check_against_courses(tracks, known)]
+    glossary = load_glossary(root)
+    texts = [m.markdown for c in library.courses for m in c.modules]
+    problems = [
+        *library.problems,
+        *tracks.problems,
+        *check_against_courses(tracks, known),
+        *glossary.problems,
+        *glossary_problems(glossary, texts, root),
+    ]
     for problem in problems:
         echo_error(problem)
     for course in library.courses:
@@ -35,6 +47,16 @@ def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], N
         for problem in _course(course, root, echo):
             echo_error(problem)
             problems.append(problem)
+    grade = grader()
+    grades = module_grades(library.courses, grade) if grade else None
+    notes = grade_problems(grades, root) if grades else []
+    echo("")
+    for note in notes:  # the team's standard, not a rule that keeps a course off the site
+        echo(f"Note: {note}")
+    if notes:
+        echo("")
+    for line in course_table(library.courses, grades):
+        echo(line)
     echo("")
     if problems:
         count = len(problems)
@@ -44,7 +66,8 @@ def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], N
     questions = sum(len(c.quiz.questions) for c in library.courses)
     echo(
         f"OK: {len(library.courses)} course(s), {modules} modules, {questions} quiz questions, "
-        f"{len(tracks.tracks)} track(s) (content version {library.version})."
+        f"{len(tracks.tracks)} track(s), {len(glossary.terms)} glossary terms "
+        f"(content version {library.version})."
     )
     return 0
 
@@ -58,7 +81,15 @@ def _course(course: Course, root: Path, echo: Callable[[str], None]) -> list[str
     message = hours_problem(course)
     if message:
         problems.append(f"{_hours_place(course, root)}: {message}")
-    return problems + _quiz(course.quiz, echo)
+    guide = course.facilitator_guide
+    if guide is None:
+        echo("  Facilitator's guide: none (facilitator.md)")
+    elif not guide_problems(guide, course.id):
+        echo(
+            f"  Facilitator's guide: one live session of {guide.session_minutes} minutes, "
+            f"{len(guide.role_plays)} role-plays, {guide.discussion_questions} questions"
+        )
+    return problems + _quiz(course.quiz, echo) + (guide_problems(guide, course.id) if guide else [])
 
 
 def _quiz(quiz: Quiz, echo: Callable[[str], None]) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from courses.domains import DOMAINS
+from courses.facilitation import FACILITATOR_FILE, load_guide
 from courses.model import DELIVERIES, DELIVERY_SELF_PACED, Course, Library, Module
 from courses.practice_loader import load_practice
 from courses.quiz_loader import load_quiz
@@ -112,6 +113,7 @@ def load_course(folder: Path, root: Path, problems: list[str]) -> Course | None:
         version=version,
         delivery=delivery,
         quiz_requires_modules=quiz_requires_modules,
+        facilitator_guide=load_guide(folder),
     )
 
 
@@ -160,7 +162,7 @@ def _modules(
             if module is not None:
                 modules.append(module)
     for path in sorted(folder.glob("*.md")):
-        if path.stem not in seen:
+        if path.stem not in seen and path.name != FACILITATOR_FILE:
             report.add(f'{path.name} is not listed in "modules"', line)
     return modules
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from courses.facilitation import FacilitatorGuide
     from courses.questions import QuestionType
 
 REVIEW_AFTER_PASS = "after_pass"  # noqa: S105 (a review policy, not a password)
@@ -132,6 +133,8 @@ class Course:
     delivery: str = DELIVERY_SELF_PACED
     #: the quiz opens only once every module is marked complete
     quiz_requires_modules: bool = False
+    #: the guide to the course's live session, for leads and supervisors (facilitator.md)
+    facilitator_guide: FacilitatorGuide | None = field(default=None, compare=False)
 
     @property
     def total_hours(self) -> float:

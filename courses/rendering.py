@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from threading import Lock
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
+from markdown import Extension
+
+if TYPE_CHECKING:
+    from courses.glossary import Glossary
 
 CALLOUT_KINDS = ("note", "tip", "warning", "example", "reflection")
 
@@ -68,7 +73,7 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUT_KINDS},
     "p": {"admonition-title"},
-    "a": {"headerlink"},
+    "a": {"headerlink", "term"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -79,9 +84,17 @@ _EXTENSION_CONFIGS = {
 _CALLOUT_LINE = re.compile(r"^!!!\s+(\S+)")
 
 
-def render_markdown(text: str) -> str:
-    """Render Markdown to HTML with tables, heading anchors and callouts, then sanitise it."""
-    raw = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+def render_markdown(text: str, glossary: Glossary | None = None, glossary_href: str = "") -> str:
+    """Render Markdown to HTML with tables, heading anchors and callouts, then sanitise it.
+
+    With a glossary, the first appearance of each of its terms links to ``glossary_href#term``.
+    """
+    extensions: list[str | Extension] = list(_EXTENSIONS)
+    if glossary is not None and glossary.terms:
+        from courses.glossary import GlossaryLinks
+
+        extensions.append(GlossaryLinks(glossary, glossary_href))
+    raw = markdown.markdown(text, extensions=extensions, extension_configs=_EXTENSION_CONFIGS)
     return sanitise(raw)
 
 
@@ -150,11 +163,19 @@ class RenderCache:
         self._html: dict[tuple[str, str, str], str] = {}
         self._lock = Lock()
 
-    def html(self, course_id: str, version: str, module_id: str, text: str) -> str:
-        key = (course_id, version, module_id)
+    def html(
+        self,
+        course_id: str,
+        version: str,
+        module_id: str,
+        text: str,
+        glossary: Glossary | None = None,
+        glossary_href: str = "",
+    ) -> str:
+        key = (course_id, f"{version}:{glossary.version if glossary else ''}", module_id)
         cached = self._html.get(key)
         if cached is None:
-            cached = render_markdown(text)
+            cached = render_markdown(text, glossary, glossary_href)
             with self._lock:
                 self._html[key] = cached
         return cached

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, abort, current_app
+from flask import Flask, abort, current_app, url_for
 
 from certificates.tracks import TrackSet, load_tracks
 from courses.domains import domain_name
+from courses.glossary import Glossary, load_glossary
 from courses.loader import load_library
 from courses.model import Course, Library, Module
 from courses.rendering import RenderCache
@@ -21,6 +22,7 @@ class ContentStore:
         self.path = Path(path)
         self._library: Library | None = None
         self._tracks: TrackSet | None = None
+        self._glossary: Glossary | None = None
         self.renderer = RenderCache()
 
     @property
@@ -41,8 +43,33 @@ class ContentStore:
                 log.error("track problem (track not used): %s", problem)
         return self._tracks
 
+    @property
+    def glossary(self) -> Glossary:
+        """The glossary, loaded once per process; the first use of each term links to it."""
+        if self._glossary is None:
+            self._glossary = load_glossary(self.path)
+            for problem in self._glossary.problems:
+                log.error("glossary problem (glossary not used): %s", problem)
+        return self._glossary
+
+    def _linked(self) -> Glossary | None:
+        return None if self.glossary.problems else self.glossary
+
     def module_html(self, course: Course, module: Module) -> str:
-        return self.renderer.html(course.id, course.version, module.id, module.markdown)
+        href = url_for("learning.glossary")
+        return self.renderer.html(
+            course.id, course.version, module.id, module.markdown, self._linked(), href
+        )
+
+    def guide_html(self, course: Course) -> str:
+        """The course's facilitator's guide as HTML ("" when it has none)."""
+        guide = course.facilitator_guide
+        if guide is None:
+            return ""
+        href = url_for("learning.glossary")
+        return self.renderer.html(
+            course.id, course.version, "facilitator.md", guide.markdown, self._linked(), href
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -57,17 +57,38 @@ def test_a_sound_course_prints_its_basis_and_quiz_figures_and_passes(tmp_path, c
     status, out, err = run(tmp_path, capsys)
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[1:8] == [
+    assert lines[1:9] == [
         "Basics (basics, self-paced)",
         "  Learning time: 37 min = reading 2 min (11 words at 200 words a minute) + practice "
         "30 min (2 exercises) + quiz 5 min",
         "  Hours awarded: 0.5 (Advocacy 0.5); the learning time supports 0.5",
+        "  Facilitator's guide: none (facilitator.md)",
         "  Quiz: 3 of 3 questions an attempt, pass mark 80 %, 3 attempts, 24 h apart",
         "    single-answer keys that are the longest option: 1 of 1",
         "    worst test-wise guesser passes one attempt 0.42 % (pick the longest)",
         "",
     ]
-    assert lines[-1].startswith("OK: 1 course(s), 2 modules, 3 quiz questions, 0 track(s)")
+    assert lines[-1].startswith(
+        "OK: 1 course(s), 2 modules, 3 quiz questions, 0 track(s), 0 glossary terms"
+    )
+    # the course table: modules, words, exercises, questions, hours by domain, reading grades
+    table = lines[lines.index("") + 1 :] if "" in lines else lines
+    header = next(line for line in lines if line.startswith("Course "))
+    assert header.split() == [
+        "Course", "Mods", "Words", "Ex", "Qs", "Adv", "M/E", "R/W", "Eth", "Award", "Supp", "Grade"
+    ]  # fmt: skip
+    row = next(line for line in lines if line.startswith("basics "))
+    assert row.split()[:11] == ["basics", "2", "11", "2", "3", "0.5", "0", "0", "0", "0.5", "0.5"]
+    assert any(line.startswith("Note: ") and "first.md: reads at grade" in line for line in table)
+
+
+def test_a_broken_facilitators_guide_fails_the_check(tmp_path, capsys, analysis):
+    good_course(tmp_path)
+    guide = tmp_path / "courses" / "basics" / "facilitator.md"
+    guide.write_text("# Facilitator's guide: Basics\n\nOne live session of 30 minutes.\n")
+    status, _, err = run(tmp_path, capsys)
+    assert status == 1
+    assert f'{guide}: no "## Agenda" section' in err.splitlines()
 
 
 def test_more_hours_than_the_learning_time_fail_the_check_at_the_hours_line(

@@ -38,7 +38,9 @@ def test_render_cache_renders_once_per_version(monkeypatch):
     import courses.rendering as rendering
 
     real = rendering.render_markdown
-    monkeypatch.setattr(rendering, "render_markdown", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(
+        rendering, "render_markdown", lambda text, *extra: calls.append(text) or real(text)
+    )
     cache = RenderCache()
     first = cache.html("c", "v1", "m", "# Hi\n\ntext")
     assert cache.html("c", "v1", "m", "# Hi\n\ntext") == first

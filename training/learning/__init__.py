@@ -5,7 +5,7 @@ from flask import Blueprint
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
 # models: the extra-attempt grants, registered with the other tables
-from training.learning import models, quiz_views, views  # noqa: E402,F401
+from training.learning import models, quiz_views, reference_views, views  # noqa: E402,F401
 
 
 @bp.app_template_filter("about_minutes")
