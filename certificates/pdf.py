@@ -10,13 +10,15 @@ always give the same page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
+
+from courses.domains import DOMAINS
 
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -35,6 +37,11 @@ class CertificateFacts:
     expires_on: date
     code: str  # formatted, e.g. 7K3QD-M9X2A-F4R8T
     verify_url: str
+    #: training hours by domain id; empty on certificates signed before they were recorded
+    training_hours: dict[str, float] = field(default_factory=dict)
+    #: signed-off minutes: {"supervised_practice": …, "supervision": …}
+    approved_minutes: dict[str, int] = field(default_factory=dict)
+    provider_approval: str = ""
 
 
 def qr_svg(url: str) -> str:
@@ -47,7 +54,14 @@ def qr_svg(url: str) -> str:
 
 
 def certificate_html(facts: CertificateFacts) -> str:
-    return _env.get_template("certificate.html").render(facts=facts, qr=qr_svg(facts.verify_url))
+    return _env.get_template("certificate.html").render(
+        facts=facts, qr=qr_svg(facts.verify_url), domains=DOMAINS, hours=hours_text
+    )
+
+
+def hours_text(minutes: float) -> str:
+    """Hours as a certificate prints them: 7.5, 500, 25.25."""
+    return f"{round(minutes / 60, 2):g}"
 
 
 def _no_network(url: str, timeout: int = 10, ssl_context: object = None) -> dict:

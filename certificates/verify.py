@@ -40,8 +40,10 @@ GENUINE, NOT_GENUINE, UNREADABLE = 0, 1, 2
 #: the signed facts worth printing, in order, with what to call them
 FACTS = (
     ("holder", "Holder"),
-    ("track_title", "Credential"),
+    ("track_title", "Training track"),
     ("program", "Program"),
+    ("provider_approval", "Provider approval"),
+    ("training_hours", "Training hours"),
     ("issued_on", "Issued on"),
     ("expires_on", "Expires on"),
     ("kind", "Kind"),
@@ -76,8 +78,18 @@ def printable(value: Any) -> str:
         char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char) in _ESCAPED_CATEGORIES and char not in _JOINERS
         else char
-        for char in str(value)
+        for char in _as_text(value)
     )
+
+
+def _as_text(value: Any) -> str:
+    """A mapping (training hours by domain) as "key value, key value"; anything else as str."""
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{key} {item:g}" if isinstance(item, float) else f"{key} {item}"
+            for key, item in value.items()
+        )
+    return str(value)
 
 
 def read_answer(text: str) -> tuple[dict[str, Any], str]:

@@ -21,6 +21,9 @@ FACTS = CertificateFacts(
     expires_on=date(2028, 11, 22),
     code="6290E-2B5E2-9QGSS",
     verify_url="https://training.example.org/verify/6290E-2B5E2-9QGSS",
+    training_hours={"mentoring_education": 10, "recovery_wellness": 9.5, "advocacy": 2},
+    approved_minutes={"supervised_practice": 30000, "supervision": 1515},
+    provider_approval="Approved education provider no. 1234",
 )
 
 
@@ -47,6 +50,22 @@ def test_text_holds_holder_track_dates_code_and_address(pdf):
         "https://training.example.org/verify/6290E-2B5E2-9QGSS",
     ):
         assert expected in text
+
+
+def test_it_says_what_it_is_a_programs_training_certificate_with_hours_by_domain(pdf):
+    text = " ".join(run("pdftotext", str(pdf), "-").split())
+    assert "Certificate of Training" in text
+    assert "has completed this program's training track" in text
+    assert (
+        "Training hours by domain: Advocacy 2 · Mentoring/Education 10 · Recovery/Wellness "
+        "Support 9.5 (total 21.5)"
+    ) in text
+    assert "500 hours of supervised practice and 25.25 hours of supervision" in text
+    assert (
+        "A training certificate from Peer Support Training Program (Approved education provider "
+        "no. 1234). It is not a state certification or an IC&RC credential"
+    ) in text
+    assert "required for" not in text  # it no longer claims to meet a credential's requirements
 
 
 def test_one_landscape_page_with_embedded_fonts(pdf):

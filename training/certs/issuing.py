@@ -18,6 +18,7 @@ from certificates import signing
 from certificates.codes import format_code, new_code
 from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
+from courses.domains import DOMAINS
 from training import audit, content
 from training.certs import keys, transitions
 from training.certs.lost_races import why_not_current
@@ -58,6 +59,16 @@ class NewCertificate:
 def _content_versions(track: Track) -> dict[str, str]:
     library = content.library()
     return {c.id: c.version for c in library.courses if c.id in track.courses}
+
+
+def _training_hours(track: Track) -> dict[str, float]:
+    """The training hours the track's courses award, by domain: what the holder completed."""
+    totals: dict[str, float] = dict.fromkeys(DOMAINS, 0.0)
+    for course in content.library().courses:
+        if course.id in track.courses:
+            for domain, value in course.training_hours.items():
+                totals[domain] += value
+    return {domain: value for domain, value in totals.items() if value}
 
 
 def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
@@ -115,6 +126,8 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         "kind": new.kind,
         "replaces": new.replaces.code if new.replaces else None,
         "content_versions": _content_versions(track),
+        "training_hours": _training_hours(track),
+        "provider_approval": current_app.config["PROVIDER_APPROVAL"] or None,
         "approved_minutes": {
             "supervised_practice": totals.approved_practice,
             "supervision": totals.approved_supervision,
@@ -155,6 +168,9 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
         expires_on=certificate.expires_on,
         code=format_code(certificate.code),
         verify_url=payload["verify_url"],
+        training_hours=payload.get("training_hours", {}),
+        approved_minutes=payload.get("approved_minutes", {}),
+        provider_approval=payload.get("provider_approval") or "",
     )
 
 

@@ -305,9 +305,13 @@ def test_verification_of_a_valid_certificate_shows_only_what_verifying_needs(app
     _, _, cert = issued
     visitor = app.test_client()
     page = text_of(visitor.get(f"/verify/{format_code(cert.code)}"))
-    assert "This certificate is genuine and valid." in page
+    assert "This training certificate is genuine and valid." in page
     assert "Riley Chen" in page and "Peer Recovery Specialist" in page
     assert "@example.org" not in page  # no contact details
+    # what it is: a program's training certificate with its hours by domain, not a credential
+    assert "Issued by Peer Support Training Program" in page
+    assert "Training hours Mentoring/Education" in page
+    assert "It is not a state certification or an IC&RC credential." in page
     lower = text_of(visitor.get(f"/verify/{cert.code.lower()}"))
     assert "genuine and valid" in lower
 
