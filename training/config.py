@@ -14,7 +14,7 @@ WEAK_SECRET_KEYS = {"dev", "development", "secret", "changeme", "change-me", "te
 class Config:
     PROGRAM_NAME = "Peer Support Training Program"
     #: the program's approval as a training provider, printed on certificates when it has one,
-    #: e.g. "Approved education provider no. 1234, State Certification Board" (FLASK_PROVIDER_APPROVAL)
+    #: e.g. "Approved education provider no. 1234, State Certification Board"
     PROVIDER_APPROVAL = ""
     #: default: a SQLite file in the instance folder (filled in by the factory)
     SQLALCHEMY_DATABASE_URI: str | None = None

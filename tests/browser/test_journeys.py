@@ -171,7 +171,9 @@ def test_from_first_module_to_revoked_certificate(site, chromium, check):
     check(visitor, "verify-form")
     visitor.fill("#code", code.lower())
     visitor.get_by_role("button", name="Check this certificate").click()
-    expect(visitor.locator(".verdict")).to_contain_text("This training certificate is genuine and valid.")
+    expect(visitor.locator(".verdict")).to_contain_text(
+        "This training certificate is genuine and valid."
+    )
     check(visitor, "verify-valid")
 
     # The lead revokes it; the visitor sees it revoked.

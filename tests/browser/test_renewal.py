@@ -107,4 +107,6 @@ def test_a_holder_renews_through_the_browser(site, chromium, check):
     expect(visitor.locator(".verdict")).not_to_contain_text("Valid until")
     check(visitor, "old-code-replaced")
     visitor.goto(f"{base}/verify/{new_code[1]}")
-    expect(visitor.locator(".verdict")).to_contain_text("This training certificate is genuine and valid.")
+    expect(visitor.locator(".verdict")).to_contain_text(
+        "This training certificate is genuine and valid."
+    )
