@@ -236,6 +236,9 @@ def test_every_lead_page_on_the_demo_program(demo_site, chromium, check):
         ("/lead/certificates?status=expiring", "register-expiring"),
         ("/lead/audit", "audit-log"),
         ("/verify", "verify"),
+        ("/learn/glossary", "glossary"),
+        ("/learn/crisis-and-safety/guide/facilitator", "facilitator-guide"),
+        ("/learn/crisis-and-safety/recognising-suicide-risk-and-asking", "module-with-terms"),
     ]:
         lead.goto(base + path)
         check(lead, label)

@@ -48,7 +48,10 @@ def test_every_page_shows_the_learning_time(app, client, tmp_path, role):
     catalogue = text_of(client.get("/learn/"))
     assert "2 modules · learning time about 1 hour 50 minutes · 0.5 training hours" in catalogue
     course = text_of(client.get("/learn/care/"))
-    assert "Learning time: about 1 hour 50 minutes (reading and the quiz)." in course
+    assert (
+        "Self-paced course. Learning time: about 1 hour 50 minutes (reading and the quiz)."
+        in course
+    )
     assert "Naming feelings · about 1 minute" in course
     assert "Setting limits · about 1 hour 40 minutes" in course
     assert "6 questions, about 8 minutes." in course
