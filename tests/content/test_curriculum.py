@@ -186,3 +186,27 @@ def test_many_pathways_to_recovery_are_named():
         "faith",
     ):
         assert pathway in text, pathway
+
+
+#: capitalised words that are not people: days, months, languages, places, names of things
+NOT_PEOPLE = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "English", "Spanish", "Harbor",
+}  # fmt: skip
+
+
+def test_every_person_in_a_scenario_is_in_the_cast():
+    """One cast, each person with one life (content/cast.md): a name used in a scenario ("Dana
+    says…") must be there. A word counts as a name when it is never written in lower case."""
+    cast = (CONTENT / "cast.md").read_text(encoding="utf-8")
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in (CONTENT / "courses").glob("*/*")
+        if path.suffix in {".md", ".toml"}
+    ]
+    lower_words = {w for text in texts for w in re.findall(r"\b[a-z][a-z]+\b", text)}
+    named = {m.group(0).split()[0].rstrip(",") for text in texts for m in SCENARIO.finditer(text)}
+    people = {w for w in named if w.lower() not in lower_words} - NOT_PEOPLE
+    missing = sorted(w for w in people if not re.search(rf"\b{w}\b", cast))
+    assert missing == []
