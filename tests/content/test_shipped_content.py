@@ -39,3 +39,15 @@ def test_every_question_explains_itself_and_every_module_is_quizzed(course):
     for q in course.quiz.questions:
         assert q.explanation and q.module_id, q.id
     assert {q.module_id for q in course.quiz.questions} == {m.id for m in course.modules}
+
+
+def test_the_glossary_loads_and_every_term_is_reached_from_a_module():
+    from courses.glossary import glossary_problems, load_glossary
+
+    glossary = load_glossary(CONTENT)
+    assert glossary.problems == ()
+    assert len(glossary.terms) >= 60
+    texts = [m.markdown for c in LIBRARY.courses for m in c.modules]
+    assert glossary_problems(glossary, texts, CONTENT) == []
+    for term in glossary.terms:
+        assert 10 <= len(term.definition.split()) <= 80, term.term
