@@ -175,6 +175,22 @@ def test_the_track_asks_for_no_more_training_hours_than_the_courses_award():
         assert hours <= CREDENTIAL_HOURS[domain], domain
 
 
+def test_the_track_asks_every_course_and_says_it_falls_short_of_the_credential_without_live_hours():
+    """The track states the self-paced hours honestly: all of them, and no claim to reach 46."""
+    from certificates.tracks import load_tracks
+
+    track = next(t for t in load_tracks(CONTENT).tracks if t.id == "peer-recovery")
+    assert list(track.courses) == TOPICS
+    totals: Counter[str] = Counter()
+    for course in COURSES:
+        totals.update(course.training_hours)
+    assert dict(track.training_hours) == {d: h for d, h in totals.items() if h}
+    awarded = sum(totals.values())
+    assert awarded < sum(CREDENTIAL_HOURS.values())
+    assert f"{awarded:g} training hours" in track.summary
+    assert "IC&RC asks 46 training hours" in track.summary and "live training" in track.summary
+
+
 def test_many_pathways_to_recovery_are_named():
     text = " ".join(m.markdown for _, m in MODULES).lower()
     for pathway in (
