@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, url_for
 
@@ -17,40 +19,35 @@ from courses.rendering import RenderCache
 log = logging.getLogger(__name__)
 
 
+T = TypeVar("T", Library, TrackSet, Glossary)
+
+
+def _logged(loaded: T, what: str) -> T:
+    for problem in loaded.problems:
+        log.error("%s: %s", what, problem)
+    return loaded
+
+
 class ContentStore:
+    """Courses, tracks and glossary, each loaded once per process; what fails to load is logged
+    (and not served) rather than raised."""
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._library: Library | None = None
-        self._tracks: TrackSet | None = None
-        self._glossary: Glossary | None = None
         self.renderer = RenderCache()
 
-    @property
+    @cached_property
     def library(self) -> Library:
-        if self._library is None:
-            library = load_library(self.path)
-            for problem in library.problems:
-                log.error("content problem (course not served): %s", problem)
-            self._library = library
-        return self._library
+        return _logged(load_library(self.path), "content problem (course not served)")
 
-    @property
+    @cached_property
     def tracks(self) -> TrackSet:
-        """The certification tracks, loaded once per process like the courses."""
-        if self._tracks is None:
-            self._tracks = load_tracks(self.path)
-            for problem in self._tracks.problems:
-                log.error("track problem (track not used): %s", problem)
-        return self._tracks
+        return _logged(load_tracks(self.path), "track problem (track not used)")
 
-    @property
+    @cached_property
     def glossary(self) -> Glossary:
-        """The glossary, loaded once per process; the first use of each term links to it."""
-        if self._glossary is None:
-            self._glossary = load_glossary(self.path)
-            for problem in self._glossary.problems:
-                log.error("glossary problem (glossary not used): %s", problem)
-        return self._glossary
+        """The first use of each term in a module links to it."""
+        return _logged(load_glossary(self.path), "glossary problem (glossary not used)")
 
     def _linked(self) -> Glossary | None:
         return None if self.glossary.problems else self.glossary
