@@ -60,8 +60,9 @@ def certificate_html(facts: CertificateFacts) -> str:
 
 
 def hours_text(minutes: float) -> str:
-    """Hours as a certificate prints them: 7.5, 500, 25.25."""
-    return f"{round(minutes / 60, 2):g}"
+    """Signed-off minutes as a certificate prints them: "1 hour", "7.5 hours", "25.25 hours"."""
+    value = round(minutes / 60, 2)
+    return f"{value:g} hour" if value == 1 else f"{value:g} hours"
 
 
 def _no_network(url: str, timeout: int = 10, ssl_context: object = None) -> dict:

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from certificates.hours import HoursRules
 from courses.domains import DOMAINS
+from courses.toml_report import NOT_UTF8
 
 TRACK_FIELDS = {
     "title",
@@ -104,7 +105,11 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _load_track(path: Path, problems: list[str]) -> Track | None:
     name = f"tracks/{path.name}"
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{name}: {NOT_UTF8}")
+        return None
 
     def problem(message: str, key: str | None = None) -> None:
         line = _line_of(text, key) if key else None
@@ -201,9 +206,12 @@ def _attestation(path: Path, raw: Any, problem: Any) -> Attestation | None:
             f"the attestation text {raw['file']} is missing (put it next to the track file)", "file"
         )
         return None
-    return Attestation(
-        raw["title"].strip(), raw["statement"].strip(), text_path.read_text().strip()
-    )
+    try:
+        text = text_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem(f"the attestation text {raw['file']} {NOT_UTF8}", "file")
+        return None
+    return Attestation(raw["title"].strip(), raw["statement"].strip(), text.strip())
 
 
 def _renewal(raw: Any, problem: Any) -> Renewal:

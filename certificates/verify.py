@@ -44,6 +44,7 @@ FACTS = (
     ("program", "Program"),
     ("provider_approval", "Provider approval"),
     ("training_hours", "Training hours"),
+    ("approved_minutes", "Signed-off minutes"),
     ("issued_on", "Issued on"),
     ("expires_on", "Expires on"),
     ("kind", "Kind"),

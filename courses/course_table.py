@@ -58,6 +58,11 @@ def course_table(courses: tuple[Course, ...], grades: Grades | None) -> list[str
     total += " ".join(f"{hours(totals[d]):>4}" for d in DOMAINS)
     total += f" {hours(sum(totals.values())):>5}"
     lines.append(total)
+    lines.append(
+        "Mods: modules; Ex: practice exercises; Qs: quiz questions (required ones in brackets); "
+        "Adv, M/E, R/W, Eth: training hours awarded by domain; Award: their total; Supp: the "
+        "hours the learning time supports; Grade: the modules' reading grades (lowest-highest)."
+    )
     return lines
 
 

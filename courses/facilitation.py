@@ -16,11 +16,11 @@ A guide that breaks the shape still loads (leads can read it); the check reports
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from courses.rendering import stripped_html
-from courses.toml_report import display
+from courses.toml_report import NOT_UTF8, display
 
 FACILITATOR_FILE = "facilitator.md"
 MIN_ROLE_PLAYS = 2
@@ -62,7 +62,12 @@ def load_guide(folder: Path) -> FacilitatorGuide | None:
     path = folder / FACILITATOR_FILE
     if not path.is_file():
         return None
-    return parse_guide(path.read_text(encoding="utf-8"), source=display(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        guide = parse_guide("", source=display(path))
+        return replace(guide, read_problems=((None, NOT_UTF8),))
+    return parse_guide(text, source=display(path))
 
 
 def parse_guide(text: str, source: str = "") -> FacilitatorGuide:
@@ -157,7 +162,7 @@ def _agenda_minutes(body: list[tuple[int, str]]) -> tuple[int | None, ...]:
         if all(re.fullmatch(r":?-+:?", cell) for cell in cells if cell):
             continue  # the |---|---| rule under the header
         cell = cells[column] if column < len(cells) else ""
-        minutes.append(int(cell) if cell.isdigit() else None)
+        minutes.append(int(cell) if re.fullmatch(r"[0-9]{1,4}", cell) else None)
     return tuple(minutes)
 
 

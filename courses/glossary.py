@@ -41,21 +41,46 @@ class Glossary:
     _by_form: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
 
     def term_for(self, phrase: str) -> Term | None:
-        return self._by_form.get(phrase.lower())
+        return self._by_form.get(normal_form(phrase))
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
-        """Any form of any term, as a whole phrase, longest forms first."""
+        """Any form of any term, as a whole phrase, longest forms first: words may be split by
+        any white space (a line break), and an apostrophe or quote may be straight or curly."""
         if not self._by_form:
             return None
         forms = sorted(self._by_form, key=len, reverse=True)
         return re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I
+            r"(?<![\w-])(" + "|".join(_loose(f) for f in forms) + r")(?![\w-])", re.I
         )
 
 
+_QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"'}
+
+
+def normal_form(phrase: str) -> str:
+    """A phrase as forms are kept: lower case, single spaces, straight quotes."""
+    for curly, straight in _QUOTES.items():
+        phrase = phrase.replace(curly, straight)
+    return " ".join(phrase.lower().split())
+
+
+def _loose(form: str) -> str:
+    parts = []
+    for char in form:
+        if char == " ":
+            parts.append(r"\s+")
+        elif char == "'":
+            parts.append("['’‘]")
+        elif char == '"':
+            parts.append('["“”]')
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
 def slugify(term: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", normal_form(term)).strip("-")
 
 
 def load_glossary(root: Path) -> Glossary:
@@ -99,16 +124,24 @@ def _term(raw: object, report: Report, after: int, by_form: dict[str, Term]) -> 
     if not isinstance(forms_raw, list) or not all(isinstance(f, str) and f for f in forms_raw):
         report.add('"forms" must be a list of phrases, like ["naloxone"]', line)
         forms_raw = []
-    forms = tuple(dict.fromkeys(f.strip().lower() for f in forms_raw))
+    forms = tuple(dict.fromkeys(normal_form(f) for f in forms_raw))
+    if "" in forms:
+        report.add('"forms" has an empty phrase', line)
     for form in forms:
         if form in by_form:
             report.add(f'"{form}" already links to "{by_form[form].term}"', line)
+    slug = slugify(name)
+    if name and not slug:
+        report.add(f'"{name}" needs a letter or digit, to give its entry an address', line)
+    clash = next((t for t in by_form.values() if slug and t.slug == slug), None)
+    if clash is not None:
+        report.add(f'"{name}" and "{clash.term}" would share the address #{slug}', line)
     source = raw.get("source", "")
     if not isinstance(source, str):
         report.add('"source" must be text', line)
     if report.count > before:
         return None
-    return Term(name, slugify(name), definition.strip(), forms, source.strip())
+    return Term(name, slug, definition.strip(), forms, source.strip())
 
 
 class _Linker(Treeprocessor):
@@ -123,7 +156,7 @@ class _Linker(Treeprocessor):
             self._walk(root, pattern, set())
 
     def _walk(self, element: ET.Element, pattern: re.Pattern[str], used: set[str]) -> None:
-        if element.tag in _NOT_LINKED:
+        if element.tag in _NOT_LINKED or element.get("class") == "admonition-title":
             return
         element.text, links = self._split(element.text, pattern, used)
         for offset, link in enumerate(links):
@@ -174,18 +207,21 @@ class GlossaryLinks(Extension):
         self.href = href
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(_Linker(md, self.glossary, self.href), "glossary", 4)
+        # after the inline patterns (20), before smart quotes (6) turn quotes into placeholders
+        md.treeprocessors.register(_Linker(md, self.glossary, self.href), "glossary", 7)
 
 
 def glossary_problems(glossary: Glossary, module_texts: list[str], root: Path) -> list[str]:
-    """Terms no module uses (a glossary entry nobody reaches from the course text)."""
-    pattern = glossary.pattern
-    if pattern is None:
+    """Terms no module links to (a glossary entry nobody reaches from the course text), found
+    by rendering the modules as trainees see them."""
+    from courses.rendering import render_markdown
+
+    if glossary.pattern is None:
         return []
     seen = {
-        glossary.term_for(m.group(1)).slug  # type: ignore[union-attr]
+        slug
         for text in module_texts
-        for m in pattern.finditer(text)
+        for slug in re.findall(r'<a class="term" href="#([^"]+)"', render_markdown(text, glossary))
     }
     where = display(Path(root) / GLOSSARY_FILE)
     return [

@@ -25,9 +25,14 @@ from courses.toml_report import (
     bool_setting,
     display,
     open_toml,
+    read_utf8,
     required_text,
     unknown_fields,
 )
+
+#: module ids whose address a course page already has (/learn/<course>/quiz, the facilitator's
+#: guide in facilitator.md)
+RESERVED_MODULE_IDS = {"quiz", "facilitator"}
 
 COURSE_FIELDS = {
     "title",
@@ -153,7 +158,13 @@ def _modules(
             continue
         seen.add(module_id)
         path = folder / f"{module_id}.md"
-        if not ID_PATTERN.match(module_id):
+        if module_id in RESERVED_MODULE_IDS:
+            report.add(
+                f'"{module_id}" cannot be a module id: the course\'s {module_id} page has that '
+                "address; rename the file",
+                line,
+            )
+        elif not ID_PATTERN.match(module_id):
             report.add(f'module id "{module_id}" must use lower-case letters, digits and hyphens')
         elif not path.is_file():
             report.add(f'module "{module_id}" is listed but {module_id}.md is missing', line)
@@ -168,7 +179,9 @@ def _modules(
 
 
 def _module(path: Path, root: Path, problems: list[str]) -> Module | None:
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path, problems)
+    if text is None:
+        return None
     report = Report(path, text, problems)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)

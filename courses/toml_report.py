@@ -61,6 +61,18 @@ def display(path: Path) -> str:
         return str(absolute)
 
 
+NOT_UTF8 = "is not UTF-8 text: save it as UTF-8"
+
+
+def read_utf8(path: Path, problems: list[str]) -> str | None:
+    """The file's text, or None after reporting that it is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{display(path)}: {NOT_UTF8}")
+        return None
+
+
 def open_toml(
     folder: Path, name: str, root: Path, problems: list[str]
 ) -> tuple[Report, dict[str, Any]] | None:
@@ -69,7 +81,10 @@ def open_toml(
     if not path.is_file():
         problems.append(f"{display(folder)}: {name} is missing")
         return None
-    report = Report(path, path.read_text(encoding="utf-8"), problems)
+    text = read_utf8(path, problems)
+    if text is None:
+        return None
+    report = Report(path, text, problems)
     try:
         return report, tomllib.loads(report.text)
     except tomllib.TOMLDecodeError as error:

@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     app.config.from_prefixed_env()
+    for key in TEXT_SETTINGS:  # text as written: FLASK_PROVIDER_APPROVAL=1234 is not a number
+        if f"FLASK_{key}" in os.environ:
+            app.config[key] = os.environ[f"FLASK_{key}"]
     for name in ("DATABASE_URL", "SECRET_KEY"):
         if os.environ.get(name):
             key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
@@ -36,6 +39,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
+    _check_text_settings(app)
     _configure_database(app)
     _configure_secret_key(app)
     from training import urls
@@ -114,6 +118,27 @@ def _configure_database(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite:///") and uri != "sqlite://":
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+#: settings printed on pages and certificates: one line of plain text each
+TEXT_SETTINGS = ("PROGRAM_NAME", "PROVIDER_APPROVAL", "CERTIFICATE_SIGNATORY")
+TEXT_SETTING_MAX_LENGTH = 200
+
+
+def _check_text_settings(app: Flask) -> None:
+    """A setting printed on every page or certificate must be one line of text, short enough to
+    fit, with no hidden characters that could reorder the words around it."""
+    from training.input_checks import has_hidden_characters
+
+    for key in TEXT_SETTINGS:
+        value = app.config[key]
+        if not isinstance(value, str):
+            raise ConfigurationError(f"FLASK_{key} must be text.")
+        if len(value) > TEXT_SETTING_MAX_LENGTH or has_hidden_characters(value):
+            raise ConfigurationError(
+                f"FLASK_{key} must be one line of at most {TEXT_SETTING_MAX_LENGTH} characters, "
+                "with no line breaks or hidden (control or direction) characters."
+            )
 
 
 def _configure_secret_key(app: Flask) -> None:

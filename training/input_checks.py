@@ -82,6 +82,16 @@ def refuse_malformed_input() -> None:
             abort(400, CONTROL_MESSAGE)
 
 
+#: invisible characters that change how the text around them is shown: the bidirectional
+#: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the direction marks
+DIRECTION_CONTROLS = re.compile(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character, a line break or a direction control."""
+    return not is_one_line(text) or DIRECTION_CONTROLS.search(text) is not None
+
+
 def is_one_line(text: str) -> bool:
     """Whether ``text`` holds no line break, separator or other control character."""
     return ONE_LINE.search(text) is None

@@ -198,3 +198,17 @@ def test_long_names_are_set_smaller_so_they_fit():
     from dataclasses import replace
 
     assert 'class="holder very-long"' in certificate_html(replace(FACTS, holder_name=LONG_NAME))
+
+
+def test_one_hour_is_singular_and_the_program_and_approval_cannot_reorder_the_sentence():
+    from dataclasses import replace
+
+    from certificates.pdf import hours_text
+
+    assert [hours_text(m) for m in (60, 90, 30000, 1515)] == [
+        "1 hour", "1.5 hours", "500 hours", "25.25 hours"
+    ]  # fmt: skip
+    html = certificate_html(replace(FACTS, approved_minutes={"supervision": 60}))
+    assert "0 hours of supervised practice and 1 hour of supervision" in " ".join(html.split())
+    assert "(<bdi>Approved education provider no. 1234</bdi>)" in html
+    assert "from <bdi>Peer Support Training Program</bdi>" in html

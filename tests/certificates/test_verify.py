@@ -74,6 +74,7 @@ def test_a_genuine_answer_verifies_whatever_the_script_of_the_name(
     assert out.startswith("GENUINE")
     assert holder in out and "Peer Recovery Specialist" in out and "2028-11-29" in out
     assert "open the live status address" in out
+    assert "Signed-off minutes" in out and "supervised_practice 30000, supervision 1500" in out
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,7 @@ def test_control_characters_in_signed_facts_are_printed_as_escapes(
     assert printed in out
     assert value not in out
     facts = [line for line in out.splitlines() if line.startswith("  ")]
-    assert len(facts) == 9  # one line per signed fact, none added by a value
+    assert len(facts) == 10  # one line per signed fact, none added by a value
 
 
 def test_letters_of_every_script_are_printed_as_they_are(tmp_path, capsys):

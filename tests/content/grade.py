@@ -26,6 +26,10 @@ def main(argv: list[str]) -> int:
     library = load_library(CONTENT)
     for problem in library.problems:
         print(problem)
+    unknown = sorted(wanted - {c.id for c in library.courses})
+    if unknown:
+        print(f"no such course under {CONTENT / 'courses'}: {', '.join(unknown)}")
+        return 1
     for course in library.courses:
         if wanted and course.id not in wanted:
             continue

@@ -2,6 +2,8 @@
 
 import textwrap
 
+import pytest
+
 from courses.facilitation import guide_problems, load_guide, parse_guide
 
 GOOD = textwrap.dedent(
@@ -95,3 +97,17 @@ def test_a_wrong_title_and_a_non_number_in_the_agenda_are_reported():
 
 def test_a_folder_without_a_guide_has_none(tmp_path):
     assert load_guide(tmp_path) is None
+
+
+@pytest.mark.parametrize("cell", ["²", "1e3", "-5", "99999"])
+def test_a_minutes_cell_that_is_not_a_plain_number_is_a_problem_not_a_crash(cell):
+    guide = parse_guide(GOOD.replace("| 0:10 | 30 |", f"| 0:10 | {cell} |"), source="f.md")
+    assert "f.md: the agenda needs a table with a Minutes column of whole numbers" in (
+        guide_problems(guide, "basics")
+    )
+
+
+def test_a_guide_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
+    (tmp_path / "facilitator.md").write_bytes("# Facilitator\xe9".encode("latin-1"))
+    guide = load_guide(tmp_path)
+    assert any("is not UTF-8 text" in p for p in guide_problems(guide, "basics"))

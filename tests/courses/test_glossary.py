@@ -3,6 +3,8 @@
 import re
 import textwrap
 
+import pytest
+
 from courses.glossary import glossary_problems, load_glossary
 from courses.rendering import render_markdown
 
@@ -97,3 +99,60 @@ def test_a_term_no_module_uses_is_a_problem(tmp_path):
     glossary = glossary_at(tmp_path)
     problems = glossary_problems(glossary, ["Give naloxone.", "Part 2: 42 CFR Part 2"], tmp_path)
     assert len(problems) == 1 and '"Recovery capital" appears in no module' in problems[0]
+
+
+QUOTED = """\
+[[terms]]
+term = "The four R's"
+forms = ["four r's"]
+definition = "Realise, recognise, respond and resist re-traumatising: SAMHSA's four R's."
+
+[[terms]]
+term = "Your \\"why\\""
+forms = ["your \\"why\\""]
+definition = "The reason you do this work, which you come back to when it gets hard."
+
+[[terms]]
+term = "Warm hand-off"
+definition = "Making the call together and staying until someone takes over."
+"""
+
+
+def test_terms_with_quotes_link_whether_written_straight_or_curly(tmp_path):
+    glossary = glossary_at(tmp_path, QUOTED)
+    for text in ("SAMHSA's four R's guide it. Remember your \"why\".\n",
+                 "SAMHSA’s four R’s guide it. Remember your “why”.\n"):  # fmt: skip
+        slugs = [href for href, _ in links(render_markdown(text, glossary, "/g"))]
+        assert slugs == ["/g#the-four-r-s", "/g#your-why"], text
+
+
+def test_a_term_split_over_a_line_break_links_and_callout_titles_do_not(tmp_path):
+    glossary = glossary_at(tmp_path, QUOTED)
+    text = '!!! tip "A warm hand-off"\n    Offer a warm\n    hand-off today.\n'
+    html = render_markdown(text, glossary, "/g")
+    assert links(html) == [("/g#warm-hand-off", "warm\nhand-off")]
+    assert '<p class="admonition-title">A warm hand-off</p>' in html
+
+
+def test_the_check_counts_a_term_as_used_only_where_a_module_links_it(tmp_path):
+    glossary = glossary_at(tmp_path, QUOTED)
+    texts = ["## The four R's\n\nNo link in a heading.\n", "Your “why” matters.\n"]
+    problems = glossary_problems(glossary, texts, tmp_path)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        '"The four R\'s" appears in no module: use it where it is taught, or drop it',
+        '"Warm hand-off" appears in no module: use it where it is taught, or drop it',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('term = "Blank"\nforms = ["  "]\ndefinition = "d"\n', '"forms" has an empty phrase'),
+        ('term = "naloxone!"\nforms = ["nx"]\ndefinition = "d"\n', "would share the address"),
+        ('term = "+/-"\nforms = ["plus"]\ndefinition = "d"\n', "needs a letter or digit"),
+    ],
+)
+def test_entries_that_would_break_links_are_refused(tmp_path, extra, expected):
+    glossary = glossary_at(tmp_path, TERMS + "\n[[terms]]\n" + extra)
+    assert any(expected in p for p in glossary.problems), glossary.problems
+    assert len(glossary.terms) == 3

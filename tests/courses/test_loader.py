@@ -224,6 +224,16 @@ COURSE = (
             {"first": "# One\n", "second": "# Two\n\nText.\n"},
             "the module has a title but no text",
         ),
+        (
+            COURSE.replace('"second"', '"facilitator"'),
+            {"first": "# One\n\nText.\n", "facilitator": "# Guide\n\nRole-play scripts.\n"},
+            '"facilitator" cannot be a module id',
+        ),
+        (
+            COURSE.replace('"second"', '"quiz"'),
+            {"first": "# One\n\nText.\n", "quiz": "# Quiz\n\nText.\n"},
+            '"quiz" cannot be a module id',
+        ),
     ],
 )
 def test_course_mistakes_are_reported_with_file_and_line(tmp_path, course, modules, expected):
@@ -239,3 +249,18 @@ def test_a_bad_course_folder_name_is_reported(tmp_path):
 def test_a_folder_without_course_toml_is_reported(tmp_path):
     (tmp_path / "courses" / "empty").mkdir(parents=True)
     assert any("empty: course.toml is missing" in p for p in load_library(tmp_path).problems)
+
+
+def test_files_that_are_not_utf8_are_reported_not_raised(tmp_path):
+    """A module, guide, course file or track saved in another encoding is one problem with its
+    file named; the other courses still load."""
+    write_course(tmp_path, "broken")
+    write_course(tmp_path, "fine")
+    folder = tmp_path / "courses" / "broken"
+    (folder / "first.md").write_bytes("# Caf\xe9\n\nText.\n".encode("latin-1"))
+    library = load_library(tmp_path)
+    assert [c.id for c in library.courses] == ["fine"]
+    assert any("first.md: is not UTF-8 text" in p for p in library.problems)
+    (folder / "first.md").write_text("# One\n\nText.\n")
+    (folder / "course.toml").write_bytes((folder / "course.toml").read_bytes() + b"# \xff\n")
+    assert any("course.toml: is not UTF-8 text" in p for p in load_library(tmp_path).problems)

@@ -57,6 +57,26 @@ def test_environment_secret_key_and_database_url_are_used(tmp_path, monkeypatch)
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.db")
 
 
+@pytest.mark.parametrize("value", ["1234", "0", "true", "null", '"quoted"', "Provider nº 7"])
+def test_text_settings_from_the_environment_stay_text(tmp_path, monkeypatch, value):
+    """FLASK_PROVIDER_APPROVAL=1234 is printed as 1234, not parsed as JSON into a number."""
+    monkeypatch.setenv("FLASK_PROVIDER_APPROVAL", value)
+    monkeypatch.setenv("FLASK_PROGRAM_NAME", value)
+    app = create_app(production_config(tmp_path, SECRET_KEY="x" * 40))
+    assert app.config["PROVIDER_APPROVAL"] == value
+    assert app.config["PROGRAM_NAME"] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Approved\nprovider", "no. 1234\u202e", "\u2067x", "x" * 201, "a\x00b"],
+    ids=["line-break", "right-to-left-override", "isolate", "too-long", "nul"],
+)
+def test_a_text_setting_with_hidden_characters_or_too_long_is_refused(tmp_path, value):
+    with pytest.raises(ConfigurationError, match="FLASK_PROVIDER_APPROVAL must be one line"):
+        create_app(app_config(PROVIDER_APPROVAL=value))
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

@@ -30,3 +30,11 @@ def long_date(day) -> str:  # type: ignore[no-untyped-def]
     from training import dates
 
     return dates.long_date(day)
+
+
+@bp.app_template_filter("signed_off_hours")
+def signed_off_hours(minutes: int) -> str:
+    """Signed-off minutes as hours: 30000 -> "500 hours", 60 -> "1 hour"."""
+    from certificates.pdf import hours_text
+
+    return hours_text(minutes or 0)

@@ -312,6 +312,7 @@ def test_verification_of_a_valid_certificate_shows_only_what_verifying_needs(app
     assert "Issued by Peer Support Training Program" in page
     assert "Training hours Mentoring/Education" in page
     assert "It is not a state certification or an IC&RC credential." in page
+    assert "Signed off by supervisors" in page and "of supervised practice" in page
     lower = text_of(visitor.get(f"/verify/{cert.code.lower()}"))
     assert "genuine and valid" in lower
 
