@@ -117,7 +117,7 @@ def test_the_dashboard_shows_each_trainees_progress(client):
         )
     )
     page = text_of(client.get(f"/lead/cohorts/{cohort.id}"))
-    assert "Trainee 000 0/5 88% 10 / 500 0 / 25 0/" in page
+    assert "Trainee 000 0/14 88% 10 / 500 0 / 25 0/" in page
 
 
 def test_sorting_paging_and_csv(client):
