@@ -189,6 +189,7 @@ def test_the_track_asks_every_course_and_says_it_falls_short_of_the_credential_w
     assert awarded < sum(CREDENTIAL_HOURS.values())
     assert f"{awarded:g} training hours" in track.summary
     assert "IC&RC asks 46 training hours" in track.summary and "live training" in track.summary
+    assert "not the credential" in track.summary and "exam" in track.summary
 
 
 def test_many_pathways_to_recovery_are_named():
