@@ -50,9 +50,7 @@ class Glossary:
         if not self._by_form:
             return None
         forms = sorted(self._by_form, key=len, reverse=True)
-        return re.compile(
-            r"(?<![\w-])(" + "|".join(_loose(f) for f in forms) + r")(?![\w-])", re.I
-        )
+        return re.compile(r"(?<![\w-])(" + "|".join(_loose(f) for f in forms) + r")(?![\w-])", re.I)
 
 
 _QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"'}

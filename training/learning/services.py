@@ -40,13 +40,21 @@ class LearningRecord:
 def learning_record(user: User) -> LearningRecord:
     completed: dict[str, set[str]] = defaultdict(set)
     last_viewed: dict[str, tuple[datetime, str]] = {}
-    rows = db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id))
-    for row in rows:
-        if row.completed_at is not None:
-            completed[row.course_id].add(row.module_id)
-        best = last_viewed.get(row.course_id)
-        if best is None or row.last_viewed_at > best[0]:
-            last_viewed[row.course_id] = (row.last_viewed_at, row.module_id)
+    # plain rows, not ORM objects: a trainee who finished the track has one per module (58)
+    rows = db.session.execute(
+        select(
+            ModuleProgress.course_id,
+            ModuleProgress.module_id,
+            ModuleProgress.completed_at,
+            ModuleProgress.last_viewed_at,
+        ).where(ModuleProgress.user_id == user.id)
+    )
+    for course_id, module_id, completed_at, viewed_at in rows:
+        if completed_at is not None:
+            completed[course_id].add(module_id)
+        best = last_viewed.get(course_id)
+        if best is None or viewed_at > best[0]:
+            last_viewed[course_id] = (viewed_at, module_id)
     passed = set(
         db.session.scalars(
             select(QuizAttempt.course_id)

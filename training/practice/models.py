@@ -46,6 +46,15 @@ class PracticeResponse(db.Model):
             postgresql_where=sql(CURRENT_RESPONSE),
         ),
         Index("ix_practice_response_status", "status", "submitted_at"),
+        # a trainee's (or a cohort's) responses by status: the certificate checklist and the
+        # cohort dashboard read accepted exercises for a list of trainees
+        Index(
+            "ix_practice_response_trainee_status",
+            "trainee_id",
+            "status",
+            "course_id",
+            "exercise_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
