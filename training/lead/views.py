@@ -7,10 +7,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from training import audit
-from training.accounts import create_account
+from training.accounts import EmailTaken, create_account
 from training.auth import login_sessions, role_required
 from training.auth.passwords import temporary_password
-from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
@@ -74,10 +73,8 @@ def new_person():  # type: ignore[no-untyped-def]
     """Create an account with a one-time password the lead hands over."""
     form = NewPersonForm()
     if form.validate_on_submit():
-        if find_user_by_email(form.email.data) is not None:
-            form.email.errors.append("Someone already has an account with this email.")
-        else:
-            password = temporary_password()
+        password = temporary_password()
+        try:
             user = create_account(
                 form.email.data,
                 form.name.data,
@@ -85,6 +82,9 @@ def new_person():  # type: ignore[no-untyped-def]
                 password,
                 must_change_password=True,
             )
+        except EmailTaken:
+            form.email.errors.append("Someone already has an account with this email.")
+        else:
             if user.role == Role.SUPERVISOR and (form.credential.data or "").strip():
                 user.credential = form.credential.data.strip()
                 db.session.commit()
