@@ -5,7 +5,6 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from training.auth.password_strength import password_problem
 from training.auth.passwords import hash_password
@@ -16,10 +15,6 @@ from training.models import Role, User
 
 class AccountError(ValueError):
     pass
-
-
-class EmailTaken(AccountError):
-    """Someone already has an account with this email (perhaps created a moment ago)."""
 
 
 def create_account(
@@ -43,7 +38,7 @@ def create_account(
     ):
         raise AccountError(problem)
     if db.session.scalar(select(User).where(User.email == email)) is not None:
-        raise EmailTaken(f"An account for {email} already exists.")
+        raise AccountError(f"An account for {email} already exists.")
     user = User(
         email=email,
         name=name.strip() or email,
@@ -52,11 +47,7 @@ def create_account(
         must_change_password=must_change_password,
     )
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError as error:  # the same email, created at the same moment: it won
-        db.session.rollback()
-        raise EmailTaken(f"An account for {email} already exists.") from error
+    db.session.commit()
     return user
 
 

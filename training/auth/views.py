@@ -19,7 +19,7 @@ from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
 
 from training import audit
-from training.accounts import EmailTaken, create_account
+from training.accounts import create_account
 from training.auth import bp, devices, login_sessions, throttle
 from training.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from training.auth.passwords import hash_password, needs_rehash, verify_password
@@ -157,14 +157,13 @@ def register():  # type: ignore[no-untyped-def]
     form.name_for_check = request.form.get("name", "")
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        try:
-            user = create_account(email, form.name.data, Role.TRAINEE, form.new_password.data)
-        except EmailTaken:
+        if find_user_by_email(email) is not None:
             form.email.errors.append(
                 "An account with this email already exists. Sign in instead, or ask your "
                 "program lead to reset your password."
             )
         else:
+            user = create_account(email, form.name.data, Role.TRAINEE, form.new_password.data)
             flash("Welcome! Your trainee account is ready.", "success")
             return _sign_in(user, url_for("main.home"), remember=False)
     return render_template("auth/register.html", form=form)

@@ -7,9 +7,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from training import audit
-from training.accounts import EmailTaken, create_account
+from training.accounts import create_account
 from training.auth import login_sessions, role_required
 from training.auth.passwords import temporary_password
+from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
@@ -73,8 +74,10 @@ def new_person():  # type: ignore[no-untyped-def]
     """Create an account with a one-time password the lead hands over."""
     form = NewPersonForm()
     if form.validate_on_submit():
-        password = temporary_password()
-        try:
+        if find_user_by_email(form.email.data) is not None:
+            form.email.errors.append("Someone already has an account with this email.")
+        else:
+            password = temporary_password()
             user = create_account(
                 form.email.data,
                 form.name.data,
@@ -82,9 +85,6 @@ def new_person():  # type: ignore[no-untyped-def]
                 password,
                 must_change_password=True,
             )
-        except EmailTaken:
-            form.email.errors.append("Someone already has an account with this email.")
-        else:
             if user.role == Role.SUPERVISOR and (form.credential.data or "").strip():
                 user.credential = form.credential.data.strip()
                 db.session.commit()
