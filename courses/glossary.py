@@ -11,6 +11,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from markdown import Extension, Markdown
@@ -43,7 +44,7 @@ class Glossary:
     def term_for(self, phrase: str) -> Term | None:
         return self._by_form.get(normal_form(phrase))
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str] | None:
         """Any form of any term, as a whole phrase, longest forms first: words may be split by
         any white space (a line break), and an apostrophe or quote may be straight or curly."""
