@@ -1,4 +1,4 @@
-"""Commands for operators: ``flask --app wsgi users|content|demo …``."""
+"""Commands for operators: ``flask --app wsgi users|content|demo|db backup …``."""
 
 from __future__ import annotations
 
@@ -64,3 +64,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo)
+    # `flask db backup`: beside Flask-Migrate's upgrade, downgrade… in its `db` group
+    from flask_migrate.cli import db as db_cli
+
+    from training.backup import backup
+
+    db_cli.add_command(backup)
