@@ -19,6 +19,15 @@ class Config:
     #: default: a SQLite file in the instance folder (filled in by the factory)
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: PostgreSQL only (``training.database_timeouts``), in seconds: how long connecting may
+    #: take; how long one statement may run in a web request before the server cancels it (the
+    #: page says the site is busy; 0: no limit), and a request stops waiting for a server that
+    #: does not answer at all 2 s after that; how long a request waits for a free connection
+    #: when every one of the pool's is in use. Commands (migrations, backups) run without the
+    #: statement timeout.
+    DATABASE_CONNECT_TIMEOUT = 3
+    DATABASE_STATEMENT_TIMEOUT = 5
+    DATABASE_POOL_TIMEOUT = 5
     CONTENT_PATH = str(PROJECT_ROOT / "content")
 
     SESSION_COOKIE_HTTPONLY = True
@@ -36,6 +45,15 @@ class Config:
 
     #: where Flask-Limiter keeps its counters; use redis://… so several app servers share them
     RATELIMIT_STORAGE_URI = "memory://"
+    #: how Redis is reached: a frozen or stopped Redis costs a request one timeout (seconds;
+    #: e.g. FLASK_RATELIMIT_STORAGE_OPTIONS__socket_timeout=1.0), never a retry ("retry": None).
+    #: Meanwhile the limits count in each process's memory (``training.limit_store``).
+    RATELIMIT_STORAGE_OPTIONS = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry": None,
+    }
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # No X-RateLimit-* headers on every limited answer: they cost two more storage round trips
     # per public verification (a fifth of its time). A refused client is told when to come back
     # by the Retry-After header of the 429 answer instead (``training.errors``).

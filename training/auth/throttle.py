@@ -23,6 +23,8 @@ is given back, so people who sign in correctly never use anyone's allowance up.
 
 Counting is in fixed windows (``limits``' ``FixedWindowRateLimiter``, whatever
 ``RATELIMIT_STRATEGY`` says for the other limits): a window's counter can be given back to.
+While Redis fails, the counters are this process's memory (``training.limit_store``): a
+frozen or stopped Redis costs a sign-in one short timeout, never a hang or a 500.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from limits import RateLimitItem, parse_many
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from training import limit_store
 from training.auth import devices
 from training.extensions import limiter
 
@@ -120,7 +123,7 @@ def failures_counted(
 
 
 def _reserve(counters: list[Counter], message: str) -> list[_Reservation]:
-    counting = FixedWindowRateLimiter(limiter.storage)
+    counting = FixedWindowRateLimiter(limit_store.counting_storage())
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     held: list[_Reservation] = []
     for counter in counters:
@@ -138,7 +141,7 @@ def _reserve(counters: list[Counter], message: str) -> list[_Reservation]:
 
 
 def _give_back(held: list[_Reservation]) -> None:
-    storage = limiter.storage
+    storage = limit_store.counting_storage()
     for reservation in held:
         key = reservation.item.key_for(*reservation.identifiers)
         expiry = reservation.item.get_expiry()
