@@ -38,10 +38,15 @@ limiter = Limiter(key_func=get_remote_address)
 def _sqlite_settings(connection: Any, _record: Any) -> None:
     """SQLite, as several app workers share it: readers never wait for a writer (WAL), a
     writer waits its turn instead of failing with "database is locked", and a commit does not
-    wait for the disk twice (WAL with synchronous=NORMAL stays consistent after a crash)."""
+    wait for the disk twice (WAL with synchronous=NORMAL stays consistent after a crash).
+
+    And foreign keys hold, as on PostgreSQL (SQLite leaves them off unless each connection
+    asks): a row never points at one that does not exist, and ON DELETE does what the models
+    say. Migrations turn them off for their own run (``migrations/env.py``)."""
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

@@ -250,11 +250,14 @@ class HoursEntry(db.Model):
 
 
 class SignOff(db.Model):
-    """A supervisor's attestation, with their name and credential as they were when signing."""
+    """A supervisor's attestation, with their name and credential as they were when signing.
+
+    Part of the record even once voided: the database refuses to delete an entry that has one
+    (RESTRICT; ``hours.services.delete``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(
-        ForeignKey("hours_entry.id", ondelete="CASCADE"), index=True
+        ForeignKey("hours_entry.id", ondelete="RESTRICT"), index=True
     )
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     supervisor_name: Mapped[str] = limited(limits.NAME, "supervisor_name")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Text, case, cast, func, select, update
+from sqlalchemy import ColumnElement, Text, case, cast, exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
@@ -26,6 +26,7 @@ from training.models import (
     EntryStatus,
     HoursEntry,
     Role,
+    SignOff,
     SupervisorAssignment,
     User,
     utcnow,
@@ -301,7 +302,23 @@ def retract(trainee: User, entry: HoursEntry) -> None:
     db.session.commit()
 
 
+#: why an entry that was signed off cannot be deleted
+SIGNED_STAYS = (
+    "This entry was signed off (the sign-off was voided since), so it stays on record: "
+    "correct it and submit it again."
+)
+
+
 def delete(trainee: User, entry: HoursEntry) -> None:
+    """Delete the trainee's own draft or returned entry, unless it was ever signed off.
+
+    A sign-off is a supervisor's signed attestation, and a certification program keeps it
+    even once a lead voids it: with the entry it attests, it is the record of what was claimed
+    and signed (the audit events keep who did what, not what the entry said). So a returned
+    entry whose sign-off was voided stays; the trainee corrects it and submits it again. The
+    database refuses the deletion too (``fk_sign_off_entry_id_hours_entry`` is ON DELETE
+    RESTRICT, on SQLite as on PostgreSQL), and the DELETE below checks the status and the
+    sign-offs in one statement, so no change can slip between a check and the deletion."""
     if entry.trainee_id != trainee.id or not entry.editable:
         raise HoursError("Only your own drafts and returned entries can be deleted.")
     status = entry.status
@@ -309,10 +326,13 @@ def delete(trainee: User, entry: HoursEntry) -> None:
         HoursEntry.__table__.delete().where(
             HoursEntry.id == entry.id,
             HoursEntry.status.in_([EntryStatus.DRAFT, EntryStatus.RETURNED]),
+            ~exists().where(SignOff.entry_id == HoursEntry.id),
         )
     )
     if removed.rowcount != 1:
         db.session.rollback()
+        if entry.sign_offs:
+            raise HoursError(SIGNED_STAYS)
         raise HoursError("This entry changed while you were looking at it. Please reload.")
     audit.record(trainee, SUBJECT, entry.id, "deleted", status, None)
     db.session.commit()

@@ -142,7 +142,12 @@ def _edit(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
                 return redirect(url_for(".index"))
     status = 400 if request.method == "POST" and not warnings else 200
     return render_template(
-        "hours/edit.html", form=form, entry=entry, warnings=warnings, identifying=identifying
+        "hours/edit.html",
+        form=form,
+        entry=entry,
+        warnings=warnings,
+        identifying=identifying,
+        signed_stays=services.SIGNED_STAYS,
     ), status
 
 

@@ -98,10 +98,49 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Turn SQLite's foreign keys off for a migration, and on again after (the app's
+    connections have them on: ``extensions._sqlite_settings``). A migration that changes a
+    table copies it to a new one and drops the old: with them on, dropping a table every other
+    table points at would delete or empty those rows (or fail on a RESTRICT). The setting only
+    changes outside a transaction, so it is set before the migration's and read back."""
+    state = "ON" if on else "OFF"
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+    connection.commit()
+    if connection.exec_driver_sql("PRAGMA foreign_keys").scalar() != int(on):
+        raise RuntimeError(f"Could not turn SQLite's foreign keys {state} for the migration.")
+    connection.commit()
+
+
+def _check_foreign_keys(connection):
+    """After migrating SQLite with foreign keys off: fail loudly if any row points at one
+    that does not exist (PostgreSQL checks every key as it goes)."""
+    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if violations:
+        listed = "; ".join(
+            f"{table} row {rowid} points at a missing {parent}"
+            for table, rowid, parent, _key in violations[:20]
+        )
+        raise RuntimeError(
+            f"The database was migrated, but {len(violations)} row(s) break a foreign key: "
+            f"{listed}. Delete or correct them (PRAGMA foreign_key_check lists them all), "
+            "then run the upgrade again to check."
+        )
 
 
 if context.is_offline_mode():
