@@ -3,6 +3,7 @@
     python -m bench.cpu                                  # every page, the SQLite data set
     python -m bench.cpu --page module_page --requests 3000
     python -m bench.cpu --database-url postgresql://postgres@127.0.0.1/bench
+    python -m bench.cpu --page quiz_statistics --page audit_log_deep --requests 50  # see LEAD_PAGES
 
 It builds the request plans of ``bench.load`` (``--size`` different people, modules and
 certificates a page), sends them round and round straight into the WSGI app in this one
@@ -83,6 +84,41 @@ def measure(app: Callable[..., Iterable[bytes]], requests: list[dict[str, Any]],
     return min(passes), statistics.median(passes)
 
 
+#: the lead's pages that read across the whole program, measured when named with ``--page``
+#: (they are not pages of the load run)
+LEAD_PAGES = ("quiz_statistics", "quiz_statistics_cohort", "audit_log_deep")
+
+
+def lead_plans(app: Any, size: int) -> list[Any]:
+    """The lead's pages that read across the whole program: the quiz statistics (for everyone,
+    and for one cohort) and the audit log nine tenths of the way back (page 20,000 of 1.5
+    million events at scale 1, as in issue 18)."""
+    from sqlalchemy import func, select
+
+    from bench.plans import Plan, Request, Sessions
+    from training.extensions import db
+    from training.models import AuditEvent, Cohort, Role, User
+
+    with app.app_context():
+        lead = db.session.scalar(select(User).where(User.role == Role.LEAD).order_by(User.id))
+        cookie = Sessions(app).cookie(lead)
+        cohorts = list(db.session.scalars(select(Cohort.id).order_by(Cohort.id)))
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 1
+        deep = db.session.scalar(
+            select(AuditEvent.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset(events * 9 // 10)
+            .limit(1)
+        )
+        db.session.commit()  # the lead's login session
+    by_cohort = [f"/lead/quizzes?cohort={cohorts[i % len(cohorts)]}" for i in range(size)]
+    return [
+        Plan("quiz_statistics", [Request("GET", "/lead/quizzes", cookie)] * size),
+        Plan("quiz_statistics_cohort", [Request("GET", path, cookie) for path in by_cohort]),
+        Plan("audit_log_deep", [Request("GET", f"/lead/audit?older={deep}", cookie)] * size),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="default: bench/.work/bench.sqlite3")
@@ -103,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    named = set(args.page or ()) & set(LEAD_PAGES)
     chosen = [
         p
-        for p in plans.build(app, args.size)
+        for p in plans.build(app, args.size) + (lead_plans(app, args.size) if named else [])
         if p.name not in ONCE_ONLY and (not args.page or p.name in args.page)
     ]
     print(f"database: {url.split('@')[-1]}; CPU ms per request, in process, "

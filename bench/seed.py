@@ -271,6 +271,11 @@ def seed(database_url: str, scale: float = 1.0, *, reset: bool = False, workers:
         if db.session.scalar(text('SELECT count(*) FROM "user"')):
             raise SystemExit("The database already has accounts: use --reset to start again.")
         counts = _fill(app, db, Sizes.at(scale), workers or os.cpu_count() or 1)
+        # the quiz attempts went in without grading: work out the statistics' tallies from them
+        from training.learning.quiz_tallies import recount
+
+        recount()
+        db.session.commit()
         if db.engine.dialect.name == "postgresql":
             _advance_sequences(db)
         return counts

@@ -277,10 +277,14 @@ class AuditEvent(db.Model):
     The application only ever inserts these rows.
     """
 
-    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_subject", "subject_type", "subject_id"),
+        # the log's order, newest first, and where each page starts (keyset: ``lead.records``)
+        Index("ix_audit_event_at_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int]

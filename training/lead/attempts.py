@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, select
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired
@@ -24,6 +24,7 @@ from training.forms import Form
 from training.lead import bp
 from training.learning import attempts
 from training.learning.models import MOST_EXTRA_ATTEMPTS, ExtraAttempts
+from training.learning.quiz_tallies import QuizStanding
 from training.models import AttemptStatus, Cohort, QuizAttempt, Role, User
 from training.validators import at_most
 
@@ -120,27 +121,69 @@ def attempts_of(trainee: User) -> list[CourseAttempts]:
     ]
 
 
-def out_of_attempts(cohort: Cohort | None) -> dict[str, list[User]]:
+#: the trainees out of attempts a course's statistics name (the rest are counted)
+STUCK_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class OutOfAttempts:
+    """The trainees who used every attempt at a course's quiz without passing: the first
+    ``STUCK_SHOWN`` by name, and how many there are in all."""
+
+    people: list[User]
+    total: int
+
+
+def out_of_attempts(cohort: Cohort | None) -> dict[str, OutOfAttempts]:
     """Per course id, the trainees (of the cohort, if given) who have used every attempt they
-    are allowed without passing: the ones a lead may want to give another chance."""
-    courses = {c.id: c for c in content.library().courses if c.quiz.max_attempts}
+    are allowed without passing: the ones a lead may want to give another chance.
+
+    The database finds them in each trainee's standing (``quiz_standing``: one row per trainee
+    and course, indexed by attempts used without a pass), with ``CourseAttempts.out_of_attempts``
+    in SQL, so no one's attempts are read and counted again."""
+    most = {c.id: c.quiz.max_attempts for c in content.library().courses if c.quiz.max_attempts}
+    if not most:
+        return {}
     scope = [User.cohort_id == cohort.id] if cohort is not None else []
-    in_scope = select(User.id).where(User.role == Role.TRAINEE, *scope)
-    extras = _extras(ExtraAttempts.trainee_id.in_(in_scope))
-    stuck: dict[str, list[int]] = {}
-    for user_id, course_id, used, passed in _used(QuizAttempt.user_id.in_(in_scope)):
-        course = courses.get(course_id)
-        if course is None:
-            continue
-        row = CourseAttempts(course, used, extras.get((user_id, course_id), 0), bool(passed))
-        if row.out_of_attempts:
-            stuck.setdefault(course_id, []).append(user_id)
-    ids = {i for users in stuck.values() for i in users}
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    return {
-        course_id: sorted((people[i] for i in users), key=lambda u: u.name.casefold())
-        for course_id, users in stuck.items()
-    }
+    extra = (
+        select(func.coalesce(func.sum(ExtraAttempts.attempts), 0))
+        .where(
+            ExtraAttempts.trainee_id == QuizStanding.user_id,
+            ExtraAttempts.course_id == QuizStanding.course_id,
+        )
+        .scalar_subquery()
+    )
+    per_course = {"partition_by": QuizStanding.course_id}
+    stuck = (
+        select(
+            QuizStanding.course_id,
+            QuizStanding.user_id,
+            func.row_number()
+            .over(**per_course, order_by=(func.lower(User.name), User.id))
+            .label("place"),
+            func.count().over(**per_course).label("total"),
+        )
+        .join(User, User.id == QuizStanding.user_id)
+        .where(
+            QuizStanding.passed == false(),
+            QuizStanding.finished >= min(most.values()),  # what the index finds
+            QuizStanding.course_id.in_(list(most)),
+            QuizStanding.finished >= case(most, value=QuizStanding.course_id) + extra,
+            User.role == Role.TRAINEE,
+            *scope,
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User, stuck.c.course_id, stuck.c.total)
+        .join(stuck, stuck.c.user_id == User.id)
+        .where(stuck.c.place <= STUCK_SHOWN)
+        .order_by(stuck.c.course_id, stuck.c.place)
+    )
+    result: dict[str, OutOfAttempts] = {}
+    for user, course_id, total in rows:
+        result.setdefault(course_id, OutOfAttempts([], total)).people.append(user)
+    return result
 
 
 def _trainee_and_course(user_id: int, course_id: str) -> tuple[User, Course]:

@@ -7,8 +7,8 @@ from math import ceil
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, update
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from sqlalchemy import func, or_, select, update
+from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from certificates.hours import hours_number
@@ -21,6 +21,7 @@ from training.hours import services as hours_services
 from training.input_checks import database_id
 from training.lead import bp
 from training.lead.dashboard import PAGE_SIZE, SORTS, rows_for, sort_rows
+from training.lead.forms import TRAINEES_AT_ONCE, AddTraineesForm
 from training.models import Certificate, Cohort, Role, User, utcnow
 from training.validators import at_most, sensible_date
 
@@ -35,11 +36,6 @@ class CohortForm(Form):
     )
     track = SelectField("Certification track", choices=[])
     submit = SubmitField("Create cohort")
-
-
-class AddTraineesForm(Form):
-    trainees = SelectMultipleField("Trainees to add", coerce=int, choices=[])
-    submit = SubmitField("Add to the cohort")
 
 
 class CohortSupervisorForm(Form):
@@ -129,8 +125,10 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
             rows_for(list(db.session.scalars(everyone)), track, today), sort, descending
         )
         rows = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    find = _search_words()
+    addable, more = _addable(find)
     add_form = AddTraineesForm()
-    add_form.trainees.choices = _choices(*_WITHOUT_A_COHORT)
+    add_form.trainees.choices = [(u.id, f"{u.name} ({u.email})") for u in addable]
     supervisor_form = CohortSupervisorForm()
     supervisor_form.supervisor.choices = _choices(*_ACTIVE_SUPERVISORS)
     return render_template(
@@ -144,6 +142,8 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
         sort=sort,
         descending=descending,
         add_form=add_form,
+        find=find,
+        more=more,
         supervisor_form=supervisor_form,
     )
 
@@ -207,6 +207,41 @@ _WITHOUT_A_COHORT = (User.role == Role.TRAINEE, User.cohort_id.is_(None), User.a
 _ACTIVE_SUPERVISORS = (User.role == Role.SUPERVISOR, User.active.is_(True))
 
 
+def _search_words() -> str:
+    """What the lead searched trainees to add by; too long a search is left out, with a
+    message."""
+    find = request.args.get("find", "").strip()
+    if len(find) > limits.SEARCH:
+        flash(
+            f"Search for trainees with at most {limits.SEARCH} characters of their name or "
+            "email; that search was left out.",
+            "error",
+        )
+        return ""
+    return find
+
+
+def _addable(find: str) -> tuple[list[User], bool]:
+    """The first ``TRAINEES_AT_ONCE`` trainees who may be added (by name), whose name or email
+    holds ``find``; and whether more match."""
+    conditions = list(_WITHOUT_A_COHORT)
+    if find:
+        words = find.lower()
+        conditions.append(
+            or_(
+                func.lower(User.name).contains(words, autoescape=True),
+                func.lower(User.email).contains(words, autoescape=True),
+            )
+        )
+    people = db.session.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(func.lower(User.name), User.id)
+        .limit(TRAINEES_AT_ONCE + 1)
+    ).all()
+    return list(people[:TRAINEES_AT_ONCE]), len(people) > TRAINEES_AT_ONCE
+
+
 def _choices(*conditions) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     people = select(User).where(*conditions).order_by(User.name, User.id)
     return [(u.id, u.name) for u in db.session.scalars(people)]
@@ -225,20 +260,27 @@ def _refused(form: Form, cohort: Cohort, message: str):  # type: ignore[no-untyp
 def add_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     form = AddTraineesForm()
-    form.trainees.choices = _choices(*_WITHOUT_A_COHORT)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not form.trainees.data:
         return _refused(form, cohort, "Choose trainees from the list.")
-    added = 0
-    for user_id in form.trainees.data:
-        # Still without a cohort at the moment of writing: another lead adding the same trainee
-        # to another cohort at once leaves them in one cohort, not moved from it.
-        moved = db.session.execute(
-            update(User).where(User.id == user_id, *_WITHOUT_A_COHORT).values(cohort_id=cohort.id),
-            execution_options={"synchronize_session": False},
-        )
-        if moved.rowcount == 1:  # type: ignore[attr-defined]
-            audit.record(current_user, "user", user_id, "added to cohort", comment=cohort.name)
-            added += 1
+    chosen = set(form.trainees.data)
+    if len(chosen) > TRAINEES_AT_ONCE:
+        return _refused(form, cohort, f"Add at most {TRAINEES_AT_ONCE} trainees at a time.")
+    # Only people the form could offer, all of them or none (one query, not a list of all).
+    allowed = db.session.scalars(select(User.id).where(User.id.in_(chosen), *_WITHOUT_A_COHORT))
+    if set(allowed) != chosen:
+        return _refused(form, cohort, "Choose trainees from the list.")
+    # Still without a cohort at the moment of writing: another lead adding the same trainee to
+    # another cohort at once leaves them in one cohort, not moved from it.
+    moved = db.session.scalars(
+        update(User)
+        .where(User.id.in_(chosen), *_WITHOUT_A_COHORT)
+        .values(cohort_id=cohort.id)
+        .returning(User.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    for user_id in sorted(moved):
+        audit.record(current_user, "user", user_id, "added to cohort", comment=cohort.name)
+    added = len(moved)
     db.session.commit()
     flash(f"Added {added} trainee{'s' if added != 1 else ''} to {cohort.name}.", "success")
     return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -277,47 +319,13 @@ def cohort_supervisor(cohort_id: int):  # type: ignore[no-untyped-def]
 def quiz_statistics():  # type: ignore[no-untyped-def]
     """Per course: attempts, pass rate and the questions most often missed, so leads can see
     where the material or the questions need work. Optionally for one cohort."""
-    from collections import Counter
-
-    from training import content
-    from training.models import AttemptStatus, QuizAttempt
+    from training.lead.attempts import out_of_attempts
+    from training.lead.quiz_stats import statistics
 
     cohort = db.session.get(Cohort, request.args.get("cohort", type=database_id) or 0)
-    query = select(
-        QuizAttempt.course_id, QuizAttempt.passed, QuizAttempt.question_ids, QuizAttempt.correct_ids
-    ).where(QuizAttempt.status == AttemptStatus.FINISHED)
-    if cohort is not None:
-        query = query.join(User, User.id == QuizAttempt.user_id).where(User.cohort_id == cohort.id)
-    stats: dict[str, dict] = {}  # type: ignore[type-arg]
-    for course_id, passed, drawn, correct in db.session.execute(query):
-        entry = stats.setdefault(
-            course_id, {"attempts": 0, "passed": 0, "shown": Counter(), "missed": Counter()}
-        )
-        entry["attempts"] += 1
-        entry["passed"] += bool(passed)
-        entry["shown"].update(drawn)
-        entry["missed"].update(set(drawn) - set(correct or []))
-    courses = []
-    for course in content.library().courses:
-        entry = stats.get(course.id)
-        if entry is None:
-            courses.append({"course": course, "attempts": 0})
-            continue
-        missed = [
-            (course.quiz.question(qid), count, count / entry["shown"][qid])
-            for qid, count in entry["missed"].most_common(3)
-            if course.quiz.question(qid) is not None
-        ]
-        courses.append(
-            {
-                "course": course,
-                "attempts": entry["attempts"],
-                "pass_rate": entry["passed"] / entry["attempts"],
-                "missed": missed,
-            }
-        )
-    from training.lead.attempts import out_of_attempts
-
     return render_template(
-        "lead/quizzes.html", courses=courses, cohort=cohort, stuck=out_of_attempts(cohort)
+        "lead/quizzes.html",
+        courses=statistics(cohort),
+        cohort=cohort,
+        stuck=out_of_attempts(cohort),
     )

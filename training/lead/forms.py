@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from training import limits
 from training.auth.forms import email_field
 from training.forms import Form
+from training.input_checks import database_id
 from training.models import Role
 from training.validators import at_most
 
@@ -45,3 +47,28 @@ class EditPersonForm(PersonForm):
 class AssignSupervisorForm(Form):
     supervisor = SelectField("Add a supervisor", coerce=int, choices=[])
     submit = SubmitField("Assign")
+
+
+#: the most trainees the cohort page lists (and adds) at once: a search narrows the rest
+TRAINEES_AT_ONCE = 50
+
+
+def _person_id(value: object) -> int:
+    """A submitted person id (ValueError for anything else), or one of the offered ones."""
+    return database_id(str(value))
+
+
+class AddTraineesForm(Form):
+    """Trainees to add to a cohort, as checkboxes: those a search found (``choices``, set by
+    the page). What is submitted is checked against the database, not against a list of every
+    trainee: active trainees in no cohort, at most ``TRAINEES_AT_ONCE``."""
+
+    trainees = SelectMultipleField(
+        "Trainees to add",
+        coerce=_person_id,
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    submit = SubmitField("Add to the cohort")

@@ -29,6 +29,7 @@ from courses.quiz import AttemptError, Availability, Grade, availability, draw_q
 from training import audit
 from training.dates import duration, long_time
 from training.extensions import db
+from training.learning import quiz_tallies
 from training.learning.models import ExtraAttempts
 from training.models import (
     AttemptStatus,
@@ -267,6 +268,7 @@ def submit_attempt(
     result: Grade = grade(course.quiz, attempt.question_ids, responses)
     attempt_id, user_id = attempt.id, attempt.user_id
     still_open = (QuizAttempt.id == attempt_id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
+    correct_ids = [r.question_id for r in result.results if r.correct]
     stored = db.session.execute(
         update(QuizAttempt)
         .where(*still_open, *_within_limit(user_id, course), *_waited(user_id, course, attempt))
@@ -274,7 +276,7 @@ def submit_attempt(
             status=AttemptStatus.FINISHED,
             submitted_at=utcnow(),
             answers={r.question_id: sorted(r.response) for r in result.results},
-            correct_ids=[r.question_id for r in result.results if r.correct],
+            correct_ids=correct_ids,
             correct_count=result.correct,
             score_percent=result.percent,
             passed=result.passed,
@@ -282,6 +284,10 @@ def submit_attempt(
         .execution_options(synchronize_session=False)
     )
     if stored.rowcount == 1:
+        # counted once: only the submission that finished the attempt gets here
+        quiz_tallies.count_graded(
+            user_id, course.id, result.passed, attempt.question_ids, correct_ids
+        )
         db.session.commit()
         return Submitted.COUNTED
     closed = db.session.execute(
