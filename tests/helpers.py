@@ -9,6 +9,7 @@ import re
 import socket
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -456,32 +457,60 @@ def write_track(root: Path, *, auto_issue: bool = False) -> None:
     (root / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")
 
 
-def race(app, *actions):
-    """Run each action (client -> response) in its own thread, all released at once. Returns
-    what each one's person saw: the page text, or the error that escaped."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
+#: how long a race may take before the test fails as hung (generous: a busy 2-core machine
+#: finishes a race in seconds; this only stops a stuck one from hanging the test run forever)
+RACE_TIMEOUT = 60.0
 
-    def run(i, action):
+
+def race(app, *actions, timeout: float = RACE_TIMEOUT):  # type: ignore[no-untyped-def]
+    """Run each action's ``act`` (client -> response) in its own thread, all released at once,
+    and return what each one's person saw: the status and page text, or the error that escaped
+    (a 500 in the making).
+
+    An action is ``(prepare, act)``: each ``prepare`` (signing in, say) runs first, here, on
+    the action's own client, so a failure there fails the test at once. A racer that is still
+    running after ``timeout`` seconds fails the test, saying which one, instead of hanging it.
+    """
+    clients = []
+    for prepare, _act in actions:
         client = app.test_client()
-        prepare, act = action
         prepare(client)
-        barrier.wait()
+        clients.append(client)
+    barrier = threading.Barrier(len(actions), timeout=timeout)
+    outcomes: list[str] = ["NOT STARTED"] * len(actions)
+
+    def run(i: int) -> None:
         try:
-            response = act(client)
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            outcomes[i] = "ERROR the racers were never all released together"
+            return
+        outcomes[i] = "RUNNING"
+        try:
+            response = actions[i][1](clients[i])
+            outcomes[i] = f"{response.status_code} {text_of(response)}"
         except Exception as error:  # a 500 in the making: the test reports it
             outcomes[i] = f"ERROR {type(error).__name__}: {error}"
-            return
-        outcomes[i] = f"{response.status_code} {text_of(response)}"
 
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    threads = [
+        threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True)
+        for i in range(len(actions))
+    ]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + timeout
     for thread in threads:
-        thread.join()
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    if stuck:
+        barrier.abort()  # any racer still waiting to start gives up
+        raise AssertionError(
+            f"{', '.join(stuck)} still running after {timeout:g} s (hung?); outcomes: {outcomes}"
+        )
     return outcomes
 
 
 def as_user(user, method):
-    """A race action: sign ``user`` in on the thread's own client, then run ``method``."""
+    """A race action: sign ``user`` in on the racer's own client (before the race), then run
+    ``method`` in the race."""
     return (lambda client: sign_in(client, user), method)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from training import audit
 from training.auth.password_strength import password_problem
 from training.auth.passwords import hash_password
 from training.extensions import db
@@ -17,10 +19,29 @@ class AccountError(ValueError):
     pass
 
 
+class EmailTaken(AccountError):
+    """Someone already has an account with this email, perhaps created a moment ago."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"An account for {email} already exists.")
+
+
 def create_account(
-    email: str, name: str, role: str | Role, password: str, *, must_change_password: bool = False
+    email: str,
+    name: str,
+    role: str | Role,
+    password: str,
+    *,
+    by: User | None = None,
+    self_registration: bool = False,
+    credential: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create and commit an account, or raise ``AccountError`` with a plain message."""
+    """Create and commit an account with its audit event ("created": by ``by``, a program lead;
+    by the new person for a ``self_registration``; None from the command line), or raise
+    ``AccountError`` with a plain message and change nothing. The database's unique email
+    decides between two people creating the same account at once: the other gets ``EmailTaken``.
+    """
     email = email.strip().lower()
     if not _valid_email(email):
         raise AccountError(f"{email!r} is not an email address.")
@@ -37,18 +58,43 @@ def create_account(
         context=(current_app.config["PROGRAM_NAME"],),
     ):
         raise AccountError(problem)
-    if db.session.scalar(select(User).where(User.email == email)) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+    if _taken(email):  # the usual case, answered before the (slow) password hash
+        raise EmailTaken(email)
     user = User(
         email=email,
         name=name.strip() or email,
         role=Role(role),
         password_hash=hash_password(password),
         must_change_password=must_change_password,
+        credential=(credential or "").strip() or None,
     )
     db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Created by someone else since the check above: their transaction committed first.
+        db.session.rollback()
+        if _taken(email):
+            raise EmailTaken(email) from None
+        raise
+    actor, how = (user, "self-registration") if self_registration else (by, "")
+    if actor is None:
+        how = "from the command line"
+    audit.record(actor, "user", user.id, "created", comment=_described(user, how))
     db.session.commit()
     return user
+
+
+def _taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def _described(user: User, how: str) -> str:
+    """The audit comment of a new account: its role, its credential, how it was made."""
+    described = f"{Role(user.role).label} account"
+    if user.credential:
+        described += f" (credential: {user.credential})"
+    return f"{described}, {how}" if how else described
 
 
 def _valid_email(email: str) -> bool:

@@ -66,6 +66,8 @@ def use(reset: PasswordReset, password_hash: str) -> bool:
     user.password_hash = password_hash
     user.must_change_password = False
     login_sessions.end_all(user)  # signed out everywhere: sign in with the new password
-    audit.record(user, "user", user.id, "password reset")
+    lead = db.session.get(User, reset.created_by_id) if reset.created_by_id else None
+    link = f"with a one-time link from {lead.name}" if lead else "with a one-time link"
+    audit.record(user, "user", user.id, "password reset", comment=link)
     db.session.commit()
     return True

@@ -19,7 +19,7 @@ from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
 
 from training import audit
-from training.accounts import create_account
+from training.accounts import EmailTaken, create_account
 from training.auth import bp, devices, login_sessions, throttle
 from training.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from training.auth.passwords import hash_password, needs_rehash, verify_password
@@ -132,10 +132,17 @@ def change_password():  # type: ignore[no-untyped-def]
                 "Your new password is the same as your current one. Please choose a different one."
             )
         else:
+            first = user.must_change_password  # replacing a temporary one from a lead
             user.password_hash = hash_password(form.new_password.data)
             user.must_change_password = False
             login_sessions.end_all(user)  # every device is signed out…
-            audit.record(user, "user", user.id, "password changed")
+            audit.record(
+                user,
+                "user",
+                user.id,
+                "password changed",
+                comment="their own, replacing the temporary password" if first else None,
+            )
             remembered = (
                 current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
             )
@@ -156,14 +163,19 @@ def register():  # type: ignore[no-untyped-def]
     form.email_for_check = request.form.get("email", "")
     form.name_for_check = request.form.get("name", "")
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if find_user_by_email(email) is not None:
+        try:
+            user = create_account(
+                form.email.data,
+                form.name.data,
+                Role.TRAINEE,
+                form.new_password.data,
+                self_registration=True,
+            )
+        except EmailTaken as taken:  # perhaps registered a moment ago, in another tab
             form.email.errors.append(
-                "An account with this email already exists. Sign in instead, or ask your "
-                "program lead to reset your password."
+                f"{taken} Sign in instead, or ask your program lead to reset your password."
             )
         else:
-            user = create_account(email, form.name.data, Role.TRAINEE, form.new_password.data)
             flash("Welcome! Your trainee account is ready.", "success")
             return _sign_in(user, url_for("main.home"), remember=False)
     return render_template("auth/register.html", form=form)

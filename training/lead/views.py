@@ -7,10 +7,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from training import audit
-from training.accounts import create_account
+from training.accounts import EmailTaken, create_account
 from training.auth import login_sessions, role_required
 from training.auth.passwords import temporary_password
-from training.auth.views import find_user_by_email
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
@@ -74,20 +73,20 @@ def new_person():  # type: ignore[no-untyped-def]
     """Create an account with a one-time password the lead hands over."""
     form = NewPersonForm()
     if form.validate_on_submit():
-        if find_user_by_email(form.email.data) is not None:
-            form.email.errors.append("Someone already has an account with this email.")
-        else:
-            password = temporary_password()
+        password = temporary_password()
+        try:
             user = create_account(
                 form.email.data,
                 form.name.data,
                 form.role.data,
                 password,
+                by=current_user,
+                credential=form.credential.data if form.role.data == Role.SUPERVISOR else None,
                 must_change_password=True,
             )
-            if user.role == Role.SUPERVISOR and (form.credential.data or "").strip():
-                user.credential = form.credential.data.strip()
-                db.session.commit()
+        except EmailTaken as taken:  # perhaps created a moment ago, by another lead
+            form.email.errors.append(str(taken))
+        else:
             return render_template("lead/person_created.html", user=user, password=password)
     return render_template("lead/new_person.html", form=form)
 
@@ -107,16 +106,11 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
                 "error",
             )
         else:
-            if user.role != form.role.data:
-                audit.record(
-                    current_user, "user", user.id, "role changed", user.role, form.role.data
-                )
-            if user.active != form.active.data:
-                action = "reactivated" if form.active.data else "deactivated"
-                audit.record(current_user, "user", user.id, action)
-            user.name = form.name.data.strip()
+            name, credential = form.name.data.strip(), (form.credential.data or "").strip() or None
+            _record_changes(user, Role(form.role.data), name, credential, form.active.data)
+            user.name = name
             user.role = Role(form.role.data)
-            user.credential = (form.credential.data or "").strip() or None
+            user.credential = credential
             if user.active and not form.active.data:
                 login_sessions.end_all(user)  # sign them out everywhere
             user.active = form.active.data
@@ -141,6 +135,28 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         assign_form=_assign_form(user),
         action_form=ActionForm(),
     )
+
+
+def _record_changes(
+    user: User, role: Role, name: str, credential: str | None, active: bool
+) -> None:
+    """An audit event for each change a lead is about to make to the account, added to the
+    transaction that makes it."""
+
+    def record(action: str, *statuses: str, comment: str | None = None) -> None:
+        audit.record(current_user, "user", user.id, action, *statuses, comment=comment)
+
+    if user.role != role:
+        record("role changed", user.role, role)
+    if user.name != name:
+        record("name changed", comment=f"{user.name} → {name}")
+    if user.credential != credential:
+        record(
+            "credential changed",
+            comment=f"{user.credential or '(none)'} → {credential or '(none)'}",
+        )
+    if user.active != active:
+        record("reactivated" if active else "deactivated")
 
 
 def _certificate_context(user: User) -> dict[str, object]:

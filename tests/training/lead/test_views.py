@@ -81,7 +81,7 @@ def test_an_email_can_only_be_used_once(client):
         "/lead/people/new",
         {"name": "B", "email": existing.email.upper(), "role": "trainee"},
     )
-    assert "already has an account" in text_of(response)
+    assert f"An account for {existing.email} already exists." in text_of(response)
     assert count(User) == 2
 
 
