@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         certs,
         cli,
         content,
+        database_timeouts,
         errors,
         extensions,
         hours,
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     extensions.limiter.init_app(app)
     serving.warn_if_limits_are_not_shared(app)
     transactions.init_app(app)
+    database_timeouts.init_app(app)
     auth.init_app(app)
     content.init_app(app)
     errors.init_app(app)
@@ -116,6 +118,11 @@ def _configure_database(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from training.database_timeouts import engine_options
+
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config) | options
     if uri.startswith("sqlite:///") and uri != "sqlite://":
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -1,20 +1,31 @@
-"""Friendly error pages: a person who hits a wall is told what happened and where to go."""
+"""Friendly error pages: a person who hits a wall is told what happened and where to go.
+
+Every error page is drawn without needing the database when it has to be: the site's layout
+reads the signed-in person (and their waiting count) from the database, so when that fails the
+page falls back to a layout of its own that reads nothing (``error_standalone.html``). A
+database that is down, frozen or too slow answers 503 with that page, never a bare 500.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
+import sqlite3
 import time
 from datetime import timedelta
 
 from babel.dates import format_timedelta
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
-from training.extensions import db, limiter
+from training.extensions import db, limiter, login_manager
 
-MESSAGES = {
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[int | str, tuple[str, str]] = {
     400: ("Something was wrong with that request", "Please go back and try again."),
     403: (
         "You don't have access to this page",
@@ -32,12 +43,25 @@ MESSAGES = {
         "The site is busy right now",
         "Nothing you sent was saved. Please wait a few seconds, then try again.",
     ),
+    # not an HTTP status: the 503 of a database that does not answer
+    "database": (
+        "The site can't reach its database right now",
+        "Nothing you sent was saved. Please try again in a minute.",
+    ),
     500: (
         "Something went wrong on our side",
         "The problem has been logged. Please try again in a "
         "few minutes; nothing you submitted before this page was lost.",
     ),
 }
+
+
+#: seconds in the Retry-After of a 503: a busy database frees up in seconds, one that does not
+#: answer is being restarted or repaired
+RETRY_AFTER_BUSY = 5
+RETRY_AFTER_UNREACHABLE = 30
+#: PostgreSQL's code for a statement it cancelled (its statement timeout)
+QUERY_CANCELED = "57014"
 
 
 def init_app(app: Flask) -> None:
@@ -53,34 +77,93 @@ def init_app(app: Flask) -> None:
         if code == 400 and error.description and "CSRF" in error.description:
             title = "This form has expired"
             text = "Please reload the page and submit the form again."
-        if request.accept_mimetypes.best == "application/json":
-            response = jsonify(error=title, status=code)
-        else:
-            response = make_response(
-                render_template("error.html", code=code, title=title, text=text)
-            )
-        response.status_code = code
-        if retry_after is not None:
-            response.headers["Retry-After"] = str(retry_after)
-        return response
+        return error_page(code, title, text, retry_after=retry_after)
 
     @app.errorhandler(OperationalError)
-    def database_busy(error: OperationalError):  # type: ignore[no-untyped-def]
-        """SQLite lets one writer in at a time; one that waited its whole busy timeout gets
-        "database is locked". Its transaction is rolled back: say so, and to try again."""
-        if "database is locked" not in str(error.orig):
-            raise error
-        db.session.rollback()  # the page itself reads (the navigation's counts)
-        title, text = MESSAGES[503]
-        response = make_response(render_template("error.html", code=503, title=title, text=text))
-        response.status_code = 503
-        response.headers["Retry-After"] = "5"
-        return response
+    def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
+        """The database refused, dropped, did not answer or cancelled a slow statement; or
+        SQLite's one writer kept the lock past its busy timeout ("database is locked"). The
+        transaction is rolled back: say so, and when to try again."""
+        kind = _database_failure(error)
+        if kind is None:
+            raise error  # a mistake in a statement, not the database failing: a 500
+        return _database_page(kind, error)
+
+    @app.errorhandler(PoolTimeoutError)
+    def no_free_connection(error: PoolTimeoutError):  # type: ignore[no-untyped-def]
+        """Every pooled connection stayed in use for the whole pool timeout."""
+        return _database_page("busy", error)
 
     @app.errorhandler(500)
     def server_error(error: Exception):  # type: ignore[no-untyped-def]
         title, text = MESSAGES[500]
-        return render_template("error.html", code=500, title=title, text=text), 500
+        return error_page(500, title, text)
+
+
+def error_page(
+    code: int, title: str, text: str, *, retry_after: int | None = None, layout: bool = True
+) -> Response:
+    """The error answer: JSON for a client that asks for it, else the page in the site's
+    layout, or, when ``layout`` is False or the layout fails (it reads the signed-in person
+    from the database), the page on its own."""
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(error=title, status=code)
+    else:
+        response = make_response(_render(code, title, text, layout=layout))
+    response.status_code = code
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _render(code: int, title: str, text: str, *, layout: bool) -> str:
+    if layout:
+        try:
+            return render_template("error.html", code=code, title=title, text=text)
+        except Exception:  # the layout's reads failed: draw the page without them
+            log.exception("The error page could not use the site's layout; drawn without it.")
+            _forget_the_database()
+    # Straight from the Jinja environment: no context processor (the navigation's counts)
+    # runs, and nothing in the template reads the database.
+    template = current_app.jinja_env.get_template("error_standalone.html")
+    return template.render(code=code, title=title, text=text)
+
+
+def _forget_the_database() -> None:
+    """End the failed transaction, and treat the rest of this request as signed out, so
+    nothing drawn after this (or Flask-Login) asks the database for the person again."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("Could not roll back after a database failure.", exc_info=True)
+    g._login_user = login_manager.anonymous_user()
+
+
+def _database_failure(error: OperationalError) -> str | None:
+    """ "busy" (locked, cancelled as too slow), "unreachable", or None: SQLite's other
+    operational errors ("no such table") are mistakes, not outages."""
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        message = str(original)
+        if "database is locked" in message:
+            return "busy"
+        return "unreachable" if "unable to open database file" in message else None
+    if getattr(original, "sqlstate", None) == QUERY_CANCELED:
+        return "busy"
+    return "unreachable"
+
+
+def _database_page(kind: str, error: Exception) -> Response:
+    _forget_the_database()
+    if kind == "busy":
+        log.warning("Database busy: %s", error)
+        title, text = MESSAGES[503]
+        retry_after = RETRY_AFTER_BUSY
+    else:
+        log.error("Database unavailable: %s", error)
+        title, text = MESSAGES["database"]
+        retry_after = RETRY_AFTER_UNREACHABLE
+    return error_page(503, title, text, retry_after=retry_after, layout=False)
 
 
 def _refusal(error: HTTPException) -> str | None:

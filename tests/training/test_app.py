@@ -111,7 +111,7 @@ def test_session_cookie_is_secure_when_configured():
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "limit_store": "disabled"}
 
 
 def test_healthz_answers_503_when_the_database_does_not(tmp_path):

@@ -303,7 +303,7 @@ def test_production_answers_only_requests_addressed_to_the_public_host(tmp_path,
     assert "This site is not served under that address" in refused.get_data(as_text=True)
     # A load balancer may probe a server by its own address: the health check still answers.
     health = client.get("/healthz", headers={"Host": "10.0.0.7:8000"})
-    assert (health.status_code, health.json) == (200, {"status": "ok", "database": "ok"})
+    assert (health.status_code, health.json["status"]) == (200, "ok")
 
 
 def test_behind_a_proxy_a_forwarded_host_is_checked_too(tmp_path, clean_environment):

@@ -1,0 +1,161 @@
+"""Error pages render without the database: when the site's layout cannot be drawn (its
+navigation reads the signed-in person from the database), the page falls back to a layout of
+its own, and a database that fails answers 503 with that page, never a bare 500. /healthz
+reports each dependency. (Faults of a real PostgreSQL server: ``test_database_faults``.)"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from certificates.codes import format_code, new_code
+from tests.helpers import app_config, make_user, sign_in, text_of
+from training import create_app
+
+
+def unreachable(*_args: object) -> None:
+    raise OperationalError("SELECT …", {}, sqlite3.OperationalError("unable to open database file"))
+
+
+def assert_page_of_its_own(response, code: int, title: str) -> None:  # type: ignore[no-untyped-def]
+    """The page on its own layout: what axe checks (language, title, a main landmark with a
+    heading), the site's styles, and no navigation that would need the database."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == code
+    assert '<html lang="en">' in page
+    assert re.search(rf"<title>{re.escape(title)} · ", page.replace("&#39;", "'"))
+    assert '<main id="main-content"' in page
+    assert f"<h1>{title}</h1>" in page.replace("&#39;", "'")
+    assert "/static/style.css" in page
+    assert "Sign out" not in page and "Sign in" not in page
+    assert "Internal Server Error" not in page
+
+
+def test_a_signed_in_page_whose_user_cannot_be_loaded_gets_the_503_page(app, client, monkeypatch):
+    sign_in(client, make_user())
+    monkeypatch.setattr("training.auth.login_sessions.load", unreachable)
+    response = client.get("/hours/")
+    assert_page_of_its_own(response, 503, "The site can't reach its database right now")
+    assert "Nothing you sent was saved" in text_of(response)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_outside_testing_the_503_page_is_served_too(app, client, monkeypatch):
+    """With exceptions no longer propagated (as under gunicorn), nothing raises past the
+    handler: the person gets the page, not the server's bare "Internal Server Error"."""
+    app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    sign_in(client, make_user())
+    monkeypatch.setattr("training.auth.login_sessions.load", unreachable)
+    response = client.get("/certificate/")
+    assert_page_of_its_own(response, 503, "The site can't reach its database right now")
+
+
+def test_a_404_whose_layout_fails_falls_back_to_the_page_of_its_own(app, client, monkeypatch):
+    sign_in(client, make_user())
+    client.get("/hours/")  # signed in and working
+    monkeypatch.setattr("training.hours.services.waiting_counts", unreachable)
+    response = client.get("/no-such-page")
+    assert_page_of_its_own(response, 404, "We couldn't find that page")
+
+
+def test_a_500_whose_layout_fails_falls_back_to_the_page_of_its_own(app, client, monkeypatch):
+    @app.route("/broken")
+    def broken():  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    sign_in(client, make_user())
+    monkeypatch.setattr("training.hours.services.waiting_counts", unreachable)
+    response = client.get("/broken")
+    assert_page_of_its_own(response, 500, "Something went wrong on our side")
+
+
+def test_error_pages_keep_the_sites_layout_while_the_database_answers(app, client):
+    sign_in(client, make_user())
+    page = client.get("/no-such-page").get_data(as_text=True)
+    assert "Sign out" in page and "My hours" in page
+
+
+def test_a_missing_sqlite_database_gets_the_503_page(tmp_path):
+    uri = f"sqlite:///{tmp_path}/missing/folder/training.sqlite3"
+    client = create_app(app_config(SQLALCHEMY_DATABASE_URI=uri)).test_client()
+    response = client.get(f"/verify/{format_code(new_code())}")
+    assert_page_of_its_own(response, 503, "The site can't reach its database right now")
+
+
+def test_json_clients_get_json_for_a_database_outage(app, client, monkeypatch):
+    monkeypatch.setattr("training.certs.views.db.session.scalar", unreachable)
+    monkeypatch.setattr("training.certs.views.db.session.execute", unreachable)
+    response = client.get(
+        f"/verify/{format_code(new_code())}.json", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 503
+    assert response.json["status"] == 503
+    assert "Retry-After" in response.headers
+
+
+def test_no_free_connection_in_the_pool_gets_the_busy_page(app, client, monkeypatch):
+    def pool_exhausted(*_args: object) -> None:
+        raise PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    sign_in(client, make_user())
+    monkeypatch.setattr("training.auth.login_sessions.load", pool_exhausted)
+    response = client.get("/hours/")
+    assert_page_of_its_own(response, 503, "The site is busy right now")
+    assert "Nothing you sent was saved" in text_of(response)
+
+
+def test_a_mistake_in_a_statement_is_still_a_500_not_an_outage():
+    app = create_app(app_config(TESTING=False, PROPAGATE_EXCEPTIONS=False))
+
+    @app.route("/mistake")
+    def mistake():  # type: ignore[no-untyped-def]
+        from sqlalchemy import text
+
+        from training.extensions import db
+
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    assert app.test_client().get("/mistake").status_code == 500
+
+
+def test_healthz_reports_each_dependency(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "limit_store": "disabled"}
+
+
+@pytest.mark.parametrize(
+    ("store", "status"), [("ok", "ok"), ("memory", "ok"), ("unavailable", "degraded")]
+)
+def test_healthz_is_degraded_but_up_when_the_limit_store_fails(client, monkeypatch, store, status):
+    client.application.config["RATELIMIT_ENABLED"] = True
+    monkeypatch.setattr("training.limit_store.limit_store_status", lambda: store)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": status, "database": "ok", "limit_store": store}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
+    uri = f"sqlite:///{tmp_path}/missing/folder/training.sqlite3"
+    response = create_app(app_config(SQLALCHEMY_DATABASE_URI=uri)).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {
+        "status": "error",
+        "database": "unavailable",
+        "limit_store": "disabled",
+    }
+
+
+@pytest.mark.parametrize("value", ["soon", -1, None])
+def test_a_timeout_setting_must_be_a_number_of_seconds(value):
+    from training.database_timeouts import seconds_setting
+
+    key = "DATABASE_STATEMENT_TIMEOUT"
+    with pytest.raises(ValueError, match=f"FLASK_{key} must be a number of seconds"):
+        seconds_setting({key: value}, key)
+    assert seconds_setting({key: "2.5"}, key) == 2.5
