@@ -222,6 +222,24 @@ def test_the_app_enforces_foreign_keys_again_after_migrating(app):
         assert connection.scalar(text("PRAGMA foreign_keys")) == 1
 
 
+def test_an_upgrade_run_in_the_app_leaves_its_logs_on(app):
+    """Alembic reads its logging settings on every upgrade: the app's own loggers (an outage
+    of the limit store is logged by one) must still be heard afterwards."""
+    import logging
+
+    outages = logging.getLogger("training.limit_store")
+    upgrade()
+    heard: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: heard.append(record.getMessage())  # type: ignore[method-assign]
+    outages.addHandler(handler)
+    try:
+        outages.error("The rate-limit store is unavailable")
+    finally:
+        outages.removeHandler(handler)
+    assert heard == ["The rate-limit store is unavailable"]
+
+
 def _entry_deletion_refused(entry_id: int) -> bool:
     hours_entry = MetaData()
     hours_entry.reflect(db.engine, only=["hours_entry"])

@@ -35,10 +35,11 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def require_new_password():  # type: ignore[no-untyped-def]
         allowed = {"auth.change_password", "auth.logout", "static", "main.healthz"}
+        # the endpoint first: /healthz and static files never load the person from the database
         if (
-            current_user.is_authenticated
+            request.endpoint not in allowed
+            and current_user.is_authenticated
             and current_user.must_change_password
-            and request.endpoint not in allowed
         ):
             flash("Please choose your own password before you go on.", "info")
             return redirect(url_for("auth.change_password"))

@@ -15,6 +15,8 @@ from training.models import AttemptStatus, Role
 
 ROUNDS = 3  # each round a new trainee: a race that can be lost shows up in one or another
 CLICKS = 4
+#: seconds a click may take before the test calls it hung (a hang guard, not a speed test)
+RACE_TIMEOUT = 60
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def _clicks(app, trainee, n=CLICKS):  # type: ignore[no-untyped-def]
         client = app.test_client()
         sign_in(client, trainee)
         clients.append(client)
-    barrier = threading.Barrier(n)
+    barrier = threading.Barrier(n, timeout=RACE_TIMEOUT)
     landed: list[str] = [""] * n
 
     def click(i: int) -> None:
@@ -48,7 +50,9 @@ def _clicks(app, trainee, n=CLICKS):  # type: ignore[no-untyped-def]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(RACE_TIMEOUT)
+    stuck = [i for i, thread in enumerate(threads) if thread.is_alive()]
+    assert not stuck, f"clicks {stuck} still running after {RACE_TIMEOUT} s (hung?)"
     return landed, clients
 
 
