@@ -9,33 +9,34 @@ eligibility summary), the supervisor's queue, the lead's cohort dashboard (first
 verification page and its JSON, and a certificate PDF download. Before them it measures two
 floors on the same gunicorn settings: plain Flask "hello world" and a page with one template and
 one query. For each page it prints its throughput as a ratio to both floors, p50 and p95 latency,
-the error count (any status but the expected one, and any socket error) and the workers' peak
-memory, then checks the targets. ``--json FILE`` keeps the figures; ``--rounds N`` measures
-everything N times and keeps each page's fastest round (a shared machine's noise only slows).
+the error count (any status but the expected one, any socket error, and any replay: an answer
+saying the app had seen the request before) and the workers' peak memory, then checks the
+targets. Each page's warm-up and measured run take different lines of its plan, so every
+measured quiz submission is one the app has not graded before. ``--json FILE`` keeps the
+figures; ``--rounds N`` measures everything N times and keeps each page's fastest round (a
+shared machine's noise only slows); ``--requests N`` measures N answers a page, however long
+they take, instead of ``--seconds``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
+from bench.plans import Plan
+from bench.replay import Drive, Result, answering, measure
 from bench.settings import ROOT, bench_app, default_database_url, server_environment, work
-
-LUA = Path(__file__).with_name("replay.lua")
 
 #: page -> (figure, limit): what the issue asks of this 2-core machine
 TARGETS = {
@@ -45,22 +46,6 @@ TARGETS = {
     "cohort_dashboard": ("p95_ms", 150.0),
     "certificate_pdf": ("p95_ms", 5.0),
 }
-
-
-@dataclass
-class Result:
-    page: str
-    requests: int
-    seconds: float
-    per_second: float
-    p50_ms: float
-    p95_ms: float
-    errors: int
-    peak_mib: float
-    wrapped: int = 0
-    hello_ratio: float = 0.0
-    floor_ratio: float = 0.0
-    sample_error: str = ""
 
 
 def free_port() -> int:
@@ -105,117 +90,6 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("gunicorn did not start within a minute")
 
 
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    try:
-        return [int(p) for p in children.read_text().split()]
-    except OSError:
-        return []
-
-
-class MemorySampler:
-    """The workers' largest resident memory while a measurement runs (read from /proc)."""
-
-    def __init__(self, masters: list[int]) -> None:
-        self.masters = masters
-        self.peak_kib = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for master in self.masters:
-                for pid in worker_pids(master):
-                    try:
-                        status = Path(f"/proc/{pid}/status").read_text()
-                    except OSError:
-                        continue
-                    for line in status.splitlines():
-                        if line.startswith("VmRSS:"):
-                            self.peak_kib = max(self.peak_kib, int(line.split()[1]))
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-@dataclass(frozen=True)
-class Drive:
-    """How wrk drives a server: for how long, over how many connections and threads, which
-    status every answer should have, and (several servers) the ports its threads take in turn."""
-
-    seconds: float = 10
-    warmup: float = 2
-    connections: int = 4
-    threads: int = 2
-    expected: int = 200
-    ports: tuple[int, ...] = ()
-
-
-def wrk(plan_file: Path, port: int, drive: Drive, seconds: float) -> dict[str, object]:
-    """Run wrk over a plan for ``seconds``; returns the figures the replay script prints."""
-    binary = shutil.which("wrk")
-    if binary is None:
-        raise SystemExit("wrk is not installed (Debian: apt install wrk)")
-    env = dict(os.environ, BENCH_PORTS=",".join(map(str, drive.ports)))
-    command = [
-        binary, f"-t{drive.threads}", f"-c{drive.connections}", f"-d{max(1, round(seconds))}s",
-        "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{port}",
-        "--", str(plan_file), str(drive.threads), str(drive.expected),
-    ]  # fmt: skip
-    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)  # noqa: S603
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk printed no figures:\n{out.stdout}\n{out.stderr}")
-    return json.loads(line.removeprefix("BENCH_JSON "))
-
-
-def prime(plan_file: Path, port: int) -> None:
-    """Send the plan's first request once, if it only reads (GET), before any clock starts: a
-    fresh worker's first-request work (loading the course content, compiling queries) is not
-    the page's speed, and on a busy machine it could take a whole short run."""
-    first = plan_file.read_text().split("\n", 1)[0]
-    method, path, cookie, *_ = [*first.split("\t"), "", "", ""]
-    if method != "GET":
-        return
-    headers = {"Cookie": cookie} if cookie else {}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (a local server)
-            answer.read()
-    except urllib.error.HTTPError:
-        pass  # the page's status is measured (and checked) by the run itself
-
-
-def measure(name: str, plan_file: Path, port: int, masters: list[int], drive: Drive) -> Result:
-    """Warm up, then measure one page while sampling the workers' memory."""
-    prime(plan_file, port)
-    if drive.warmup:
-        wrk(plan_file, port, drive, drive.warmup)
-    with MemorySampler(masters) as memory:
-        raw = wrk(plan_file, port, drive, drive.seconds)
-    duration = int(raw["duration_us"]) / 1e6  # type: ignore[call-overload]
-    errors = sum(int(raw[k]) for k in ("connect", "read", "write", "timeout", "unexpected"))  # type: ignore[call-overload]
-    requests = int(raw["requests"])  # type: ignore[call-overload]
-    return Result(
-        page=name,
-        requests=requests,
-        seconds=round(duration, 2),
-        per_second=round(requests / duration, 1),
-        p50_ms=int(raw["p50_us"]) / 1000,  # type: ignore[call-overload]
-        p95_ms=int(raw["p95_us"]) / 1000,  # type: ignore[call-overload]
-        errors=errors,
-        peak_mib=round(memory.peak_kib / 1024, 1),
-        wrapped=int(raw["wrapped"]),  # type: ignore[call-overload]
-        sample_error=str(raw.get("sample", "")),
-    )
-
-
 def _floor_plan(folder: Path) -> Path:
     path = folder / "floor.plan"
     path.write_text("GET\t/\t\t\n")
@@ -232,20 +106,32 @@ def run(
     size: int = 4000,
     pages: list[str] | None = None,
     rounds: int = 1,
+    requests: int = 0,
+    warmup_requests: int = 0,
+    timeout: float = 10,
 ) -> list[Result]:
     """Measure the floors, then every page, ``rounds`` times over (see ``fastest_rounds``); the
-    quiz plan opens ``size`` attempts a round."""
+    quiz plan opens ``size`` attempts a round. With ``requests``, each page is measured until
+    it has that many answers (and warmed up with ``warmup_requests``), however long it takes."""
     from bench import plans
 
     folder = work() / "plans"
-    drive = Drive(seconds=seconds, warmup=warmup, connections=connections, threads=threads)
+    drive = Drive(
+        seconds=seconds,
+        warmup=warmup,
+        connections=connections,
+        threads=threads,
+        requests=requests,
+        warmup_requests=warmup_requests,
+        timeout=timeout,
+    )
     results: list[Result] = []
     for round_ in range(rounds):
         with bench_app(database_url) as app:
             chosen = [
                 p for p in plans.build(app, size, seed=round_ + 1) if not pages or p.name in pages
             ]
-        files = {p.name: (p.write(folder), p.expected) for p in chosen}
+        files = {p.name: (p.write(folder), p) for p in chosen}
         results += _one_round(database_url, files, folder, drive)
     return with_ratios(fastest_rounds(results))
 
@@ -256,15 +142,17 @@ def fastest_rounds(results: list[Result]) -> list[Result]:
     closest to what the code can do (as ``timeit`` keeps the best time)."""
     best: dict[str, Result] = {}
     errors: dict[str, int] = {}
+    replays: dict[str, int] = {}
     for result in results:
         errors[result.page] = errors.get(result.page, 0) + result.errors
+        replays[result.page] = replays.get(result.page, 0) + result.replays
         if result.page not in best or result.per_second > best[result.page].per_second:
             best[result.page] = result
-    return [replace(r, errors=errors[r.page]) for r in best.values()]
+    return [replace(r, errors=errors[r.page], replays=replays[r.page]) for r in best.values()]
 
 
 def _one_round(
-    database_url: str, files: dict[str, tuple[Path, int]], folder: Path, drive: Drive
+    database_url: str, files: dict[str, tuple[Path, Plan]], folder: Path, drive: Drive
 ) -> list[Result]:
     env = server_environment(database_url)
     results = []
@@ -278,10 +166,8 @@ def _one_round(
             results.append(measure(name, floor, port, [server.pid], drive))
     port = free_port()
     with gunicorn("wsgi:app", port, env) as server:
-        for name, (path, expected) in files.items():
-            results.append(
-                measure(name, path, port, [server.pid], replace(drive, expected=expected))
-            )
+        for name, (path, plan) in files.items():
+            results.append(measure(name, path, port, [server.pid], answering(drive, plan)))
     return results
 
 
@@ -317,7 +203,11 @@ def check_targets(results: list[Result]) -> list[str]:
     misses = []
     for r in results:
         if r.errors:
-            misses.append(f"{r.page}: {r.errors} errors (first: {r.sample_error or 'socket'})")
+            replays = f", {r.replays} of them replays" if r.replays else ""
+            if r.replays and r.wrapped:
+                replays += " (the plan ran out: give a larger --size)"
+            first = r.sample_error or "socket"
+            misses.append(f"{r.page}: {r.errors} errors{replays} (first: {first})")
         if r.page in TARGETS:
             figure, limit = TARGETS[r.page]
             value = getattr(r, figure)
@@ -332,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: bench/.work/bench.sqlite3")
     parser.add_argument("--seconds", type=float, default=10, help="measured seconds per page")
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds first")
+    parser.add_argument(
+        "--requests", type=int, default=0, help="measure this many answers a page, not --seconds"
+    )
+    parser.add_argument(
+        "--warmup-requests", type=int, default=0, help="unmeasured answers first, not --warmup"
+    )
     parser.add_argument("--connections", type=int, default=4, help="open connections (wrk -c)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--size", type=int, default=4000, help="requests in each plan")
@@ -351,10 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         size=args.size,
         pages=args.page,
         rounds=args.rounds,
+        requests=args.requests,
+        warmup_requests=args.warmup_requests,
     )
+    each = f"{args.requests} answers" if args.requests else f"{args.seconds:g} s"
     print(f"database: {url.split('@')[-1]}; gunicorn 2 sync workers; wrk -t{args.threads} "
-          f"-c{args.connections}, {args.seconds:g} s a page, fastest of {args.rounds} "
-          f"round(s)")  # fmt: skip
+          f"-c{args.connections}, {each} a page, fastest of {args.rounds} round(s)")  # fmt: skip
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))

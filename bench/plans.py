@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certificates.codes import format_code
 
@@ -38,6 +39,11 @@ class Plan:
     requests: list[Request]
     #: the status every answer should have (wrk counts any other as an error)
     expected: int = 200
+    #: a Lua pattern every answer's Location must match ("": any, or none)
+    location: str = ""
+    #: each request may be answered once: the app must not have seen it (a quiz submission);
+    #: an answer saying it had (see ``replay.lua``) is a replay, counted as an error
+    once: bool = False
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -80,6 +86,13 @@ class Sessions:
 
     def csrf_token(self, user) -> str:  # type: ignore[no-untyped-def]
         return self.csrf.dumps(f"bench-{user.id}")
+
+
+def _aware(moment: datetime) -> datetime:
+    """``moment`` as UTC (SQLite hands back aggregates as naive datetimes or text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
@@ -142,11 +155,18 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
             Request("GET", f"/certificates/{cid}.pdf", sessions.cookie(holder[uid]))
             for cid, uid in sample(certificates, size)
         ]
-        quiz = _quiz_submissions(sessions, trainees, size, rng)
+        quiz = _quiz_submissions(sessions, lead, trainees, size, rng)
         db.session.commit()  # the login sessions of every cookie
     return [
         Plan("module_page", module_page),
-        Plan("quiz_submission", quiz, expected=302),
+        # graded: a redirect to the attempt's review (not back to the quiz: not counted)
+        Plan(
+            "quiz_submission",
+            quiz,
+            expected=302,
+            location=r"^/learn/attempts/%d+/review$",
+            once=True,
+        ),
         Plan("trainee_dashboard", dashboard),
         Plan("supervisor_queue", queue),
         Plan("cohort_dashboard", cohort_page),
@@ -156,32 +176,83 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
     ]
 
 
-def _quiz_submissions(sessions, trainees, size, rng) -> list[Request]:  # type: ignore[no-untyped-def]
-    """Open ``size`` quiz attempts, as trainees pressing "Start" would (drawn the app's way, all
-    written in one transaction), and answer each one once, mostly right."""
+def _quiz_submissions(sessions, lead, trainees, size, rng) -> list[Request]:  # type: ignore[no-untyped-def]
+    """Open ``size`` quiz attempts the app will grade, as trainees pressing "Start" would
+    (drawn the app's way, all written in one transaction), and answer each one once, mostly
+    right.
+
+    The seeded history has used every attempt at every quiz, so the lead grants each chosen
+    trainee the extra attempts it takes (as leads do, audited); a trainee who finished an
+    attempt at a quiz within its wait (an earlier run) is left out for that quiz: the app would
+    close the attempt without counting it, a cheap answer that is not a grading.
+    """
     from courses.quiz import option_order
-    from training import content
+    from training import audit, content
     from training.extensions import db
     from training.learning.attempts import new_attempt
+    from training.learning.models import ExtraAttempts
     from training.models import AttemptStatus, QuizAttempt
 
-    people = rng.sample(trainees, min(len(trainees), size))
+    people = rng.sample(trainees, len(trainees))
+    ids = [u.id for u in people]
+    finished = {
+        (user_id, course_id): (count, latest)
+        for user_id, course_id, count, latest in db.session.execute(
+            select(
+                QuizAttempt.user_id,
+                QuizAttempt.course_id,
+                func.count(),
+                func.max(QuizAttempt.submitted_at),
+            )
+            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.status == AttemptStatus.FINISHED)
+            .group_by(QuizAttempt.user_id, QuizAttempt.course_id)
+        )
+    }
+    granted = {
+        (user_id, course_id): int(extra)
+        for user_id, course_id, extra in db.session.execute(
+            select(
+                ExtraAttempts.trainee_id, ExtraAttempts.course_id, func.sum(ExtraAttempts.attempts)
+            ).group_by(ExtraAttempts.trainee_id, ExtraAttempts.course_id)
+        )
+    }
     # a trainee has one open attempt per course (an earlier plan may have left it): Start resumes it
     already = {
         (a.user_id, a.course_id): a
         for a in db.session.scalars(
             select(QuizAttempt).where(
-                QuizAttempt.user_id.in_([u.id for u in people]),
-                QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+                QuizAttempt.user_id.in_(ids), QuizAttempt.status == AttemptStatus.IN_PROGRESS
             )
         )
     }
     attempts = []
     for course in content.library().courses:
-        for user in people[: size - len(attempts)]:
-            attempts.append(
-                already.get((user.id, course.id)) or new_attempt(user, course, rng.randrange(2**31))
+        quiz = course.quiz
+        for user in people:
+            if len(attempts) == size:
+                break
+            attempt = already.get((user.id, course.id)) or new_attempt(
+                user, course, rng.randrange(2**31)
             )
+            count, latest = finished.get((user.id, course.id), (0, None))
+            wait = timedelta(minutes=quiz.wait_minutes or 0)
+            if latest is not None and _aware(latest) > _aware(attempt.started_at) - wait:
+                continue  # too soon after the last one: the app would not grade it
+            extra = granted.get((user.id, course.id), 0)
+            short = count + 1 - (quiz.max_attempts + extra) if quiz.max_attempts else 0
+            if short > 0:
+                reason = "bench: another attempt for the load run"
+                db.session.add(
+                    ExtraAttempts(
+                        trainee_id=user.id,
+                        course_id=course.id,
+                        attempts=short,
+                        reason=reason,
+                        granted_by_id=lead.id,
+                    )
+                )
+                audit.record(lead, "user", user.id, "extra quiz attempts granted", comment=reason)
+            attempts.append(attempt)
     db.session.add_all(attempts)
     db.session.commit()
     courses = {c.id: c for c in content.library().courses}

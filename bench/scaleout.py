@@ -27,7 +27,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench.load import Drive, Result, free_port, gunicorn, measure, table
+from bench.load import free_port, gunicorn, table
+from bench.replay import Drive, Result, answering, measure
 from bench.settings import BENCH_PASSWORD, bench_app, redis_url, server_environment, work
 
 #: the bench servers' throttle: failed sign-ins allowed from one address (the app's default)
@@ -173,7 +174,9 @@ def flush_throttle_counters() -> None:
     redis.Redis.from_url(redis_url()).flushdb()
 
 
-def load(a: int, b: int, masters: list[int], database_url: str, seconds: float) -> list[Result]:
+def load(
+    a: int, b: int, masters: list[int], database_url: str, seconds: float, requests: int = 0
+) -> list[Result]:
     from bench import plans
 
     wanted = {
@@ -189,8 +192,9 @@ def load(a: int, b: int, masters: list[int], database_url: str, seconds: float) 
     for plan in chosen:
         path = plan.write(work() / "plans-scaleout")
         # wrk's two threads, four connections each, one thread on each server
-        drive = Drive(seconds, 1, connections=8, threads=2, expected=plan.expected, ports=(a, b))
-        results.append(measure(plan.name, path, a, masters, drive))
+        drive = Drive(seconds, 1, connections=8, threads=2, ports=(a, b), requests=requests,
+                      warmup_requests=requests // 2)  # fmt: skip
+        results.append(measure(plan.name, path, a, masters, answering(drive, plan)))
     return results
 
 
@@ -198,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="PostgreSQL, seeded by bench.seed")
     parser.add_argument("--seconds", type=float, default=5, help="measured seconds per page")
+    parser.add_argument(
+        "--requests", type=int, default=0, help="measure this many answers a page, not --seconds"
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql")):
         raise SystemExit("Several app servers share PostgreSQL: give a postgresql:// URL.")
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"two app servers: :{a} and :{b}, one PostgreSQL, one Redis")
         sessions_cross_servers(a, b, "trainee1@bench.example.org", _name_of(args.database_url))
         certificate_cross_servers(a, b, args.database_url)
-        results = load(a, b, [one.pid, two.pid], args.database_url, args.seconds)
+        results = load(a, b, [one.pid, two.pid], args.database_url, args.seconds, args.requests)
         print(table(results))
         errors = sum(r.errors for r in results)
         check(errors == 0, f"load alternating between :{a} and :{b}: {errors} errors")

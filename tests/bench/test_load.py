@@ -9,7 +9,7 @@ import shutil
 import pytest
 from sqlalchemy import MetaData, create_engine
 
-from bench import cpu, load, scaleout, seed
+from bench import cpu, load, replay, scaleout, seed
 from tests.helpers import TEST_DATABASE_URL
 
 pytestmark = [
@@ -84,20 +84,55 @@ def test_the_seeded_program_is_consistent(bench_database):
         )
 
 
-def test_every_page_is_measured_without_errors(bench_database):
-    # two rounds: the second builds its own plans (fresh quiz attempts) and still has no errors
-    results = load.run(bench_database, seconds=1, warmup=0, connections=2, size=60, rounds=2)
+def test_every_page_answers_rightly_every_time(bench_database):
+    """Each page is measured by a number of answers, not for a number of seconds (a busy
+    machine only makes the run longer); every answer is the right one, and the quiz
+    submissions measured after a warm-up are ones the app grades for the first time. Two
+    rounds: the second builds its own plans (fresh quiz attempts) and still has no errors."""
+    results = load.run(
+        bench_database,
+        connections=2,
+        size=150,
+        rounds=2,
+        requests=20,
+        warmup_requests=10,
+        timeout=60,  # a cold worker's first page on a loaded machine; a hang still ends
+    )
     by_page = {r.page: r for r in results}
     assert set(by_page) == PAGES
     for result in results:
-        assert result.requests > 0, result.page
+        assert result.requests >= 20, result.page
         assert result.errors == 0, (result.page, result.sample_error)
+        assert result.replays == 0, result.page
         assert result.p95_ms >= result.p50_ms > 0
         assert result.peak_mib > 10  # a real worker's memory was read
+    assert by_page["quiz_submission"].wrapped == 0  # every submission a different attempt
     assert by_page["hello_world"].hello_ratio == 1.0
     assert by_page["one_query"].floor_ratio == 1.0
     table = load.table(results)
     assert "cohort_dashboard" in table and "×hello" in table
+
+
+def test_a_replayed_quiz_submission_counts_as_an_error(bench_database):
+    """The app answers a submission it has graded already with a cheap redirect: a plan sent
+    again from its first line counts every such answer as a replay, and as an error."""
+    from bench import plans
+    from bench.settings import bench_app, server_environment, work
+
+    with bench_app(bench_database) as app:
+        (quiz,) = [p for p in plans.build(app, 40, seed=11) if p.name == "quiz_submission"]
+    path = quiz.write(work() / "plans-replayed")
+    drive = replay.answering(replay.Drive(warmup=0, connections=2, requests=10, timeout=60), quiz)
+    port = load.free_port()
+    with load.gunicorn("wsgi:app", port, server_environment(bench_database)) as server:
+        first = replay.measure("quiz_submission", path, port, [server.pid], drive)
+        again = replay.measure("quiz_submission", path, port, [server.pid], drive)
+    assert (first.errors, first.replays) == (0, 0), first.sample_error
+    assert first.requests >= 10
+    assert again.replays >= 10  # the first ten lines, each answered before
+    assert again.errors >= again.replays
+    assert again.sample_error.startswith("replay: 302 /learn/attempts/")
+    assert "replays" in load.check_targets([again])[0]
 
 
 def test_the_apps_own_cpu_time_is_measured_per_page(bench_database, capsys):
@@ -138,4 +173,4 @@ def test_targets_are_checked_against_the_figures():
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="two app servers share PostgreSQL")
 def test_two_app_servers_share_sessions_certificates_and_the_throttle(bench_database, monkeypatch):
     monkeypatch.setenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    assert scaleout.main(["--database-url", bench_database, "--seconds", "1"]) == 0
+    assert scaleout.main(["--database-url", bench_database, "--requests", "40"]) == 0
