@@ -21,6 +21,12 @@ and a WARNING when it answers again (``training.limit_store``; Flask-Limiter als
 own warning to the ``flask-limiter`` logger). ``limit_store_status()`` tells ``/healthz``.
 Counts made in memory during an outage stay there: back on Redis, counting goes on from
 Redis's own counts.
+
+A count is read and given back in the store that made it, never in the other one:
+``counted_incr`` says which store counted, and ``in_store`` asks that store again (a failure
+reserved in Redis and given back after Redis failed is not taken off memory's count, nor one
+reserved in memory off Redis's). When that store is Redis and it does not answer,
+``in_store`` raises ``StoreFailed`` instead of asking memory.
 """
 
 from __future__ import annotations
@@ -44,6 +50,10 @@ RETRY_SECONDS = 5.0
 
 _EXTENSION = "limit_store"
 _creating = threading.Lock()
+
+
+class StoreFailed(Exception):
+    """The store asked (Redis) does not answer, now or within ``RETRY_SECONDS`` of failing."""
 
 
 class FallbackStorage(Storage):
@@ -101,19 +111,39 @@ class FallbackStorage(Storage):
             "The rate-limit store %s answers again: the limits count in it again.", self.where
         )
 
+    def exactly(self, store: Storage, method: str, *args: Any) -> Any:
+        """``method`` of ``store`` (``primary`` or ``memory``), never of the other one:
+        ``StoreFailed`` when ``store`` is ``primary`` and it fails, or failed less than
+        ``RETRY_SECONDS`` ago."""
+        if store is not self.primary:
+            return getattr(store, method)(*args)
+        if not self._use_primary():
+            raise StoreFailed(f"{self.where} is unavailable")
+        try:
+            result = getattr(self.primary, method)(*args)
+        except self._errors as error:
+            self._failed(error)
+            raise StoreFailed(f"{self.where} is unavailable ({error})") from error
+        self._answered()
+        return result
+
+    def _answer(self, method: str, *args: Any) -> tuple[Storage, Any]:
+        """The store that answered (``primary``, else ``memory``) and its answer."""
+        try:
+            return self.primary, self.exactly(self.primary, method, *args)
+        except StoreFailed:
+            return self.memory, getattr(self.memory, method)(*args)
+
     def _call(self, method: str, *args: Any) -> Any:
-        if self._use_primary():
-            try:
-                result = getattr(self.primary, method)(*args)
-            except self._errors as error:
-                self._failed(error)
-            else:
-                self._answered()
-                return result
-        return getattr(self.memory, method)(*args)
+        return self._answer(method, *args)[1]
+
+    def incr_counted(self, key: str, expiry: float, amount: int = 1) -> tuple[int, Storage]:
+        """``incr``, and the store that counted (``primary`` or ``memory``)."""
+        store, count = self._answer("incr", key, expiry, amount)
+        return int(count), store
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        return int(self._call("incr", key, expiry, amount))
+        return self.incr_counted(key, expiry, amount)[0]
 
     def get(self, key: str) -> int:
         return int(self._call("get", key))
@@ -153,6 +183,26 @@ def counting_storage() -> Storage:
                 store = FallbackStorage(primary, _where(current_app.config))
                 current_app.extensions[_EXTENSION] = store
     return store  # type: ignore[no-any-return]
+
+
+def counted_incr(key: str, expiry: float, amount: int = 1) -> tuple[int, Storage]:
+    """Add ``amount`` to ``key``'s count in ``counting_storage()``: the count, and the store
+    that counted it (Redis, or this process's memory). Whatever is read of that count or given
+    back to it afterwards goes to that store, with ``in_store``."""
+    storage = counting_storage()
+    if isinstance(storage, FallbackStorage):
+        return storage.incr_counted(key, expiry, amount)
+    return storage.incr(key, expiry, amount), storage
+
+
+def in_store(store: Storage, method: str, *args: Any) -> Any:
+    """``method`` of ``store``, a store from ``counted_incr``, never of the other one:
+    ``StoreFailed`` when ``store`` is Redis and it does not answer (within one timeout, or at
+    once while its outage is known)."""
+    storage = counting_storage()
+    if isinstance(storage, FallbackStorage):
+        return storage.exactly(store, method, *args)
+    return getattr(store, method)(*args)
 
 
 def limit_store_status() -> str:

@@ -21,10 +21,14 @@ import uuid
 
 import pytest
 import redis
+from limits.storage import RedisStorage
 
 from certificates.codes import format_code, new_code
 from tests.helpers import PASSWORD, app_with_database, make_certificate, make_user
 from training import limit_store
+from training.auth import views
+
+real_verify_password = views.verify_password
 
 WRONG = "not the password at all"
 HANG = 10.0  # seconds: a request that takes longer is hung, not slow
@@ -265,3 +269,109 @@ def test_the_status_says_whether_redis_counts(site, redis_server, monkeypatch):
 def test_the_status_of_counting_in_memory_is_memory():
     with app_with_database(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://") as app:
         assert status_of(app) == "memory"
+
+
+class Clock:
+    """``limit_store``'s clock, moved on by the test: when the store looks at Redis again is
+    the test's choice, not a busy machine's."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def pass_retry(self) -> None:
+        self.now += limit_store.RETRY_SECONDS + 1
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(limit_store, "time", clock)
+    return clock
+
+
+def while_checking_the_password(monkeypatch, happens) -> None:  # type: ignore[no-untyped-def]
+    """``happens()`` runs in the middle of each sign-in: after the failures are reserved,
+    before they are kept or given back."""
+    real = views.verify_password
+
+    def verify(stored_hash, password):  # type: ignore[no-untyped-def]
+        happens()
+        return real(stored_hash, password)
+
+    monkeypatch.setattr(views, "verify_password", verify)
+
+
+def test_a_reservation_made_in_redis_is_not_given_back_to_memory(
+    site, redis_server, clock, monkeypatch, caplog
+):
+    """Redis freezes while a right password is checked: the failures counted in this
+    process's memory during an earlier outage keep their count (they used to lose one each
+    time), and the sign-in answers without an error."""
+    owner = make_user()
+    guesser = browser(site, "10.9.5.1")
+    redis_server.freeze()  # an earlier outage: two guesses counted in memory
+    for _ in range(2):
+        assert login(guesser, owner.email, WRONG).status_code == 200
+    redis_server.thaw()
+    clock.pass_retry()  # the store looks at Redis again, and counts there
+
+    while_checking_the_password(monkeypatch, redis_server.freeze)
+    caplog.set_level(logging.DEBUG, logger="training.auth.throttle")
+    assert login(browser(site, "10.9.5.1"), owner.email).status_code == 302
+    monkeypatch.setattr(views, "verify_password", real_verify_password)
+
+    # Redis is frozen again, so the guesser counts in memory: one guess left of three
+    assert login(guesser, owner.email, WRONG).status_code == 200
+    assert login(guesser, owner.email).status_code == 429
+    dropped = [r for r in caplog.records if "stays counted" in r.getMessage()]
+    assert dropped and all(r.levelno == logging.DEBUG for r in dropped)  # said, not raised
+
+
+def test_a_reservation_made_in_memory_is_not_given_back_to_redis(
+    site, redis_server, clock, monkeypatch
+):
+    """Redis answers again while a right password is checked: the failures Redis counted
+    keep their count (the reservation made in memory used to take one off them)."""
+    owner = make_user()
+    guesser = browser(site, "10.9.6.1")
+    for _ in range(2):
+        assert login(guesser, owner.email, WRONG).status_code == 200  # counted in Redis
+    redis_server.freeze()
+    assert status_of(site) == "unavailable"  # the outage is known: the next sign-in counts
+    # in memory without asking Redis
+
+    def thaw() -> None:
+        redis_server.thaw()
+        clock.pass_retry()  # the store looks at Redis again
+
+    while_checking_the_password(monkeypatch, thaw)
+    assert login(browser(site, "10.9.6.1"), owner.email).status_code == 302
+    monkeypatch.setattr(views, "verify_password", real_verify_password)
+    assert failures_in_redis(redis_server, "10.9.6.1") == 2
+
+    assert login(guesser, owner.email, WRONG).status_code == 200
+    assert login(guesser, owner.email).status_code == 429
+
+
+def test_a_refusal_counted_in_redis_says_how_long_the_pause_lasts(site, redis_server, monkeypatch):
+    """Redis freezes just after it refuses a guess: the pause announced is the window's
+    (15 minutes), read from Redis or assumed whole, never memory's empty "1 second"."""
+    owner = make_user()
+    guesser = browser(site, "10.9.7.1")
+    for _ in range(3):
+        assert login(guesser, owner.email, WRONG).status_code == 200  # counted in Redis
+    real_incr = RedisStorage.incr
+
+    def incr(storage, key, *args, **kwargs):  # type: ignore[no-untyped-def]
+        count = real_incr(storage, key, *args, **kwargs)
+        if "password-failures-account-address" in key and count > 3:
+            redis_server.freeze()
+        return count
+
+    monkeypatch.setattr(RedisStorage, "incr", incr)
+    refused = login(guesser, owner.email, WRONG)
+    assert refused.status_code == 429
+    assert 14 * 60 < int(refused.headers["Retry-After"]) <= 15 * 60

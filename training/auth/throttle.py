@@ -21,14 +21,22 @@ happen than the allowance. When the request ends, the reservation is kept only i
 failed (``failed()``); otherwise (a right password, a form that checked nothing, a refusal) it
 is given back, so people who sign in correctly never use anyone's allowance up.
 
-Counting is in fixed windows (``limits``' ``FixedWindowRateLimiter``, whatever
-``RATELIMIT_STRATEGY`` says for the other limits): a window's counter can be given back to.
-While Redis fails, the counters are this process's memory (``training.limit_store``): a
-frozen or stopped Redis costs a sign-in one short timeout, never a hang or a 500.
+Counting is in fixed windows (one counter per window, keyed as ``limits``'
+``FixedWindowRateLimiter`` keys them, whatever ``RATELIMIT_STRATEGY`` says for the other
+limits): a window's counter can be given back to. While Redis fails, the counters are this
+process's memory (``training.limit_store``): a frozen or stopped Redis costs a sign-in one
+short timeout, never a hang or a 500.
+
+A reservation is given back to the store that counted it, and a refusal's wait read there:
+never to memory for a failure Redis counted (memory's own count would lose one while Redis
+kept a failure that never happened), nor to Redis for one memory counted. When that store is
+Redis and it has failed since, the give-back is dropped (logged at debug, never raised): Redis
+cannot be told, so that failure may stay counted there until its window ends.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -38,8 +46,8 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse_many
-from limits.strategies import FixedWindowRateLimiter
+from limits import parse_many
+from limits.storage import Storage
 from werkzeug.exceptions import TooManyRequests
 
 from training import limit_store
@@ -47,6 +55,8 @@ from training.auth import devices
 from training.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,12 @@ class Counter:
 
 @dataclass(frozen=True)
 class _Reservation:
-    item: RateLimitItem
-    identifiers: tuple[str, ...]
+    """One failure reserved in ``key``'s window of ``expiry`` seconds, and the store that
+    counted it (Redis, or this process's memory), the only one it is given back to."""
+
+    key: str
+    expiry: int
+    store: Storage
 
 
 def failed() -> None:
@@ -123,7 +137,6 @@ def failures_counted(
 
 
 def _reserve(counters: list[Counter], message: str) -> list[_Reservation]:
-    counting = FixedWindowRateLimiter(limit_store.counting_storage())
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     held: list[_Reservation] = []
     for counter in counters:
@@ -131,20 +144,32 @@ def _reserve(counters: list[Counter], message: str) -> list[_Reservation]:
             identifiers = (
                 (prefix, counter.who, counter.scope) if prefix else (counter.who, counter.scope)
             )
-            reservation = _Reservation(item, identifiers)
-            held.append(reservation)
-            if not counting.hit(item, *reservation.identifiers):
-                reset = counting.get_window_stats(item, *reservation.identifiers).reset_time
+            key, expiry = item.key_for(*identifiers), item.get_expiry()
+            count, store = limit_store.counted_incr(key, expiry)
+            held.append(_Reservation(key, expiry, store))
+            if count > item.amount:
+                retry_after = _seconds_left(held[-1])
                 _give_back(held)
-                raise TooManyRequests(message, retry_after=max(1, math.ceil(reset - time.time())))
+                raise TooManyRequests(message, retry_after=retry_after)
     return held
 
 
+def _seconds_left(reservation: _Reservation) -> int:
+    """Until the window of ``reservation`` ends, as the store that counted it says; the
+    whole window when that store (Redis) does not answer now."""
+    try:
+        reset = limit_store.in_store(reservation.store, "get_expiry", reservation.key)
+    except limit_store.StoreFailed:
+        return reservation.expiry
+    return max(1, math.ceil(float(reset) - time.time()))
+
+
 def _give_back(held: list[_Reservation]) -> None:
-    storage = limit_store.counting_storage()
     for reservation in held:
-        key = reservation.item.key_for(*reservation.identifiers)
-        expiry = reservation.item.get_expiry()
-        left = storage.incr(key, expiry, amount=-1)
-        if left < 0:  # the window ended meanwhile: the next one starts from nothing, not below
-            storage.incr(key, expiry, amount=-left)
+        key, expiry, store = reservation.key, reservation.expiry, reservation.store
+        try:
+            left = int(limit_store.in_store(store, "incr", key, expiry, -1))
+            if left < 0:  # the window ended meanwhile: the next one starts from nothing
+                limit_store.in_store(store, "incr", key, expiry, -left)
+        except limit_store.StoreFailed as error:
+            log.debug("A reserved failure stays counted until its window ends: %s.", error)
