@@ -54,6 +54,9 @@ class Config:
         "retry": None,
     }
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Flask-Limiter's fallback catches only the request that first finds Redis failing; others
+    #: already waiting on it at that moment are let through (logged) instead of failing with 500
+    RATELIMIT_SWALLOW_ERRORS = True
     # No X-RateLimit-* headers on every limited answer: they cost two more storage round trips
     # per public verification (a fifth of its time). A refused client is told when to come back
     # by the Retry-After header of the 429 answer instead (``training.errors``).
