@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
+from training.database_timeouts import commit_unconfirmed
 from training.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ MESSAGES: dict[int | str, tuple[str, str]] = {
         "The site can't reach its database right now",
         "Nothing you sent was saved. Please try again in a minute.",
     ),
+    # nor this: the database stopped answering while it was saving (committing) a change
+    "unconfirmed": (
+        "The site can't reach its database right now",
+        "We could not confirm that your change was saved. Please check before sending it again.",
+    ),
     500: (
         "Something went wrong on our side",
         "The problem has been logged. Please try again in a "
@@ -60,8 +66,13 @@ MESSAGES: dict[int | str, tuple[str, str]] = {
 #: answer is being restarted or repaired
 RETRY_AFTER_BUSY = 5
 RETRY_AFTER_UNREACHABLE = 30
-#: PostgreSQL's code for a statement it cancelled (its statement timeout)
-QUERY_CANCELED = "57014"
+#: PostgreSQL's SQLSTATEs of a database that is busy, after which nothing was saved: a
+#: statement cancelled (the statement timeout), a transaction that lost to another
+#: (serialization failure, deadlock), a lock not granted in time, no free connection
+BUSY_SQLSTATES = frozenset({"57014", "40001", "40P01", "55P03", "53300"})
+#: ... and of one shutting down or starting up (a connection failure is class 08, and an
+#: error without a SQLSTATE never reached the server: refused, dropped, cut by the watchdog)
+UNREACHABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 
 def init_app(app: Flask) -> None:
@@ -140,17 +151,27 @@ def _forget_the_database() -> None:
 
 
 def _database_failure(error: OperationalError) -> str | None:
-    """ "busy" (locked, cancelled as too slow), "unreachable", or None: SQLite's other
-    operational errors ("no such table") are mistakes, not outages."""
+    """ "busy" (locked, cancelled as too slow), "unreachable", "unconfirmed", or None: SQLite's
+    other operational errors ("no such table") are mistakes, not outages."""
     original = error.orig
     if isinstance(original, sqlite3.Error):
         message = str(original)
         if "database is locked" in message:
             return "busy"
         return "unreachable" if "unable to open database file" in message else None
-    if getattr(original, "sqlstate", None) == QUERY_CANCELED:
-        return "busy"
-    return "unreachable"
+    return _postgres_failure(original)
+
+
+def _postgres_failure(original: BaseException | None) -> str | None:
+    """By the error's SQLSTATE: "unconfirmed" when the database stopped answering during a
+    COMMIT, "unreachable", "busy", or None for any other error (a full disk, a mistake): a 500
+    with its traceback in the log, not an outage page that hides it."""
+    if commit_unconfirmed(original):
+        return "unconfirmed"
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is None or sqlstate.startswith("08") or sqlstate in UNREACHABLE_SQLSTATES:
+        return "unreachable"
+    return "busy" if sqlstate in BUSY_SQLSTATES else None
 
 
 def _database_page(kind: str, error: Exception) -> Response:
@@ -161,7 +182,7 @@ def _database_page(kind: str, error: Exception) -> Response:
         retry_after = RETRY_AFTER_BUSY
     else:
         log.error("Database unavailable: %s", error)
-        title, text = MESSAGES["database"]
+        title, text = MESSAGES["unconfirmed" if kind == "unconfirmed" else "database"]
         retry_after = RETRY_AFTER_UNREACHABLE
     return error_page(503, title, text, retry_after=retry_after, layout=False)
 

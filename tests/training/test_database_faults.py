@@ -5,7 +5,8 @@ unavailable within about a second, and the site works again as soon as the serve
 The tests start a PostgreSQL server of their own (initdb into a temporary folder, a free port)
 and freeze, thaw and stop it; the shared one on 5432 is never touched. The deadlines only
 detect hangs (a frozen server used to hold a request for as long as it stayed frozen); the
-tests assert what a person sees.
+tests assert what a person sees. The last tests check the pieces (the watchdog, the connect
+arguments, the settings) without a server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import psycopg
@@ -29,10 +31,13 @@ from sqlalchemy import text
 
 from certificates.codes import format_code, new_code
 from tests.helpers import app_config, make_user, sign_in, text_of, use_app
-from training import create_app
+from training import create_app, database_timeouts
+from training.database_timeouts import DeadlineConnection, Watchdog, answers_within
 from training.extensions import db
 
 BIN = Path("/usr/lib/postgresql/15/bin")
+#: a PostgreSQL URL for the tests that never connect
+UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:9/none"
 HANG = 15.0  # seconds: a request that takes longer is hung, not slow
 #: the settings under test, short so a frozen server costs each test seconds
 TIMEOUTS = {
@@ -40,10 +45,6 @@ TIMEOUTS = {
     "DATABASE_CONNECT_TIMEOUT": 2,
     "DATABASE_POOL_TIMEOUT": 2,
 }
-
-pytestmark = pytest.mark.skipif(
-    not (BIN / "postgres").exists(), reason="needs the PostgreSQL 15 server binaries"
-)
 
 
 def _free_port() -> int:
@@ -139,6 +140,8 @@ class PostgresServer:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[PostgresServer]:
+    if not (BIN / "postgres").exists():
+        pytest.skip("needs the PostgreSQL 15 server binaries")
     server = PostgresServer()
     try:
         server.init()
@@ -164,12 +167,39 @@ def running(server: PostgresServer) -> Iterator[PostgresServer]:
 @pytest.fixture
 def site(running: PostgresServer):  # type: ignore[no-untyped-def]
     """The app on the test's own server, with a trainee signed in to its test client."""
-    app = create_app(app_config(SQLALCHEMY_DATABASE_URI=running.url, **TIMEOUTS))
+    yield from _site(running, TIMEOUTS)
+
+
+@pytest.fixture
+def patient_site(running: PostgresServer):  # type: ignore[no-untyped-def]
+    """The same, with a statement timeout longer than a test waits for an answer."""
+    yield from _site(running, TIMEOUTS | {"DATABASE_STATEMENT_TIMEOUT": 30})
+
+
+def _site(running: PostgresServer, timeouts: dict[str, Any]) -> Iterator[tuple[Any, Any]]:
+    app = create_app(app_config(SQLALCHEMY_DATABASE_URI=running.url, **timeouts))
 
     @app.route("/slow")
     def slow():  # type: ignore[no-untyped-def]
         db.session.execute(text("SELECT pg_sleep(30)"))
         return "finished"
+
+    @app.route("/read-then-freeze")
+    def read_then_freeze():  # type: ignore[no-untyped-def]
+        db.session.execute(text("SELECT 1"))
+        running.freeze()  # the COMMIT or ROLLBACK that ends the request gets no answer
+        return "read"
+
+    @app.route("/save-while-frozen")
+    def save_while_frozen():  # type: ignore[no-untyped-def]
+        db.session.execute(text("CREATE TEMPORARY TABLE saved (id int)"))
+        running.freeze()  # the COMMIT gets no answer: it may or may not have happened
+        db.session.commit()
+        return "saved"
+
+    @app.route("/backend")
+    def backend():  # type: ignore[no-untyped-def]
+        return str(db.session.scalar(text("SELECT pg_backend_pid()")))
 
     with app.app_context():
         db.drop_all()
@@ -283,3 +313,135 @@ def test_commands_are_not_cut_off_by_the_statement_timeout(site):
         db.session.execute(text("SELECT pg_sleep(1.5)"))
         assert db.session.scalar(text("SHOW statement_timeout")) == "0"
         db.session.rollback()
+
+
+def test_a_request_whose_transaction_ends_on_a_frozen_database_still_answers(site):
+    """The view has its answer; the COMMIT (or ROLLBACK) that ends its transaction runs after
+    the request context is gone, and used to wait for the frozen server forever."""
+    _app, client = site
+    response = within(HANG, lambda: client.get("/read-then-freeze"))
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "read"
+
+
+def test_a_change_whose_commit_gets_no_answer_is_not_said_to_be_lost(site):
+    """The server may have committed before it froze: "Nothing you sent was saved" could be
+    false, so the person is asked to check."""
+    _app, client = site
+    response = within(HANG, lambda: client.get("/save-while-frozen"))
+    assert response.status_code == 503
+    text = text_of(response)
+    assert "We could not confirm that your change was saved" in text
+    assert "Please check before sending it again" in text
+    assert "Nothing you sent was saved" not in text
+
+
+def test_a_frozen_database_costs_the_first_request_the_ping_not_the_statement_timeout(
+    patient_site, running
+):
+    """The pool's ping before the request's first statement gives up quickly (a SELECT 1 on an
+    idle connection), however long a statement may run: the 32 s answer deadline here."""
+    _app, client = patient_site
+    running.freeze()
+    assert_friendly_503(within(HANG, lambda: client.get("/hours/")))
+    running.thaw()
+    assert within(HANG, lambda: client.get("/hours/")).status_code == 200
+
+
+def test_healthz_on_a_frozen_database_leaves_the_sites_connections_alone(site, running):
+    """/healthz asks on a connection of its own: its check, cut by the watchdog, does not drop
+    the pooled connections the site's requests use."""
+    app, client = site
+    before = within(HANG, lambda: client.get("/backend")).get_data(as_text=True)
+    running.freeze()
+    assert within(HANG, lambda: app.test_client().get("/healthz")).status_code == 503
+    running.thaw()
+    for thread in threading.enumerate():
+        if thread.name == "database-check":
+            thread.join(HANG)
+    assert within(HANG, lambda: client.get("/backend")).get_data(as_text=True) == before
+    assert within(HANG, lambda: app.test_client().get("/healthz")).json["database"] == "ok"
+
+
+# The pieces, without a server
+
+
+def test_connecting_leaves_the_engines_connect_arguments_unchanged(monkeypatch):
+    """SQLAlchemy 2.0 hands every connection the engine's own dictionary: a change to it
+    would pile up options and give commands the web's statement timeout."""
+    app = create_app(app_config(SQLALCHEMY_DATABASE_URI=UNREACHABLE_URL, **TIMEOUTS))
+    opened: list[dict[str, Any]] = []
+
+    def connect(_cls: type, *_args: Any, **params: Any) -> Any:
+        opened.append(params)
+        return SimpleNamespace()
+
+    monkeypatch.setattr(DeadlineConnection, "connect", classmethod(connect))
+    with app.app_context():
+        engine = db.engine
+    cparams = {"host": "127.0.0.1", "options": "-c search_path=public"}
+    with app.test_request_context():
+        for _ in range(2):
+            for listener in engine.dialect.dispatch.do_connect:
+                listener(engine.dialect, SimpleNamespace(info={}), [], cparams)
+    assert cparams == {"host": "127.0.0.1", "options": "-c search_path=public"}
+    assert opened[1]["options"] == "-c search_path=public -c statement_timeout=1000"
+
+
+def test_answers_within_restores_the_deadline_around_it():
+    with answers_within(5):
+        with answers_within(1):
+            pass
+        assert database_timeouts._local.deadline == 5
+    assert database_timeouts._local.deadline is None
+
+
+def test_a_wait_that_ends_while_its_socket_is_being_shut_down_waits_for_the_shutdown(
+    monkeypatch,
+):
+    """Its owner could otherwise close the connection, and the file descriptor go to another
+    connection, between the watchdog's check and its shutdown."""
+    cutting, release = threading.Event(), threading.Event()
+
+    def slow_shutdown(_connection: Any) -> bool:
+        cutting.set()
+        release.wait(HANG)
+        return True
+
+    monkeypatch.setattr(database_timeouts, "_shut_down", slow_shutdown)
+    dog = Watchdog()
+    token = dog.watch(SimpleNamespace(), 0)
+    assert cutting.wait(HANG)
+    ending = threading.Thread(target=dog.forget, args=(token,), daemon=True)
+    ending.start()
+    ending.join(0.5)
+    try:
+        assert ending.is_alive(), "the wait ended while its socket was being shut down"
+    finally:
+        release.set()
+        ending.join(HANG)
+    assert not ending.is_alive()
+
+
+def test_the_watchdog_keeps_watching_after_a_failure(monkeypatch):
+    first, second = SimpleNamespace(), SimpleNamespace()
+    cut = threading.Event()
+
+    def shut_down(connection: Any) -> bool:
+        if connection is first:
+            raise RuntimeError("a bug")
+        cut.set()
+        return True
+
+    monkeypatch.setattr(database_timeouts, "_shut_down", shut_down)
+    dog = Watchdog()
+    dog.watch(first, 0)
+    dog.watch(second, 0.5)
+    assert cut.wait(HANG), "the watchdog's thread died: no wait is cut any more"
+
+
+def test_a_connect_timeout_of_0_is_refused():
+    """A connection to a frozen server would wait forever: the watchdog cannot cut it."""
+    config = app_config(SQLALCHEMY_DATABASE_URI=UNREACHABLE_URL, DATABASE_CONNECT_TIMEOUT=0)
+    with pytest.raises(ValueError, match="FLASK_DATABASE_CONNECT_TIMEOUT must be"):
+        create_app(config)
