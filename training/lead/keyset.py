@@ -62,30 +62,32 @@ def _cursor() -> tuple[str, int, Any] | None:
 
 
 def page(conditions: list[Any], *options: Any) -> Page:
-    """The page of events matching ``conditions`` the address asks for (newest first)."""
+    """The page of events matching ``conditions`` the address asks for (newest first). A link
+    past either end (the oldest event's "Older", kept from before the log grew or a filter
+    changed) shows the page at that end, so the lead is never left with no way back."""
     cursor = _cursor()
     query = select(AuditEvent).options(*options).where(*conditions)
     newest_first = (AuditEvent.at.desc(), AuditEvent.id.desc())
-    if cursor is None:
-        rows = list(db.session.scalars(query.order_by(*newest_first).limit(PAGE_SIZE + 1)))
-        newer, older = False, len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-    else:
+    oldest_first = (AuditEvent.at, AuditEvent.id)
+    rows: list[AuditEvent] = []
+    if cursor is not None:
         direction, event_id, at = cursor
         if direction == "older":
             before = and_(AuditEvent.at <= at, or_(AuditEvent.at < at, AuditEvent.id < event_id))
-            ordered = query.where(before).order_by(*newest_first)
-        else:
-            after = and_(AuditEvent.at >= at, or_(AuditEvent.at > at, AuditEvent.id > event_id))
-            ordered = query.where(after).order_by(AuditEvent.at, AuditEvent.id)
-        rows = list(db.session.scalars(ordered.limit(PAGE_SIZE + 1)))
-        further = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        if direction == "older":
+            rows, further = _upto(query.where(before).order_by(*newest_first))
             newer, older = True, further
         else:
+            after = and_(AuditEvent.at >= at, or_(AuditEvent.at > at, AuditEvent.id > event_id))
+            rows, further = _upto(query.where(after).order_by(*oldest_first))
             rows.reverse()
             newer, older = further, True
+        if not rows and direction == "older":  # past the oldest: the oldest page
+            rows, further = _upto(query.order_by(*oldest_first))
+            rows.reverse()
+            newer, older = further, False
+    if not rows:  # the first page, or past the newest
+        rows, older = _upto(query.order_by(*newest_first))
+        newer, cursor = False, None
     matching = select(AuditEvent.id).where(*conditions).limit(COUNT_UP_TO + 1).subquery()
     counted = db.session.scalar(select(func.count()).select_from(matching)) or 0
     return Page(
@@ -96,3 +98,9 @@ def page(conditions: list[Any], *options: Any) -> Page:
         rows[-1].id if older and rows else None,
         cursor is None,
     )
+
+
+def _upto(ordered: Any) -> tuple[list[AuditEvent], bool]:
+    """A page of ``ordered``'s events, and whether more follow."""
+    rows = list(db.session.scalars(ordered.limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

@@ -125,3 +125,25 @@ def test_only_leads_page_through_the_audit_log(client, role):
     _events(60)
     sign_in(client, make_user(role))
     assert client.get("/lead/audit?older=10").status_code == 403
+
+
+def _id_of(comment: str) -> int:
+    from sqlalchemy import select
+
+    with in_app():
+        return db.session.scalar(select(AuditEvent.id).where(AuditEvent.comment == comment))
+
+
+def test_a_link_past_either_end_shows_that_end_with_a_way_back(lead):
+    """ "Older" from the oldest event (a link kept from before, or typed) is the oldest page,
+    with "Newer" back; "Newer" from the newest is the newest page: never a dead end."""
+    _events(60)
+    oldest = html_of(lead.get(f"/lead/audit?subject=cohort&older={_id_of('cohort-0')}"))
+    assert _shown(oldest)[-2:] == ["cohort-1", "cohort-0"] and len(_shown(oldest)) == 50
+    assert _link(oldest, "Older events") is None
+    back = _link(oldest, "Newer events")
+    assert back is not None and "subject=cohort" in back
+    assert _shown(html_of(lead.get(back)))[:2] == ["cohort-59", "cohort-58"]
+    newest = html_of(lead.get(f"/lead/audit?subject=cohort&newer={_id_of('cohort-59')}"))
+    assert _shown(newest)[:2] == ["cohort-59", "cohort-58"]
+    assert _link(newest, "Older events") is not None
