@@ -323,6 +323,12 @@ def quiz_statistics():  # type: ignore[no-untyped-def]
     from training.lead.quiz_stats import statistics
 
     cohort = db.session.get(Cohort, request.args.get("cohort", type=database_id) or 0)
+    if cohort is None and request.args.get("cohort"):
+        flash(
+            "That cohort does not exist (it may have been a mistyped link), so these are the "
+            "statistics for every trainee.",
+            "error",
+        )
     return render_template(
         "lead/quizzes.html",
         courses=statistics(cohort),

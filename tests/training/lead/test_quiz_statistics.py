@@ -78,6 +78,15 @@ def test_only_leads_see_quiz_statistics(app, role):
     assert client.get(f"/lead/quizzes?cohort={make_cohort().id}").status_code == 403
 
 
+@pytest.mark.parametrize("value", ["99999", "abc", "0", "-1"])
+def test_an_unknown_cohort_says_so_and_shows_everyone(app, value):
+    client = _as(app, make_user(Role.LEAD))
+    text = text_of(client.get(f"/lead/quizzes?cohort={value}"))
+    assert "That cohort does not exist" in text and "statistics for every trainee" in text
+    assert "by every trainee" in text
+    assert "does not exist" not in text_of(client.get("/lead/quizzes"))
+
+
 def test_a_cohorts_statistics_read_only_its_own_attempts(app, tmp_path):
     serve(app, tmp_path, quiz="max_attempts = 0\nwait_minutes = 0")
     cohort = make_cohort()
