@@ -1,4 +1,4 @@
-"""Commands for operators: ``flask --app wsgi users|content|demo|db backup …``."""
+"""Commands for operators: ``flask --app wsgi users|content|quiz|demo|db backup …``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from courses.check import check
 
 users_cli = AppGroup("users", help="Manage accounts.")
 content_cli = AppGroup("content", help="Check course content.")
+quiz_cli = AppGroup("quiz", help="Look after the quiz statistics.")
+
+#: the changed tallies ``quiz recount`` lists one by one (the rest are counted)
+CHANGES_LISTED = 100
 
 
 def _read_password() -> str:
@@ -50,6 +54,30 @@ def check_content(path: Path | None) -> None:
     sys.exit(check(root, click.echo, lambda line: click.echo(line, err=True)))
 
 
+@quiz_cli.command("recount")
+def recount_quiz_tallies() -> None:
+    """Work the quiz statistics' running totals out again from the attempts, and say what
+    changed. Safe while the site runs (gradings wait for it, then count as usual): run it
+    once after every server is upgraded past migration 0013."""
+    from training.extensions import db
+    from training.learning.quiz_tallies import recount
+
+    changes = recount()
+    db.session.commit()
+    if not changes:
+        click.echo("Recounted the quiz statistics. Every tally was right: nothing changed.")
+        return
+    count = len(changes)
+    click.echo(
+        f"Recounted the quiz statistics: {count} tall{'ies' if count != 1 else 'y'} changed "
+        "(was -> now)."
+    )
+    for change in changes[:CHANGES_LISTED]:
+        click.echo(f"  {change}")
+    if count > CHANGES_LISTED:
+        click.echo(f"  and {count - CHANGES_LISTED} more.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
@@ -63,6 +91,7 @@ def demo() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(quiz_cli)
     app.cli.add_command(demo)
     # `flask db backup`: beside Flask-Migrate's upgrade, downgrade… in its `db` group
     from flask_migrate.cli import db as db_cli

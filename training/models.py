@@ -1,10 +1,10 @@
-"""Database models (SQLAlchemy 2.0, typed)."""
+"""Database models (SQLAlchemy 2.0, typed). Every model is named here; the certificate record
+and the column types live in modules of their own (``certificate_model``, ``columns``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -13,46 +13,21 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import DateTime, TypeDecorator
 
 from training import limits
+from training.certificate_model import (  # noqa: F401 (a model of its own module, named here too)
+    CURRENT_CERTIFICATE,
+    REVOCATION_CATEGORIES,
+    Certificate,
+)
+from training.columns import UTCDateTime, limited, utcnow
 from training.extensions import db
-
-
-def limited(limit: int, column: str, **kwargs: Any) -> Any:
-    """A text column of at most ``limit`` characters (``training.limits``) on every database:
-    ``VARCHAR(limit)``, which PostgreSQL enforces, and a named CHECK (``ck_<table>_<column>_
-    length``), which SQLite enforces too (it ignores VARCHAR lengths)."""
-    check = CheckConstraint(f'length("{column}") <= {limit}', name=f"{column}_length")
-    return mapped_column(String(limit), check, **kwargs)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every database (SQLite forgets the zone otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given; use datetime.now(UTC)")
-        return value.astimezone(UTC) if value is not None else None
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
 
 
 class Role(StrEnum):
@@ -281,6 +256,8 @@ class AuditEvent(db.Model):
         Index("ix_audit_event_subject", "subject_type", "subject_id"),
         # the log's order, newest first, and where each page starts (keyset: ``lead.records``)
         Index("ix_audit_event_at_id", "at", "id"),
+        # one person's events, in that order (the log's person filter)
+        Index("ix_audit_event_actor_at_id", "actor_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -306,80 +283,6 @@ class TrackSignature(db.Model):
     text_version: Mapped[str] = mapped_column(String(40))
     statement: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-REVOCATION_CATEGORIES = {
-    "misconduct": "Conduct or ethics concern",
-    "error": "Issued in error",
-    "requirements": "Requirements found not to be met",
-    "request": "At the holder's request",
-    "other": "Other reason",
-}
-
-
-#: a certificate that is neither revoked nor superseded by a re-issue or renewal
-CURRENT_CERTIFICATE = "revoked_at IS NULL AND superseded_at IS NULL"
-
-
-class Certificate(db.Model):
-    """An issued certificate. The signed facts never change; revocation and replacement are
-    recorded beside them, so history is kept and verification says what happened.
-
-    A holder has at most one current certificate per track: the database refuses a second
-    (``uq_certificate_current``), so two people issuing, re-issuing or renewing at the same
-    moment cannot both succeed."""
-
-    __table_args__ = (
-        Index(
-            "uq_certificate_current",
-            "user_id",
-            "track_id",
-            unique=True,
-            sqlite_where=text(CURRENT_CERTIFICATE),
-            postgresql_where=text(CURRENT_CERTIFICATE),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
-    holder_name: Mapped[str] = limited(limits.NAME, "holder_name")
-    track_id: Mapped[str] = mapped_column(String(100))
-    track_title: Mapped[str] = mapped_column(String(200))
-    issued_on: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date] = mapped_column(Date)
-    #: initial, reissue or renewal
-    kind: Mapped[str] = mapped_column(String(20), default="initial")
-    #: the canonical JSON that was signed, and the signature over it
-    payload: Mapped[str] = mapped_column(Text)
-    signature: Mapped[str] = mapped_column(String(200))
-    key_id: Mapped[str] = mapped_column(String(40))
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    revoke_category: Mapped[str | None] = mapped_column(String(30))
-    #: the lead's own words: kept on record, never shown publicly
-    revoke_reason: Mapped[str | None] = limited(limits.REASON, "revoke_reason")
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
-    #: set, by a conditional update, the moment a re-issue or renewal takes this certificate's
-    #: place (``replaced_by_id`` follows in the same transaction, once the new one has its id)
-    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: rendered once at issue and stored here, where every app server can reach it
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-
-    holder: Mapped[User] = relationship(foreign_keys=[user_id])
-    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
-
-    def status(self, today: date) -> str:
-        """revoked, replaced, expired or valid (in that order of precedence)."""
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.replaced_by_id is not None:
-            return "replaced"
-        if today > self.expires_on:
-            return "expired"
-        return "valid"
 
 
 class Cohort(db.Model):

@@ -319,3 +319,47 @@ def test_an_upgrade_fails_loudly_on_a_row_no_rule_can_settle(app, tmp_path, caps
     assert "certificate row 1 points at a missing user" in capsys.readouterr().err
     with db.engine.connect() as connection:  # the app's connections still enforce them
         assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+
+
+@sqlite_only
+def test_0012s_audit_event_is_shown_once_when_paging_through_the_log(app, tmp_path):
+    """The event 0012 writes for a removed sign-off is stored as the app stores every time
+    (SQLite's CURRENT_TIMESTAMP has no fraction of a second, which sorts before the same second
+    written by the app): when it ends a page of the audit log, "Older events" goes on after it
+    instead of showing it again."""
+    import re
+    from html import unescape
+
+    from tests.helpers import make_user, sign_in
+    from training.models import AuditEvent, Role
+
+    _fill(schema_at("0011"))
+    _orphans(f"{tmp_path}/old.db", "DELETE FROM hours_entry WHERE id = 1")
+    upgrade()
+    removed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "sign-off removed")
+    ).one()
+    # 49 newer events: the removed sign-off's is the 50th, the last of the first page
+    db.session.add_all(
+        AuditEvent(
+            at=removed.at + timedelta(seconds=n + 1),
+            subject_type="cohort",
+            subject_id=1,
+            action="created",
+            comment=f"cohort-{n}",
+        )
+        for n in range(49)
+    )
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_user(Role.LEAD))
+    shown, url = [], "/lead/audit"
+    for _ in range(10):  # a loop in the links would otherwise never end
+        page = unescape(client.get(url).get_data(as_text=True))
+        shown += re.findall(r"(Sign-off removed|Sign-off voided|Created: cohort-\d+)", page)
+        older = re.search(r'<a href="([^"]+)">[^<]*Older events', page)
+        if older is None:
+            break
+        url = unescape(older.group(1))
+    assert shown.count("Sign-off removed") == 1, shown
+    assert len(shown) == 51 and shown[-1] == "Sign-off voided", shown

@@ -24,8 +24,8 @@ from training.forms import Form
 from training.lead import bp
 from training.learning import attempts
 from training.learning.models import MOST_EXTRA_ATTEMPTS, ExtraAttempts
-from training.learning.quiz_tallies import QuizStanding
-from training.models import AttemptStatus, Cohort, QuizAttempt, Role, User
+from training.learning.quiz_tallies import QuizStanding, standing_totals
+from training.models import Cohort, QuizAttempt, Role, User
 from training.validators import at_most
 
 
@@ -81,20 +81,6 @@ class CourseAttempts:
         return not self.passed and self.allowed is not None and self.used >= self.allowed
 
 
-def _used(*conditions):  # type: ignore[no-untyped-def]
-    """(user id, course id, finished attempts, passed) per trainee and course."""
-    return db.session.execute(
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.course_id,
-            func.count(),
-            func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
-        )
-        .where(QuizAttempt.status == AttemptStatus.FINISHED, *conditions)
-        .group_by(QuizAttempt.user_id, QuizAttempt.course_id)
-    ).all()
-
-
 def _extras(*conditions) -> dict[tuple[int, str], int]:  # type: ignore[no-untyped-def]
     rows = db.session.execute(
         select(ExtraAttempts.trainee_id, ExtraAttempts.course_id, func.sum(ExtraAttempts.attempts))
@@ -106,9 +92,8 @@ def _extras(*conditions) -> dict[tuple[int, str], int]:  # type: ignore[no-untyp
 
 def attempts_of(trainee: User) -> list[CourseAttempts]:
     """Every course's quiz, with the trainee's attempts (for their page)."""
-    used = {
-        course_id: (n, bool(p)) for _, course_id, n, p in _used(QuizAttempt.user_id == trainee.id)
-    }
+    counted = db.session.execute(standing_totals(QuizAttempt.user_id == trainee.id))
+    used = {course_id: (n, bool(p)) for _, course_id, n, p in counted}
     extras = _extras(ExtraAttempts.trainee_id == trainee.id)
     return [
         CourseAttempts(

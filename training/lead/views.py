@@ -38,7 +38,10 @@ def people():  # type: ignore[no-untyped-def]
     conditions = []
     if q:
         conditions.append(
-            or_(func.lower(User.name).contains(q), func.lower(User.email).contains(q))
+            or_(
+                func.lower(User.name).contains(q, autoescape=True),
+                func.lower(User.email).contains(q, autoescape=True),
+            )
         )
     if role in {r.value for r in Role}:
         conditions.append(User.role == role)

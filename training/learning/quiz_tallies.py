@@ -16,8 +16,12 @@ drew, and it draws a question once (``courses.quiz``), so a question is missed a
 was drawn less the times it was answered right. An attempt is finished only by grading
 (``training.learning.attempts.submit_attempt``), which adds it here in the same transaction, and
 a finished attempt is never changed or deleted afterwards (a lead grants extra attempts, never
-voids or resets one), so the tallies cannot drift from the attempts. Whatever writes finished
-attempts some other way (the demo data, the bench's seeding) calls ``recount`` afterwards.
+voids or resets one), so the tallies cannot drift from the attempts while every server runs
+this code. Whatever writes finished attempts some other way (the bench's seeding) calls
+``recount`` afterwards; so does an operator (``flask --app wsgi quiz recount``) once every
+server runs past migration 0013, as servers of an older version grade without keeping them.
+``recount`` is safe on a running site: it locks the attempts against gradings until it
+commits, and writes only the tallies that differ.
 
 Concurrent gradings of one course meet on its ``quiz_tally`` row, then touch the trainee's
 standing and the question rows in question order, so on PostgreSQL they queue rather than
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -36,10 +41,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    bindparam,
     case,
     delete,
     func,
-    insert,
     literal,
     literal_column,
     or_,
@@ -219,23 +224,130 @@ def question_totals(*conditions: Any):  # type: ignore[no-untyped-def]
     ).group_by(both.c.course_id, both.c.question_id)
 
 
-def recount() -> None:
-    """Work every tally out again from the attempts (in the caller's transaction): for data
-    written without grading. Not for a running site: gradings meanwhile could be counted
-    twice or lost."""
-    db.session.execute(delete(QuestionTally))
-    db.session.execute(delete(QuizStanding))
-    db.session.execute(delete(QuizTally))
-    db.session.execute(
-        insert(QuizTally).from_select(["course_id", "attempts", "passed"], course_totals())
+@dataclass(frozen=True)
+class Change:
+    """One tally worked out again: what it held and what the attempts give (None: no row)."""
+
+    model: type[Any]
+    key: tuple[Any, ...]
+    was: tuple[Any, ...] | None
+    now: tuple[Any, ...] | None
+
+    def __str__(self) -> str:
+        """E.g. ``care: 7 attempts, 2 passed -> 3 attempts, 2 passed``."""
+        return f"{_LABELS[self.model](*self.key)}: {self._says(self.was)} -> {self._says(self.now)}"
+
+    def _says(self, values: tuple[Any, ...] | None) -> str:
+        return "none" if values is None else _VALUES[self.model](*values)
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt{'s' if n != 1 else ''}"
+
+
+def _times(n: int) -> str:
+    return f"{n} time{'s' if n != 1 else ''}"
+
+
+_LABELS: dict[type, Any] = {
+    QuizTally: lambda course: course,
+    QuestionTally: lambda course, question: f"{course}, question {question}",
+    QuizStanding: lambda user, course: f"trainee {user}, {course}",
+}
+_VALUES: dict[type, Any] = {
+    QuizTally: lambda attempts, passed: f"{_attempts(attempts)}, {passed} passed",
+    QuestionTally: lambda shown, missed: f"drawn {_times(shown)}, missed {missed}",
+    QuizStanding: lambda n, passed: f"{_attempts(n)}, {'passed' if passed else 'not passed'}",
+}
+
+
+def _tallies():  # type: ignore[no-untyped-def]
+    """Each tally table, its key and value columns, and the SELECT that works them out."""
+    return (
+        (QuizTally, ("course_id",), ("attempts", "passed"), course_totals()),
+        (QuestionTally, ("course_id", "question_id"), ("shown", "missed"), question_totals()),
+        (QuizStanding, ("user_id", "course_id"), ("finished", "passed"), standing_totals()),
     )
-    db.session.execute(
-        insert(QuizStanding).from_select(
-            ["user_id", "course_id", "finished", "passed"], standing_totals()
-        )
-    )
-    db.session.execute(
-        insert(QuestionTally).from_select(
-            ["course_id", "question_id", "shown", "missed"], question_totals()
-        )
-    )
+
+
+def _lock_attempts() -> None:
+    """Until the caller's transaction ends, no finished attempt is added or changed: a grading
+    (which finishes its attempt before it touches the tallies) waits, and then counts itself
+    on the recounted tallies.
+
+    PostgreSQL: the attempts are locked against writes (``SHARE ROW EXCLUSIVE``, which reads
+    do not wait for and which a second recount waits for); each statement after it sees every
+    grading committed before. SQLite: the transaction is a write transaction from its start
+    (``BEGIN IMMEDIATE``), so no other writer commits until it ends, and it reads the latest
+    data. A transaction that has already written holds SQLite's write lock already."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE quiz_attempt IN SHARE ROW EXCLUSIVE MODE")
+    elif not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _differences(
+    model: Any, keys: tuple[str, ...], values: tuple[str, ...], counted: Any
+) -> list[Change]:
+    table = model.__table__
+    kinds = [table.c[name].type.python_type for name in (*keys, *values)]
+
+    def rows(query: Any) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        found = {}
+        for row in db.session.execute(query):
+            typed = tuple(kind(v) for kind, v in zip(kinds, row, strict=True))
+            found[typed[: len(keys)]] = typed[len(keys) :]
+        return found
+
+    held = rows(select(*(table.c[name] for name in (*keys, *values))))
+    given = rows(counted)
+    return [
+        Change(model, key, held.get(key), given.get(key))
+        for key in sorted(held.keys() | given.keys())
+        if held.get(key) != given.get(key)
+    ]
+
+
+def _apply(changes: list[Change]) -> None:
+    """Write the recounted tallies (in the caller's transaction)."""
+    insert_ = _insert(db.session.get_bind().dialect.name)
+    for model, keys, values, _ in _tallies():
+        table = model.__table__
+        mine = [c for c in changes if c.model is model]
+        upserts = [
+            dict(zip((*keys, *values), c.key + c.now, strict=True))
+            for c in mine
+            if c.now is not None
+        ]
+        if upserts:
+            upsert = insert_(table)
+            db.session.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=list(keys), set_={v: upsert.excluded[v] for v in values}
+                ),
+                upserts,
+            )
+        gone = [
+            {f"k_{k}": v for k, v in zip(keys, c.key, strict=True)} for c in mine if c.now is None
+        ]
+        if gone:
+            db.session.execute(
+                delete(table).where(*(table.c[k] == bindparam(f"k_{k}") for k in keys)), gone
+            )
+
+
+def recount() -> list[Change]:
+    """Work every tally out again from the attempts, in the caller's transaction, and return
+    what changed (nothing, when they were right).
+
+    Safe on a running site: the attempts are locked against writes first (``_lock_attempts``),
+    so no grading commits between the count and the caller's commit; gradings meanwhile wait
+    (a moment) and are then counted once on the recounted tallies. Only the tallies that
+    differ are written. For data written without grading (the bench's seeding), and after an
+    upgrade past migration 0013 in which servers of an older version graded without keeping
+    the tallies: ``flask --app wsgi quiz recount``."""
+    _lock_attempts()
+    changes = [change for tally in _tallies() for change in _differences(*tally)]
+    _apply(changes)
+    return changes

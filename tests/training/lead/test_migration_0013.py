@@ -1,6 +1,7 @@
 """Migration 0013 on a database that already holds finished attempts: the quiz tallies it
 creates hold what those attempts give (open and abandoned ones do not count), the audit log's
-index becomes (at, id), and the downgrade takes it all back."""
+index becomes (at, id), one person's events get theirs (actor_id, at, id), and the downgrade
+takes it all back."""
 
 from __future__ import annotations
 
@@ -70,13 +71,19 @@ def test_migration_0013_counts_the_finished_attempts_and_orders_the_audit_log(tm
                 (2, "empathy"): (1, False),
                 (1, "boundaries"): (1, False),
             }
-        indexes = {i["name"] for i in inspect(db.engine).get_indexes("audit_event")}
-        assert "ix_audit_event_at_id" in indexes and "ix_audit_event_at" not in indexes
+        indexes = {
+            i["name"]: i["column_names"] for i in inspect(db.engine).get_indexes("audit_event")
+        }
+        assert indexes["ix_audit_event_at_id"] == ["at", "id"]
+        assert "ix_audit_event_at" not in indexes
+        # the person filter: one person's events, newest first
+        assert indexes["ix_audit_event_actor_at_id"] == ["actor_id", "at", "id"]
         downgrade(revision="0012")
         after = MetaData()
         after.reflect(db.engine)
         assert not {"quiz_tally", "quiz_question_tally", "quiz_standing"} & set(after.tables)
         indexes = {i["name"] for i in inspect(db.engine).get_indexes("audit_event")}
         assert "ix_audit_event_at" in indexes and "ix_audit_event_at_id" not in indexes
+        assert "ix_audit_event_actor_at_id" not in indexes
         after.drop_all(db.engine)  # leave nothing behind: the next test builds the schema afresh
         db.engine.dispose()

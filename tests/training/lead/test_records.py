@@ -83,6 +83,47 @@ def test_the_audit_log_filters_by_person_subject_and_date(client):
     assert "Spring" in older and "Approved" not in older
 
 
+@pytest.mark.parametrize("typed", ["%", "_"])
+def test_a_search_for_percent_or_underscore_finds_only_that_character(client, typed):
+    """In the audit log's person filter and the register's name search, "%" and "_" are the
+    characters a lead typed, not SQL wildcards that match everyone."""
+    lead = make_user(Role.LEAD, name="Morgan Lead")
+    odd = make_user(Role.SUPERVISOR, name="Dana 100% Sure", email="dana_sure@example.org")
+    plain = make_user(Role.SUPERVISOR, name="Sam Plain", email="sam@example.org")
+    for actor in (odd, plain):
+        save(AuditEvent(actor_id=actor.id, subject_type="cohort", subject_id=1,
+                        action="created", comment=f"By {actor.name}"))  # fmt: skip
+    certificate(odd, "Ana 50% Lee_Smith")
+    certificate(plain, "Bo Plain")
+    sign_in(client, lead)
+    found = text_of(client.get("/lead/audit", query_string={"person": typed}))
+    assert "By Dana 100% Sure" in found and "By Sam Plain" not in found
+    register = text_of(client.get("/lead/certificates", query_string={"q": typed}))
+    assert "Ana 50% Lee_Smith" in register and "Bo Plain" not in register
+
+
+@pytest.mark.parametrize("looked_up", [1, 100])
+def test_a_person_search_finds_the_events_by_and_about_everyone_it_names(
+    client, monkeypatch, looked_up
+):
+    """Whether the people named are few (looked up first, then their events in the indexes)
+    or many (their events found by reading the log in order), the page is the same."""
+    from training.lead import records
+
+    monkeypatch.setattr(records, "PEOPLE_LOOKED_UP", looked_up)
+    lead = make_user(Role.LEAD, name="Morgan Lead")
+    kim, kip, other = (make_user(name=n) for n in ("Kim Ames", "Kip Ames", "Lou Bell"))
+    for actor, subject in ((lead, kim), (kip, kip), (other, other), (lead, other)):
+        save(AuditEvent(actor_id=actor.id, subject_type="user", subject_id=subject.id,
+                        action="role changed", comment=f"{actor.name} on {subject.name}"))  # fmt: skip
+    sign_in(client, lead)
+    found = text_of(client.get("/lead/audit", query_string={"person": "AMES"}))
+    assert "Morgan Lead on Kim Ames" in found and "Kip Ames on Kip Ames" in found
+    assert "Lou Bell on" not in found and "Morgan Lead on Lou Bell" not in found
+    assert "2 events." in found
+    assert "0 events." in text_of(client.get("/lead/audit?person=nobody"))
+
+
 def test_register_and_audit_log_run_a_fixed_number_of_queries(app, client):
     from tests.training.lead.test_cohorts import counting_queries
 

@@ -263,6 +263,14 @@ def test_people_are_paged_and_searchable_in_a_fixed_number_of_queries(app, clien
     assert "1 person." in text_of(client.get("/lead/people?role=lead"))
 
 
+def test_a_people_search_for_a_wildcard_character_matches_it_literally(client):
+    signed_in(client)
+    make_user(Role.TRAINEE, name="Ana 100% Ready")
+    make_user(Role.TRAINEE, name="Bo Other")
+    assert "1 person." in text_of(client.get("/lead/people?q=%25"))  # "%"
+    assert "0 people." in text_of(client.get("/lead/people?q=_"))
+
+
 def test_a_supervisor_is_created_with_their_credential(client):
     from tests.helpers import find
 

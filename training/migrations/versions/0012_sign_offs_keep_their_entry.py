@@ -19,6 +19,8 @@ at nothing: the app never deletes what they point at) is left as it is; ``migrat
 then names it and fails the upgrade, for a person to decide.
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -96,11 +98,14 @@ def _record_removed_sign_off(bind, rowid):
     )
     if len(comment) > AUDIT_COMMENT:
         comment = comment[: AUDIT_COMMENT - 1] + '…'
+    # the time as the app writes every time (``UTCDateTime``): SQLite's CURRENT_TIMESTAMP has
+    # no fraction of a second, and '… 21:19:43' sorts before the app's '… 21:19:43.000000', so
+    # the audit log's pages (ordered by time) would show this event twice
     bind.execute(
         sa.text(
             "INSERT INTO audit_event (at, actor_id, subject_type, subject_id, action, "
-            "from_status, to_status, comment) VALUES (CURRENT_TIMESTAMP, NULL, 'hours_entry', "
+            "from_status, to_status, comment) VALUES (:at, NULL, 'hours_entry', "
             ":entry_id, 'sign-off removed', NULL, NULL, :comment)"
-        ),
-        {'entry_id': sign_off.entry_id, 'comment': comment},
+        ).bindparams(sa.bindparam('at', type_=sa.DateTime(timezone=True))),
+        {'at': datetime.now(timezone.utc), 'entry_id': sign_off.entry_id, 'comment': comment},
     )
