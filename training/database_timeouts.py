@@ -334,7 +334,8 @@ def database_health(app: Flask) -> DatabaseHealth:
 class DatabaseHealth:
     """Whether the database answers, for /healthz: at most one check in flight per process,
     so while the database is frozen the checks' threads never pile up; a request that comes
-    while one runs waits for that one's answer (or says "no" at once when it is already late).
+    while one runs waits for that one's answer, as long as it would wait for its own (a check
+    that began during a freeze answers once the server thaws: the next request hears it).
     """
 
     def __init__(self, engine: Engine, seconds: float = HEALTH_CHECK_SECONDS) -> None:
@@ -347,14 +348,25 @@ class DatabaseHealth:
         self._lock = threading.Lock()
         self._check: DatabaseCheck | None = None
 
-    def ask(self) -> DatabaseCheck:
-        """The check in flight, or a new one."""
+    def ask(self) -> Asked:
+        """The check in flight, or a new one, with how long this request waits for it."""
         if self._pid != os.getpid():  # a forked worker: a check in flight is the parent's
             self._start()
         with self._lock:
             if self._check is None or self._check.done():
                 self._check = DatabaseCheck(self.engine, self.seconds)
-            return self._check
+            return Asked(self._check, time.monotonic() + self.seconds + 0.5)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One request's question: ``check``'s answer, waited for until ``until``."""
+
+    check: DatabaseCheck
+    until: float
+
+    def answered(self) -> bool:
+        return self.check.answered(self.until)
 
 
 class DatabaseCheck:
@@ -366,7 +378,6 @@ class DatabaseCheck:
         self.seconds = seconds
         self._answered = False
         self._done = threading.Event()
-        self._until = time.monotonic() + seconds + 0.5
         self._thread = threading.Thread(
             target=self._ask, args=(engine,), name="database-check", daemon=True
         )
@@ -385,7 +396,6 @@ class DatabaseCheck:
     def done(self) -> bool:
         return self._done.is_set()
 
-    def answered(self) -> bool:
-        """Whether the database answered, waiting for it at most ``seconds`` and a half after
-        the check started."""
-        return self._done.wait(max(0.0, self._until - time.monotonic())) and self._answered
+    def answered(self, until: float) -> bool:
+        """Whether the database answered, waiting for it until ``until`` (monotonic)."""
+        return self._done.wait(max(0.0, until - time.monotonic())) and self._answered
