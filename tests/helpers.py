@@ -514,3 +514,24 @@ def as_user(user, method):
     """A race action: sign ``user`` in on the racer's own client (before the race), then run
     ``method`` in the race."""
     return (lambda client: sign_in(client, user), method)
+
+
+def within(seconds: float, call):  # type: ignore[no-untyped-def]
+    """What ``call()`` returns, run in a thread; fails the test if it has not returned after
+    ``seconds`` (a hang guard for fault tests, not a speed test: the thread is left to finish
+    when the test thaws the server)."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to the test below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"no answer after {seconds:.0f} s: the request hangs"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy import text
 
 from certificates.codes import format_code, new_code
-from tests.helpers import app_config, make_user, sign_in, text_of, use_app
+from tests.helpers import app_config, make_user, sign_in, text_of, use_app, within
 from training import create_app, database_timeouts
 from training.database_timeouts import DeadlineConnection, Watchdog, answers_within
 from training.extensions import db
@@ -216,26 +216,6 @@ def _site(running: PostgresServer, timeouts: dict[str, Any]) -> Iterator[tuple[A
             thread.join(HANG)
     with app.app_context():
         db.engine.dispose()
-
-
-def within(seconds: float, call: Callable[[], Any]) -> Any:
-    """What ``call`` returns, failing the test if it has not returned after ``seconds`` (a hang;
-    the thread is left to finish when the test thaws the server)."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"no answer after {seconds:.0f} s: the request hangs"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def assert_friendly_503(response) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 import uuid
 
@@ -24,7 +23,7 @@ import redis
 from limits.storage import RedisStorage
 
 from certificates.codes import format_code, new_code
-from tests.helpers import PASSWORD, app_with_database, make_certificate, make_user
+from tests.helpers import PASSWORD, app_with_database, make_certificate, make_user, within
 from training import limit_store
 from training.auth import views
 
@@ -118,21 +117,7 @@ def site(redis_server):
 
 def answered(request, *args, **kwargs):  # type: ignore[no-untyped-def]
     """The response of ``request(*args, **kwargs)``, made in a thread; fails if it hangs."""
-    result: dict = {}
-
-    def run() -> None:
-        try:
-            result["response"] = request(*args, **kwargs)
-        except BaseException as error:  # handed to the test below
-            result["error"] = error
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(HANG)
-    assert not worker.is_alive(), f"no answer within {HANG:.0f} s: the request hangs"
-    if "error" in result:
-        raise result["error"]
-    return result["response"]
+    return within(HANG, lambda: request(*args, **kwargs))
 
 
 def browser(app, address):  # type: ignore[no-untyped-def]
