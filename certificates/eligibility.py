@@ -7,6 +7,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from certificates.hours import Totals, as_hours, hours_progress
+from certificates.rulebook import (
+    AttendedEvent,
+    EvaluationOutcome,
+    ExamOutcome,
+    OutsideTraining,
+)
 from certificates.tracks import Track
 from courses.domains import DOMAINS
 
@@ -21,8 +27,18 @@ class TraineeRecord:
     course_titles: Mapping[str, str]
     course_hours: Mapping[str, Mapping[str, float]]
     hours: Totals
-    #: has the trainee signed the track's current attestation text?
-    attested: bool
+    #: ids of the track's attestations whose current text the trainee has signed
+    signed_attestations: frozenset[str] = frozenset()
+    #: ids of the track's confirmations a lead has confirmed for the trainee
+    confirmations: frozenset[str] = frozenset()
+    #: live training events attended (in full or part)
+    events: tuple[AttendedEvent, ...] = ()
+    #: approved outside training (kind "outside"; continuing education is not here)
+    outside: tuple[OutsideTraining, ...] = ()
+    #: the track's exam, if it has one: None until there is a result
+    exam: ExamOutcome | None = None
+    #: the latest signed competency evaluation on the track's current form, if any
+    evaluation: EvaluationOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -98,14 +114,11 @@ def eligibility(track: Track, record: TraineeRecord) -> Checklist:
                     "" if requirement.met else requirement.missing_text,
                 )
             )
-    if track.attestation is not None:
-        title = track.attestation.title
+    for attestation in track.attestations:
+        signed = attestation.id in record.signed_attestations
+        title = attestation.title.lower()
         items.append(
-            Item(
-                f"Sign the {title.lower()}",
-                record.attested,
-                "" if record.attested else f"Read and sign the {title.lower()}.",
-            )
+            Item(f"Sign the {title}", signed, "" if signed else f"Read and sign the {title}.")
         )
     return Checklist(tuple(items))
 

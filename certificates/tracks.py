@@ -17,6 +17,15 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from certificates.hours import HoursRules
+from certificates.rulebook import (
+    Confirmation,
+    ContinuingEducation,
+    EvaluationRule,
+    ExamRule,
+    ExperienceRule,
+    SupervisorRule,
+    TrainingRule,
+)
 from courses.domains import DOMAINS
 from courses.toml_report import NOT_UTF8
 
@@ -41,6 +50,8 @@ class Attestation:
     title: str
     statement: str
     text: str
+    #: names the attestation within its track, e.g. "code-of-ethics", "lived-experience"
+    id: str = "code-of-ethics"
 
     @property
     def version(self) -> str:
@@ -51,8 +62,10 @@ class Attestation:
 @dataclass(frozen=True)
 class Renewal:
     courses: tuple[str, ...] = ()
+    #: sign the attestations again (every one the track has)
     attestation: bool = False
     description: str = ""
+    continuing_education: ContinuingEducation = field(default_factory=ContinuingEducation)
 
 
 @dataclass(frozen=True)
@@ -66,8 +79,24 @@ class Track:
     training_hours: dict[str, float] = field(default_factory=dict)
     validity_months: int = 24
     auto_issue: bool = False
-    attestation: Attestation | None = None
+    #: texts the trainee signs, in order (the code of ethics first, where there is one)
+    attestations: tuple[Attestation, ...] = ()
     renewal: Renewal = field(default_factory=Renewal)
+    training: TrainingRule = field(default_factory=TrainingRule)
+    exam: ExamRule | None = None
+    evaluation: EvaluationRule | None = None
+    experience: ExperienceRule = field(default_factory=ExperienceRule)
+    supervisors: SupervisorRule = field(default_factory=SupervisorRule)
+    #: yes/no items a lead confirms for each trainee
+    confirmations: tuple[Confirmation, ...] = ()
+
+    @property
+    def attestation(self) -> Attestation | None:
+        """The first attestation (the code of ethics, where the track has one)."""
+        return self.attestations[0] if self.attestations else None
+
+    def attestation_by_id(self, attestation_id: str) -> Attestation | None:
+        return next((a for a in self.attestations if a.id == attestation_id), None)
 
     def expiry(self, start: date) -> date:
         """When a certificate valid from ``start`` expires (calendar months, so 29 February
@@ -178,7 +207,7 @@ def _load_track(path: Path, problems: list[str]) -> Track | None:
         training_hours=training,
         validity_months=validity,
         auto_issue=auto_issue,
-        attestation=attestation,
+        attestations=(attestation,) if attestation else (),
         renewal=renewal,
     )
 

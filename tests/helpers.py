@@ -457,6 +457,25 @@ def write_track(root: Path, *, auto_issue: bool = False) -> None:
     (root / "tracks" / "ethics.md").write_text("1. **I put the person first.**\n")
 
 
+def use_track(app: Flask, track_id: str = "peer-recovery", **rules: object):  # type: ignore[no-untyped-def]
+    """Give the app's track ``track_id`` the rules given (``exam=ExamRule(...)`` and so on,
+    the fields of ``certificates.tracks.Track``), as if its TOML file said so; returns it."""
+    import dataclasses
+
+    from certificates.tracks import TrackSet
+
+    store = app.extensions["content"]
+    tracks = store.tracks
+    old = tracks.track(track_id)
+    if old is None:
+        raise LookupError(f"no track {track_id!r} in {store.path}")
+    new = dataclasses.replace(old, **rules)
+    store.tracks = TrackSet(
+        tuple(new if t.id == track_id else t for t in tracks.tracks), tracks.problems
+    )
+    return new
+
+
 #: how long a race may take before the test fails as hung (generous: a busy 2-core machine
 #: finishes a race in seconds; this only stops a stuck one from hanging the test run forever)
 RACE_TIMEOUT = 60.0

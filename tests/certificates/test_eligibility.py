@@ -17,7 +17,7 @@ TRACK = Track(
     ),
     courses=("empathy", "boundaries"),
     training_hours={"ethical_responsibility": 6, "advocacy": 1},
-    attestation=Attestation("Code of ethics", "I agree.", "Be kind."),
+    attestations=(Attestation("Code of ethics", "I agree.", "Be kind."),),
     renewal=Renewal(courses=("boundaries",), attestation=True),
 )
 TITLES = {"empathy": "Empathy in peer support", "boundaries": "Boundaries and ethics"}
@@ -32,7 +32,13 @@ ENOUGH = [
 
 
 def record(courses=("empathy", "boundaries"), entries=ENOUGH, attested=True):
-    return TraineeRecord(frozenset(courses), TITLES, HOURS, totals(entries), attested)
+    return TraineeRecord(
+        frozenset(courses),
+        TITLES,
+        HOURS,
+        totals(entries),
+        signed_attestations=frozenset({"code-of-ethics"} if attested else ()),
+    )
 
 
 def test_everything_met_is_eligible():

@@ -107,7 +107,9 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
             course_titles=titles,
             course_hours=course_hours,
             hours=totals(logged[user_id]),
-            attested=track.attestation is None or user_id in signed,
+            signed_attestations=frozenset(
+                [track.attestation.id] if track.attestation and user_id in signed else []
+            ),
         )
         for user_id in ids
     }
