@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from certificates.hours import Totals, as_hours, hours_progress
+from certificates.evaluation import evaluation_items
+from certificates.hours import Totals
+from certificates.outside_hours import counted_outside
+from certificates.requirements import EXPERIENCE, hours_progress
 from certificates.rulebook import (
     AttendedEvent,
     EvaluationOutcome,
@@ -41,11 +45,25 @@ class TraineeRecord:
     evaluation: EvaluationOutcome | None = None
 
 
+#: the checklist's groups, in the order people meet them
+GROUPS = (
+    "Courses",
+    "Training hours",
+    "Experience",
+    "Supervision",
+    "Evaluation",
+    "Exam",
+    "Attestations",
+)
+
+
 @dataclass(frozen=True)
 class Item:
     label: str
     met: bool
     missing: str = ""
+    #: one of GROUPS
+    group: str = "Courses"
 
 
 @dataclass(frozen=True)
@@ -65,18 +83,74 @@ class Checklist:
         """What is missing, as one sentence: "Complete …; 5 more training hours in …."."""
         return "; ".join(item.missing.rstrip(".") for item in self.outstanding) + "."
 
+    @property
+    def groups(self) -> list[tuple[str, tuple[Item, ...]]]:
+        """The items by group, in GROUPS order (then any other group in the order first met),
+        leaving out empty groups."""
+        names = [*GROUPS, *dict.fromkeys(i.group for i in self.items if i.group not in GROUPS)]
+        return [
+            (name, items)
+            for name in names
+            if (items := tuple(i for i in self.items if i.group == name))
+        ]
+
 
 def hours_word(value: float) -> str:
     """6 -> '6 hours', 1 -> '1 hour', 1.5 -> '1.5 hours'."""
     return f"{value:g} hour{'' if value == 1 else 's'}"
 
 
-def training_hours_earned(record: TraineeRecord) -> dict[str, float]:
+def course_hours_earned(record: TraineeRecord) -> dict[str, float]:
     earned = dict.fromkeys(DOMAINS, 0.0)
     for course_id in record.completed_courses:
         for domain, hours in record.course_hours.get(course_id, {}).items():
             earned[domain] = earned.get(domain, 0.0) + hours
     return earned
+
+
+def live_hours_earned(record: TraineeRecord) -> dict[str, float]:
+    earned = dict.fromkeys(DOMAINS, 0.0)
+    for event in record.events:
+        for domain, hours in event.hours.items():
+            earned[domain] = earned.get(domain, 0.0) + hours
+    return earned
+
+
+@dataclass(frozen=True)
+class TrainingHours:
+    """The training hours that count, by domain and by source."""
+
+    courses: dict[str, float]
+    live: dict[str, float]
+    outside: dict[str, float]
+
+    @property
+    def by_domain(self) -> dict[str, float]:
+        return {
+            d: self.courses.get(d, 0.0) + self.live.get(d, 0.0) + self.outside.get(d, 0.0)
+            for d in DOMAINS
+        }
+
+    @property
+    def total(self) -> float:
+        return sum(self.by_domain.values())
+
+    @property
+    def live_total(self) -> float:
+        return sum(self.live.values())
+
+
+def training_hours(track: Track, record: TraineeRecord) -> TrainingHours:
+    """Courses completed, live events attended and approved outside training (up to the
+    track's allowance), by domain."""
+    outside = counted_outside(record.outside, track.training.outside_max_hours)
+    return TrainingHours(course_hours_earned(record), live_hours_earned(record), outside)
+
+
+def training_hours_earned(record: TraineeRecord) -> dict[str, float]:
+    """Training hours from courses alone (what a track without live or outside training
+    counts)."""
+    return course_hours_earned(record)
 
 
 def _course_items(
@@ -95,31 +169,95 @@ def _course_items(
         )
 
 
-def eligibility(track: Track, record: TraineeRecord) -> Checklist:
-    """Every requirement of ``track`` checked against ``record``."""
-    items = list(_course_items(track.courses, record.completed_courses, record.course_titles))
-    earned = training_hours_earned(record)
+def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
+    group = "Training hours"
+    by_domain = earned.by_domain
     for domain, needed in track.training_hours.items():
-        have = earned.get(domain, 0.0)
+        have = by_domain.get(domain, 0.0)
         met = have >= needed
         missing = f"{needed - have:g} more training hours in {DOMAINS[domain]}" if not met else ""
-        items.append(Item(f"{hours_word(needed)} of training in {DOMAINS[domain]}", met, missing))
-    for requirement in hours_progress(track.hours, record.hours):
+        yield Item(f"{hours_word(needed)} of training in {DOMAINS[domain]}", met, missing, group)
+    rule = track.training
+    if rule.total_hours:
+        have = earned.total
+        met = have >= rule.total_hours
+        yield Item(
+            f"{hours_word(rule.total_hours)} of training in all",
+            met,
+            "" if met else f"{rule.total_hours - have:g} more training hours in any domain",
+            group,
+        )
+    if rule.live_min_percent:
+        required = rule.total_hours or sum(track.training_hours.values())
+        needed = _quarter_up(required * rule.live_min_percent / 100)
+        have = earned.live_total
+        met = have >= needed
+        yield Item(
+            f"{hours_word(needed)} of it at live training events ({rule.live_min_percent:g} %)",
+            met,
+            "" if met else f"{needed - have:g} more hours at live training events",
+            group,
+        )
+
+
+def _quarter_up(hours: float) -> float:
+    quarters = Fraction(hours).limit_denominator(1000) * 4
+    return float(-(-quarters // 1) / 4)
+
+
+def _hours_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
+    for requirement in hours_progress(track.hours, record.hours, track.experience):
         if requirement.required_minutes:
-            needed = as_hours(requirement.required_minutes)
-            items.append(
-                Item(
-                    f"{needed} approved hour{'' if needed == '1' else 's'} of {requirement.label}",
-                    requirement.met,
-                    "" if requirement.met else requirement.missing_text,
-                )
+            yield Item(
+                requirement.text,
+                requirement.met,
+                "" if requirement.met else requirement.missing_text,
+                "Experience" if requirement.group == EXPERIENCE else "Supervision",
             )
+
+
+def _evaluation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
+    if track.evaluation is None:
+        return
+    for item in evaluation_items(track.evaluation, record.evaluation):
+        yield Item(item.label, item.met, item.missing, "Evaluation")
+
+
+def _exam_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
+    exam = track.exam
+    if exam is None:
+        return
+    met = record.exam is not None and record.exam.passed
+    if met:
+        missing = ""
+    elif exam.kind == "external":
+        missing = f"Pass the {exam.name}; your program lead records the result"
+    else:
+        missing = f"Pass the {exam.name} ({exam.pass_percent} % to pass)"
+    yield Item(f"Pass the {exam.name}", met, missing, "Exam")
+
+
+def _attestation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
     for attestation in track.attestations:
         signed = attestation.id in record.signed_attestations
         title = attestation.title.lower()
-        items.append(
-            Item(f"Sign the {title}", signed, "" if signed else f"Read and sign the {title}.")
-        )
+        missing = "" if signed else f"Read and sign the {title}."
+        yield Item(f"Sign the {title}", signed, missing, "Attestations")
+    for confirmation in track.confirmations:
+        done = confirmation.id in record.confirmations
+        missing = "" if done else f"Your program lead still has to confirm “{confirmation.label}”"
+        label = f"Confirmed by your program: {confirmation.label}"
+        yield Item(label, done, missing, "Attestations")
+
+
+def eligibility(track: Track, record: TraineeRecord) -> Checklist:
+    """Every requirement of ``track`` checked against ``record``, in GROUPS order."""
+    items = list(_course_items(track.courses, record.completed_courses, record.course_titles))
+    items += _training_items(track, training_hours(track, record))
+    items += _hours_items(track, record)
+    items += _evaluation_items(track, record)
+    items += _exam_items(track, record)
+    items += _attestation_items(track, record)
     return Checklist(tuple(items))
 
 

@@ -6,7 +6,7 @@ exact; hours appear only when shown to people.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -23,6 +23,13 @@ KINDS = {
     "supervised_practice": "Supervised practice",
 }
 SUPERVISION_KINDS = ("individual_supervision", "group_supervision")
+PRACTICE = "supervised_practice"
+GROUP = "group_supervision"
+#: what counts as direct service, shown wherever a trainee says whether practice was
+DIRECT_SERVICE_HINT = (
+    "Direct service is one-to-one or group support of the peers you serve. Admin, training "
+    "and travel are not direct service."
+)
 METHODS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 STATUSES = {
     "draft": "Draft",
@@ -43,6 +50,8 @@ class EntryFacts:
     domains: tuple[str, ...]
     supervisor_id: int | None
     notes: str
+    #: supervised practice only: was it direct service with the people supported?
+    direct_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,11 @@ def validate_entry(
             )
     if facts.kind not in KINDS:
         errors["kind"] = "Choose what kind of hours these are."
+    elif facts.direct_service and facts.kind != PRACTICE:
+        errors["direct_service"] = (
+            "Only supervised practice can be direct service. Answer “No”, or choose "
+            "supervised practice as the kind."
+        )
     if facts.method not in METHODS:
         errors["method"] = "Choose how it took place."
     if not facts.domains:
@@ -162,12 +176,14 @@ class Logged:
     kind: str
     status: str
     domains: tuple[str, ...]
+    direct_service: bool = False
 
 
 @dataclass
 class Totals:
     """Minutes by kind, by status, and by domain (approved only, shared equally between the
-    domains an entry covers, so one session is never counted twice)."""
+    domains an entry covers, so one session is never counted twice); and the supervised
+    practice that was direct service."""
 
     by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
@@ -178,25 +194,39 @@ class Totals:
     approved_practice_by_domain: dict[str, Fraction] = field(
         default_factory=lambda: dict.fromkeys(DOMAINS, Fraction(0))
     )
+    #: the group-supervision share of ``approved_supervision_by_domain``
+    approved_group_supervision_by_domain: dict[str, Fraction] = field(
+        default_factory=lambda: dict.fromkeys(DOMAINS, Fraction(0))
+    )
+    #: supervised practice in direct service: all entries, and approved ones
+    direct_practice: int = 0
+    approved_direct_practice: int = 0
 
     @property
     def approved_supervision(self) -> int:
         return sum(self.approved_by_kind[k] for k in SUPERVISION_KINDS)
 
     @property
+    def approved_group_supervision(self) -> int:
+        return self.approved_by_kind[GROUP]
+
+    @property
     def approved_practice(self) -> int:
-        return self.approved_by_kind["supervised_practice"]
+        return self.approved_by_kind[PRACTICE]
 
 
 def totals(entries: Iterable[Logged]) -> Totals:
     """Add up a trainee's entries."""
     result = Totals()
     for entry in entries:
+        direct = entry.direct_service and entry.kind == PRACTICE
         result.by_kind[entry.kind] += entry.minutes
         result.by_status[entry.status] += entry.minutes
+        result.direct_practice += entry.minutes if direct else 0
         if entry.status != "approved":
             continue
         result.approved_by_kind[entry.kind] += entry.minutes
+        result.approved_direct_practice += entry.minutes if direct else 0
         by_domain = (
             result.approved_supervision_by_domain
             if entry.kind in SUPERVISION_KINDS
@@ -204,38 +234,11 @@ def totals(entries: Iterable[Logged]) -> Totals:
         )
         known = [d for d in entry.domains if d in DOMAINS]
         for domain in known:
-            by_domain[domain] += Fraction(entry.minutes, len(known))
+            share = Fraction(entry.minutes, len(known))
+            by_domain[domain] += share
+            if entry.kind == GROUP:
+                result.approved_group_supervision_by_domain[domain] += share
     return result
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """One hours requirement of a track, and how far a trainee is from it."""
-
-    label: str
-    required_minutes: int
-    approved_minutes: Fraction
-
-    @property
-    def met(self) -> bool:
-        return self.approved_minutes >= self.required_minutes
-
-    @property
-    def missing_minutes(self) -> Fraction:
-        return max(Fraction(0), self.required_minutes - self.approved_minutes)
-
-    @property
-    def percent(self) -> int:
-        if not self.required_minutes:
-            return 100
-        return min(100, int(100 * self.approved_minutes / self.required_minutes))
-
-    @property
-    def missing_text(self) -> str:
-        """What is missing, in plain words: '6.5 more approved hours of supervision …'."""
-        if self.met:
-            return "Done"
-        return f"{as_hours(self.missing_minutes)} more approved hours of {self.label}"
 
 
 @dataclass(frozen=True)
@@ -245,22 +248,3 @@ class HoursRules:
     practice_minutes: int = 0
     supervision_minutes: int = 0
     supervision_by_domain: dict[str, int] = field(default_factory=dict)
-
-
-def hours_progress(rules: HoursRules, done: Totals) -> Sequence[Requirement]:
-    """Each hours requirement of a track against the trainee's approved totals."""
-    progress = [
-        Requirement(
-            "supervised practice", rules.practice_minutes, Fraction(done.approved_practice)
-        ),
-        Requirement("supervision", rules.supervision_minutes, Fraction(done.approved_supervision)),
-    ]
-    for domain, minutes in rules.supervision_by_domain.items():
-        progress.append(
-            Requirement(
-                f"supervision in {DOMAINS[domain]}",
-                minutes,
-                done.approved_supervision_by_domain.get(domain, Fraction(0)),
-            )
-        )
-    return progress

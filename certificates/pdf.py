@@ -1,5 +1,8 @@
-"""The certificate as a one-page landscape PDF (WeasyPrint), with a QR code (segno) that opens the
-public verification page.
+"""The certificate as a landscape PDF (WeasyPrint): page one names the holder and what they
+completed, with a QR code (segno) that opens the public verification page; the pages after it
+are the transcript (every course, live event and outside training, with dates and hours).
+A certificate signed before the transcript was (no ``certifies``) renders as it always did: one
+page.
 
 Everything the page needs is in the HTML: the QR code is an inline SVG and the fonts are the
 machine's (DejaVu, and Debian's Noto fonts for names in other scripts), so rendering never
@@ -18,6 +21,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
 
+from certificates.transcript import Certifies, TranscriptLine, certifies_sentences
 from courses.domains import DOMAINS
 
 _env = Environment(
@@ -42,6 +46,9 @@ class CertificateFacts:
     #: signed-off minutes: {"supervised_practice": …, "supervision": …}
     approved_minutes: dict[str, int] = field(default_factory=dict)
     provider_approval: str = ""
+    #: what the holder completed, as signed; None on certificates signed before it was
+    certifies: Certifies | None = None
+    transcript: tuple[TranscriptLine, ...] = ()
 
 
 def qr_svg(url: str) -> str:
@@ -55,7 +62,12 @@ def qr_svg(url: str) -> str:
 
 def certificate_html(facts: CertificateFacts) -> str:
     return _env.get_template("certificate.html").render(
-        facts=facts, qr=qr_svg(facts.verify_url), domains=DOMAINS, hours=hours_text
+        facts=facts,
+        qr=qr_svg(facts.verify_url),
+        domains=DOMAINS,
+        hours=hours_text,
+        completed=certifies_sentences(facts.certifies) if facts.certifies else [],
+        long_date=lambda day: f"{day.day} {day:%B %Y}",
     )
 
 

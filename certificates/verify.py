@@ -15,6 +15,9 @@ command prints only signed facts, and never the answer's ``status`` (or anything
 ``payload``): anyone can edit those in the file without breaking the signature, and a revoked
 holder could make it say "valid". It points to the live status address instead, which is signed.
 
+A certificate issued with what its holder completed also has a "certifies" section and a
+"transcript" list in its payload: they are printed in plain words, one line each.
+
 Every value is printed on one line with its control characters, line and paragraph separators
 and direction overrides written as escapes (``\\n``, ``\\u2028``), signed values too (a name
 stored before the platform refused line breaks may hold one): no value can add a line of its own
@@ -34,6 +37,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from certificates.signing import key_id, verify
+from certificates.transcript import sentences_of, transcript_of
+from courses.domains import domain_name
 
 GENUINE, NOT_GENUINE, UNREADABLE = 0, 1, 2
 
@@ -150,6 +155,7 @@ def report(verdict: Verdict) -> str:
     for key, label in FACTS:
         if verdict.payload.get(key) is not None:
             lines.append(f"  {label:<{width}}  {printable(verdict.payload[key])}")
+    lines += _completed(verdict.payload, width)
     lines.append(
         "The signature cannot say whether the certificate is still valid, or was revoked or "
         "replaced since it was issued, and this file's other contents (such as its status) are "
@@ -157,6 +163,27 @@ def report(verdict: Verdict) -> str:
         "still valid, open the live status address above."
     )
     return "\n".join(lines)
+
+
+def _completed(payload: dict[str, Any], width: int) -> list[str]:
+    """What a certificate with a "certifies" section says the holder completed, and its
+    transcript, a line each (nothing for a certificate signed before they were)."""
+    if not isinstance(payload.get("certifies"), dict):
+        return []
+    try:
+        said = sentences_of(payload)
+        transcript = transcript_of(payload) or ()
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return [f"  {'Certifies':<{width}}  (not in a form this version can read)"]
+    lines = [
+        f"  {'Certifies' if i == 0 else '':<{width}}  {printable(s)}" for i, s in enumerate(said)
+    ]
+    for i, line in enumerate(transcript):
+        hours = ", ".join(f"{domain_name(d)} {v:g}" for d, v in line.hours.items()) or "none"
+        where = f" ({line.provider})" if line.provider else ""
+        text = f"{line.day.isoformat()} {line.kind_label}: {line.title}{where}, hours {hours}"
+        lines.append(f"  {'Transcript' if i == 0 else '':<{width}}  {printable(text)}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

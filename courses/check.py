@@ -26,17 +26,17 @@ from courses.toml_report import display
 def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], None]) -> int:
     """Print the problems and each course's figures; return the exit status (1: problems)."""
     # The tracks live in the same content folder and name its courses.
-    from certificates.tracks import check_against_courses, load_tracks
+    from certificates.track_check import summary_lines, track_problems
+    from certificates.tracks import load_tracks
 
     library = load_library(root)
     tracks = load_tracks(root)
-    known = {c.id for c in library.courses}
     glossary = load_glossary(root)
     texts = [m.markdown for c in library.courses for m in c.modules]
     problems = [
         *library.problems,
         *tracks.problems,
-        *check_against_courses(tracks, known),
+        *track_problems(tracks, library),
         *glossary.problems,
         *glossary_problems(glossary, texts, root),
     ]
@@ -58,6 +58,10 @@ def check(root: Path, echo: Callable[[str], None], echo_error: Callable[[str], N
     for line in course_table(library.courses, grades):
         echo(line)
     echo("")
+    for track in tracks.tracks:  # each track's rulebook: where its hours come from, and the rest
+        for line in summary_lines(track, library):
+            echo(line)
+        echo("")
     if problems:
         count = len(problems)
         echo_error(f"{count} problem{'s' if count != 1 else ''} found in {root}.")

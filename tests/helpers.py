@@ -261,6 +261,7 @@ def hours_form(supervisor: User, **changes: object) -> dict[str, object]:
         "domains": ["advocacy", "ethical_responsibility"],
         "supervisor": str(supervisor.id),
         "notes": "Group supervision on advocacy with housing services.",
+        "direct_service": "no",  # as the form comes (supervised practice only)
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -401,6 +402,7 @@ def make_entry(trainee: User, supervisor: User, status: str = "draft", **fields:
         "method": "in_person",
         "domains": ["ethical_responsibility"],
         "notes": "Talked about a boundary question with R.S.",
+        "direct_service": False,
         **fields,
     }
     entry = HoursEntry(trainee_id=trainee.id, supervisor_id=supervisor.id, status=status, **values)

@@ -50,18 +50,23 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from training import (
+        attestations,
         auth,
         certs,
         cli,
         content,
         database_timeouts,
         errors,
+        evaluations,
+        events,
+        exams,
         extensions,
         hours,
         input_checks,
         lead,
         learning,
         main,
+        outside,
         practice,
         security_headers,
         serving,
@@ -89,7 +94,15 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     cli.init_app(app)
     _navigation(app)
     blueprints = (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp)
-    for blueprint in (*blueprints, practice.bp):
+    for blueprint in (
+        *blueprints,
+        practice.bp,
+        events.bp,
+        outside.bp,
+        evaluations.bp,
+        exams.bp,
+        attestations.bp,
+    ):
         app.register_blueprint(blueprint)
     return app
 

@@ -95,6 +95,12 @@ class Config:
     RENEWAL_REMINDER_DAYS = 60
     #: verification lookups allowed per client
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+    #: the largest file a person may upload (a certificate of completion, exam evidence), in
+    #: bytes; a request body larger than MAX_CONTENT_LENGTH (the file and the form around it) is
+    #: refused before it is read, with a page that says so (``training.outside``, which also
+    #: raises MAX_CONTENT_LENGTH when only UPLOAD_MAX_BYTES is raised)
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 256 * 1024
 
 
 class TestConfig(Config):

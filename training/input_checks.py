@@ -10,8 +10,8 @@ changed: never a server error.
   headers or a one-line value. Form text may hold tabs and line breaks here: a textarea needs
   them, and every one-line form field refuses them itself (``training.forms``, with
   ``ONE_LINE`` below).
-- No uploaded files: no form of the platform takes one, and Flask-WTF would hand a file to a
-  field that expects text.
+- No uploaded files, except to the views marked ``@takes_files`` (a certificate of completion,
+  checked by ``training.uploads``): Flask-WTF would hand a file to a field that expects text.
 - No query value longer than ``limits.QUERY_VALUE``.
 - Dates only between ``EARLIEST_DAY`` and ``LATEST_DAY`` (``sensible_day``), where date
   arithmetic cannot overflow.
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 from training import limits
@@ -47,6 +47,15 @@ CONTROL_MESSAGE = (
 )
 FILE_MESSAGE = "This form doesn't take files. Please type your answer into the form instead."
 LONG_ADDRESS_MESSAGE = "That web address is too long. Please go back and try again."
+
+
+TAKES_FILES = "takes_files"
+
+
+def takes_files(view: Any) -> Any:
+    """Mark a view (under its ``@bp.route``) as one whose form takes an uploaded file."""
+    setattr(view, TAKES_FILES, True)
+    return view
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -75,7 +84,8 @@ def refuse_malformed_input() -> None:
             abort(400, LONG_ADDRESS_MESSAGE)
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.files:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.files and not getattr(view, TAKES_FILES, False):
         abort(400, FILE_MESSAGE)
     for key, value in request.form.items(multi=True):
         if ONE_LINE.search(key) or _CONTROL_IN_TEXT.search(value):

@@ -27,9 +27,29 @@ AUDIT_COMMENT = REASON + 200
 PRACTICE_RESPONSE = 4_000
 #: a supervisor's feedback on a practice response
 PRACTICE_FEEDBACK = REASON
+#: an exam's name as a lead records its result, e.g. "NCPRSS examination"
+EXAM_NAME = 200
+#: an exam's score as the board reports it, e.g. "612 scaled"
+EXAM_SCORE = 60
+#: a supervisor's comment on one competency of a competency evaluation
+EVALUATION_COMMENT = REASON
+#: a supervisor's overall comment on a competency evaluation
+EVALUATION_OVERALL = 4_000
+#: an uploaded file's name as kept and offered again on download, e.g. "certificate.pdf"
+FILE_NAME = 200
+#: who gave a course taken elsewhere, and the course's title (outside training and CE)
+PROVIDER = 200
+COURSE_TITLE = 200
 #: a password (long passphrases are welcome; hashing a megabyte is not)
 PASSWORD = 1_000
 #: a search box or a certificate code typed into a form
 SEARCH = 200
+#: a lead's short reason for withdrawing a confirmation ("Confirmed by mistake"): never the
+#: details of a document or of anyone's history
+CONFIRMATION_WITHDRAW_REASON = 300
 #: any one value in a query string (the guard in ``training.input_checks`` refuses longer)
 QUERY_VALUE = 2_000
+#: a live training event's title, e.g. "Ethics and boundaries workshop"
+EVENT_TITLE = 200
+#: where or how a live training event takes place, e.g. "Room 2, Main St" or "Video call"
+EVENT_LOCATION = 200

@@ -200,6 +200,9 @@ class HoursEntry(db.Model):
     method: Mapped[str] = mapped_column(String(20))
     domains: Mapped[list[str]] = mapped_column(JSON)
     notes: Mapped[str] = limited(limits.NOTES, "notes")
+    #: supervised practice only: direct service with the people supported (always False for
+    #: supervision); tracks may ask for a minimum of it (``ExperienceRule``)
+    direct_service: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[EntryStatus] = mapped_column(String(20), default=EntryStatus.DRAFT)
     #: the supervisor's comment when they return an entry
     return_comment: Mapped[str | None] = limited(limits.RETURN_COMMENT, "return_comment")
@@ -273,14 +276,56 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+#: a signature given before the signer held a certificate of the track (not to renew one)
+FIRST_SIGNATURE = "renewal_of_id IS NULL"
+RENEWAL_SIGNATURE = "renewal_of_id IS NOT NULL"
+
+
 class TrackSignature(db.Model):
-    """A trainee's signature of a track's attestation (e.g. its code of ethics), naming the
-    version of the text they signed."""
+    """A trainee's signature of one of a track's attestations (its code of ethics, a
+    lived-experience statement …), naming the attestation and the version of the text signed.
+
+    One signature per attestation version, and one more for each certificate renewed with it
+    (``renewal_of_id``: the certificate the signer held when signing it again): two clicks or
+    tabs signing at once record one (``training.attestations.services.sign``)."""
+
+    __table_args__ = (
+        Index(
+            "uq_track_signature_first",
+            "user_id",
+            "track_id",
+            "attestation_id",
+            "text_version",
+            unique=True,
+            sqlite_where=text(FIRST_SIGNATURE),
+            postgresql_where=text(FIRST_SIGNATURE),
+        ),
+        Index(
+            "uq_track_signature_renewal",
+            "user_id",
+            "track_id",
+            "attestation_id",
+            "text_version",
+            "renewal_of_id",
+            unique=True,
+            sqlite_where=text(RENEWAL_SIGNATURE),
+            postgresql_where=text(RENEWAL_SIGNATURE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     track_id: Mapped[str] = mapped_column(String(100))
+    #: which of the track's attestations (rows signed before there were several: the code of
+    #: ethics)
+    attestation_id: Mapped[str] = mapped_column(
+        String(100), default="code-of-ethics", server_default="code-of-ethics"
+    )
     text_version: Mapped[str] = mapped_column(String(40))
+    #: the certificate the signer held and signed again to renew (None: signed before it)
+    renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificate.id", ondelete="RESTRICT")
+    )
     statement: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

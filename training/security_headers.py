@@ -12,11 +12,11 @@
 - ``Cache-Control: no-store`` on every answer to a signed-in person (PDF and CSV downloads
   included), so a shared computer's cache or a proxy keeps nothing of theirs. Static files stay
   cacheable.
-- ``Cache-Control: no-cache`` on a certificate's public verification page and its JSON answer
-  (for visitors; signed-in people get ``no-store`` as above): what they say can change at any
-  moment (a revocation), so a browser or proxy must ask again on every look-up rather than show
-  "valid" from its cache. A short ``max-age`` would save little (the answer is one indexed
-  query) and would leave a revoked certificate looking valid for that long.
+- ``Cache-Control: no-cache`` on a certificate's public verification page, its transcript and
+  its JSON answer (for visitors; signed-in people get ``no-store`` as above): what they say can
+  change at any moment (a revocation), so a browser or proxy must ask again on every look-up
+  rather than show "valid" from its cache. A short ``max-age`` would save little (the answer is
+  one indexed query) and would leave a revoked certificate looking valid for that long.
 
 This is the one place the app decides ``Cache-Control`` (static files keep Flask's own).
 
@@ -43,7 +43,7 @@ HSTS_MAX_AGE = 31536000  # one year
 #: endpoints whose answers are the same for everyone, so they may be cached
 PUBLIC_ENDPOINTS = frozenset({"static"})
 #: public answers that say what is true right now: kept by a cache only if it asks again first
-LIVE_ENDPOINTS = frozenset({"certs.verify_code", "certs.verify_json"})
+LIVE_ENDPOINTS = frozenset({"certs.verify_code", "certs.verify_json", "certs.verify_transcript"})
 
 
 def init_app(app: Flask) -> None:

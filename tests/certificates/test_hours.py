@@ -18,11 +18,19 @@ from certificates.hours import (
     as_hours,
     duplicate_warning,
     format_minutes,
-    hours_progress,
     identifying_data_warnings,
     totals,
     validate_entry,
 )
+from certificates.requirements import (
+    EXPERIENCE,
+    SUPERVISION,
+    counted_supervision,
+    group_cap,
+    hours_progress,
+    supervision_for_practice,
+)
+from certificates.rulebook import ExperienceRule
 from courses.domains import DOMAINS
 
 TODAY = date(2026, 11, 22)
@@ -58,6 +66,7 @@ def test_a_good_entry_has_no_errors():
         ({"supervisor_id": 99}, "supervisor", "assigned supervisors"),
         ({"supervisor_id": None}, "supervisor", "assigned supervisors"),
         ({"notes": "   "}, "notes", "Describe briefly"),
+        ({"direct_service": True}, "direct_service", "Only supervised practice"),
     ],
 )
 def test_each_rule_gives_a_message_at_its_field(change, field, message):
@@ -141,6 +150,7 @@ logged = st.builds(
     domains=st.lists(st.sampled_from(sorted(DOMAINS)), min_size=1, max_size=4, unique=True).map(
         tuple
     ),
+    direct_service=st.booleans(),
 )
 
 
@@ -159,6 +169,21 @@ def test_totals_add_up_every_way(entries):
     assert sum(t.approved_supervision_by_domain.values()) == t.approved_supervision
     assert sum(t.approved_practice_by_domain.values()) == t.approved_practice
     assert t.approved_supervision == sum(e.minutes for e in approved if e.kind in SUPERVISION_KINDS)
+    # direct service is a part of supervised practice, never of supervision
+    practice = [e for e in approved if e.kind == "supervised_practice"]
+    assert t.approved_direct_practice == sum(e.minutes for e in practice if e.direct_service)
+    assert t.approved_direct_practice <= t.approved_practice
+    assert t.direct_practice == sum(
+        e.minutes for e in entries if e.kind == "supervised_practice" and e.direct_service
+    )
+    group = [e for e in approved if e.kind == "group_supervision"]
+    assert t.approved_group_supervision == sum(e.minutes for e in group)
+    assert sum(t.approved_group_supervision_by_domain.values()) == t.approved_group_supervision
+    for domain in DOMAINS:
+        assert (
+            t.approved_group_supervision_by_domain[domain]
+            <= t.approved_supervision_by_domain[domain]
+        )
 
 
 def test_only_approved_hours_count_toward_the_track():
@@ -192,3 +217,220 @@ def test_a_met_requirement_says_done_at_the_boundary():
         rules, totals([Logged(45, "group_supervision", "approved", ("advocacy",))])
     )
     assert not short[1].met and short[1].missing_text == "0.25 more approved hours of supervision"
+
+
+# --- experience rules: direct service, the supervision ratio, the group-supervision cap ----------
+
+TRACK_HOURS = HoursRules(
+    practice_minutes=500 * 60,
+    supervision_minutes=25 * 60,
+    supervision_by_domain={"ethical_responsibility": 6 * 60},
+)
+EXPERIENCE_RULES = ExperienceRule(
+    direct_service_hours=250,
+    practice_hours_per_supervision_hour=20,
+    group_supervision_max_percent=50,
+)
+
+
+def by_label(progress):
+    return {r.label: r for r in progress}
+
+
+def test_without_experience_rules_the_requirements_are_as_before():
+    done = totals([Logged(600, "group_supervision", "approved", ("advocacy",))])
+    labels = [r.label for r in hours_progress(TRACK_HOURS, done)]
+    assert labels == [
+        "supervised practice",
+        "supervision",
+        "supervision in Ethical Responsibility",
+    ]
+
+
+def test_requirements_are_grouped_for_the_checklist():
+    progress = hours_progress(TRACK_HOURS, totals([]), EXPERIENCE_RULES)
+    assert [(r.label, r.group) for r in progress] == [
+        ("supervised practice", EXPERIENCE),
+        ("direct service within supervised practice", EXPERIENCE),
+        ("supervision", SUPERVISION),
+        ("1 hour of supervision for every 20 hours of practice", SUPERVISION),
+        ("supervision in Ethical Responsibility", SUPERVISION),
+    ]
+
+
+def test_only_approved_direct_service_within_practice_counts():
+    done = totals(
+        [
+            Logged(600, "supervised_practice", "approved", ("advocacy",), direct_service=True),
+            Logged(300, "supervised_practice", "approved", ("advocacy",)),
+            Logged(600, "supervised_practice", "submitted", ("advocacy",), direct_service=True),
+            Logged(60, "individual_supervision", "approved", ("advocacy",), direct_service=True),
+        ]
+    )
+    direct = by_label(hours_progress(TRACK_HOURS, done, EXPERIENCE_RULES))[
+        "direct service within supervised practice"
+    ]
+    assert direct.approved_minutes == 600 and direct.required_minutes == 250 * 60
+    assert direct.missing_text == (
+        "240 more approved hours of direct service within supervised practice"
+    )
+
+
+def test_the_ratio_asks_supervision_for_the_practice_done_rounded_up_to_the_quarter_hour():
+    done = totals(
+        [
+            Logged(305 * 60, "supervised_practice", "approved", ("advocacy",)),
+            Logged(10 * 60, "individual_supervision", "approved", ("advocacy",)),
+        ]
+    )
+    ratio = by_label(hours_progress(TRACK_HOURS, done, EXPERIENCE_RULES))[
+        "1 hour of supervision for every 20 hours of practice"
+    ]
+    assert ratio.required_minutes == 15 * 60 + 15  # 15.25 h for 305 h
+    assert ratio.missing_text == (
+        "5.25 more hours of approved supervision: your 305 hours of approved practice need "
+        "15.25 hours of supervision"
+    )
+    assert ratio.text == (
+        "15.25 hours of approved supervision for your 305 hours of approved practice (1 hour "
+        "of supervision for every 20 hours of practice)"
+    )
+    assert by_label(hours_progress(TRACK_HOURS, done))["supervision"].text == (
+        "25 approved hours of supervision"
+    )
+    assert supervision_for_practice(20 * 60, 20) == 60
+    assert supervision_for_practice(20 * 60 + 1, 20) == 75
+    assert supervision_for_practice(0, 20) == 0
+
+
+def test_group_supervision_beyond_the_cap_does_not_count_and_the_trainee_is_told_what_to_log():
+    done = totals(
+        [
+            Logged(10 * 60 + 30, "individual_supervision", "approved", ("advocacy",)),
+            Logged(15 * 60, "group_supervision", "approved", ("advocacy",)),
+        ]
+    )
+    supervision = by_label(hours_progress(TRACK_HOURS, done, EXPERIENCE_RULES))["supervision"]
+    assert supervision.approved_minutes == 23 * 60  # 10.5 individual + 12.5 of the 15 group
+    assert supervision.missing_text == (
+        "group supervision counts up to 12.5 hours; log 2 more hours of individual supervision"
+    )
+
+
+def test_the_cap_applies_to_each_domains_minimum_too():
+    done = totals(
+        [
+            Logged(5 * 60, "group_supervision", "approved", ("ethical_responsibility",)),
+            Logged(60, "individual_supervision", "approved", ("ethical_responsibility",)),
+        ]
+    )
+    ethics = by_label(hours_progress(TRACK_HOURS, done, EXPERIENCE_RULES))[
+        "supervision in Ethical Responsibility"
+    ]
+    assert ethics.approved_minutes == 4 * 60  # 1 individual + 3 of the 5 group (50 % of 6 h)
+    assert ethics.missing_text == (
+        "group supervision counts up to 3 hours in Ethical Responsibility; log 2 more hours "
+        "of individual supervision in Ethical Responsibility"
+    )
+
+
+def test_while_group_supervision_is_under_the_cap_the_plain_message_stays():
+    done = totals([Logged(10 * 60, "group_supervision", "approved", ("advocacy",))])
+    supervision = by_label(hours_progress(TRACK_HOURS, done, EXPERIENCE_RULES))["supervision"]
+    assert supervision.approved_minutes == 600
+    assert supervision.missing_text == "15 more approved hours of supervision"
+
+
+def test_a_track_where_group_supervision_never_counts_says_so():
+    rules = ExperienceRule(group_supervision_max_percent=0)
+    done = totals([Logged(60, "group_supervision", "approved", ("advocacy",))])
+    supervision = by_label(hours_progress(HoursRules(supervision_minutes=120), done, rules))[
+        "supervision"
+    ]
+    assert supervision.approved_minutes == 0
+    assert supervision.missing_text == (
+        "group supervision does not count on this track; log 2 more hours of individual supervision"
+    )
+
+
+def test_with_more_practice_the_cap_grows_with_the_supervision_the_ratio_asks():
+    done = totals([Logged(600 * 60, "supervised_practice", "approved", ("advocacy",))])
+    assert supervision_for_practice(done.approved_practice, 20) == 30 * 60
+    assert group_cap(50, max(25 * 60, 30 * 60)) == 15 * 60
+
+
+quarters = st.integers(0, 400).map(lambda q: q * 15)
+percents = st.one_of(
+    st.integers(0, 100), st.sampled_from([12.5, 33.3, 50.0, 66.7, 99.9, 100.0, 150.0])
+)
+
+
+@given(individual=quarters, group=quarters, required=quarters, percent=percents)
+def test_group_supervision_counts_exactly_up_to_the_cap(individual, group, required, percent):
+    entries = [
+        Logged(individual, "individual_supervision", "approved", ("advocacy",)),
+        Logged(group, "group_supervision", "approved", ("advocacy",)),
+    ]
+    rules = ExperienceRule(group_supervision_max_percent=percent)
+    done = totals([e for e in entries if e.minutes])
+    supervision = by_label(hours_progress(HoursRules(supervision_minutes=required), done, rules))[
+        "supervision"
+    ]
+    cap = group_cap(percent, required)
+    if percent >= 100:
+        assert cap is None and supervision.approved_minutes == individual + group
+    else:
+        assert cap == Fraction(str(percent)) * required / 100
+        assert supervision.approved_minutes == individual + min(group, cap)
+    assert supervision.approved_minutes <= individual + group
+    if not supervision.met and "individual supervision" in supervision.missing_text:
+        # more group supervision would not help: the advice names individual hours that do
+        assert cap is not None and group >= cap
+        advised = float(supervision.missing_text.split("log ")[1].split(" more")[0]) * 60
+        assert advised % 15 == 0
+        assert (
+            counted_supervision(Fraction(individual + advised + group), Fraction(group), cap)
+            >= required
+        )
+        assert (
+            counted_supervision(Fraction(individual + advised - 15 + group), Fraction(group), cap)
+            < required
+        )
+
+
+@given(
+    group=quarters,
+    percent=st.integers(1, 99),
+    required=st.integers(1, 200).map(lambda q: q * 15),
+)
+def test_group_supervision_exactly_at_the_cap_counts_in_full(group, percent, required):
+    cap = group_cap(percent, required)
+    assert counted_supervision(cap, cap, cap) == cap
+    assert counted_supervision(cap + 15, cap + 15, cap) == cap
+    assert counted_supervision(Fraction(group), Fraction(group), cap) == min(group, cap)
+
+
+@given(
+    practice=st.integers(0, 2000).map(lambda q: q * 15),
+    ratio=st.one_of(st.integers(1, 50), st.sampled_from([12.5, 7.5, 0.1, 33.3])),
+)
+def test_the_ratio_asks_the_least_quarter_hours_that_cover_the_practice(practice, ratio):
+    needed = supervision_for_practice(practice, ratio)
+    exact_ratio = Fraction(str(ratio))
+    assert needed % 15 == 0
+    assert needed * exact_ratio >= practice  # enough supervision for all the practice
+    assert needed == 0 or (needed - 15) * exact_ratio < practice  # and no more than that
+    assert supervision_for_practice(practice + 15, ratio) >= needed
+
+
+@given(entries=st.lists(logged, max_size=20))
+def test_a_track_without_experience_rules_counts_as_before(entries):
+    done = totals(entries)
+    for requirement in hours_progress(TRACK_HOURS, done, ExperienceRule()):
+        assert requirement.advice == ""
+    plain = hours_progress(TRACK_HOURS, done)
+    assert [r.approved_minutes for r in plain] == [
+        done.approved_practice,
+        done.approved_supervision,
+        done.approved_supervision_by_domain["ethical_responsibility"],
+    ]

@@ -2,7 +2,9 @@
 verification page; fonts embedded; nothing fetched; the same facts give the same file."""
 
 import io
+import re
 import subprocess
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,6 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from certificates.pdf import CertificateFacts, certificate_html, render_certificate
+from certificates.transcript import Certifies, TranscriptLine
 
 FACTS = CertificateFacts(
     holder_name="Riley Chen",
@@ -212,3 +215,138 @@ def test_one_hour_is_singular_and_the_program_and_approval_cannot_reorder_the_se
     assert "0 hours of supervised practice and 1 hour of supervision" in " ".join(html.split())
     assert "(<bdi>Approved education provider no. 1234</bdi>)" in html
     assert "from <bdi>Peer Support Training Program</bdi>" in html
+
+
+# --- a certificate with what the holder completed, and its transcript ---------------------------
+
+CERTIFIES = Certifies(
+    training_hours={"advocacy": 10, "mentoring_education": 12, "ethical_responsibility": 14},
+    course_hours=26,
+    live_hours=6,
+    outside_hours=4,
+    practice_minutes=30000,
+    supervision_individual_minutes=1200,
+    supervision_group_minutes=315,
+    direct_service_minutes=15000,
+    exam={"name": "NCPRSS examination (NAADAC)", "result": "passed", "on": "2026-05-03"},
+    evaluation={"title": "Competency evaluation", "by": "Sam Supervisor", "on": "2026-05-02"},
+    attestation_versions=("abc",),
+)
+LINES = (
+    TranscriptLine("course", date(2026, 2, 1), "Ethics in practice", {"ethical_responsibility": 8}),
+    TranscriptLine(
+        "event", date(2026, 4, 2), "Ethics workshop", {"ethical_responsibility": 6}, minutes=360
+    ),
+    TranscriptLine(
+        "outside",
+        date(2026, 5, 1),
+        "Mentoring 101",
+        {"mentoring_education": 4},
+        provider="State University",
+    ),
+)
+NEW = replace(FACTS, training_hours={}, approved_minutes={}, certifies=CERTIFIES, transcript=LINES)
+
+
+@pytest.fixture(scope="module")
+def new_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "new.pdf"
+    path.write_bytes(render_certificate(NEW))
+    return path
+
+
+def page_text(pdf, page):
+    """A page's words in reading order, each table row on one line (then spaces squeezed)."""
+    lines = run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return " ".join(lines.split())
+
+
+def test_page_one_names_what_the_holder_completed_as_the_programs_certificate(new_pdf):
+    text = page_text(new_pdf, 1)
+    for expected in (
+        "Peer Support Training Program",
+        "Certificate of Training",
+        "Riley Chen",
+        "has completed the training track Peer Recovery Specialist of Peer Support Training "
+        "Program, having completed:",
+        "36 hours of training (Advocacy 10, Mentoring/Education 12, Ethical Responsibility 14); "
+        "of them 6 hours at live events and 4 hours of outside training.",
+        "500 hours of supervised practice, 250 hours of it in direct service",
+        "25.25 hours of supervision (20 hours individual, 5.25 hours in a group).",
+        "Passed the NCPRSS examination (NAADAC) on 3 May 2026.",
+        "Competency evaluation signed by Sam Supervisor on 2 May 2026.",
+        "All statements this track asks were signed.",
+        "Issued 22 November 2026 · Valid until 22 November 2028",
+        "Provider approval: Approved education provider no. 1234.",
+        "It is not a certification board's credential",
+        "6290E-2B5E2-9QGSS",
+    ):
+        assert expected in text, expected
+
+
+def test_page_two_is_the_transcript(new_pdf):
+    text = page_text(new_pdf, 2)
+    assert "Transcript of training" in text
+    assert "Date Training Kind Hours by domain Hours" in text
+    assert "1 February 2026 Ethics in practice Course Ethical Responsibility 8 8" in text
+    assert (
+        "2 April 2026 Ethics workshop Live event, attended 6 hours Ethical Responsibility 6 6"
+        in text
+    )
+    assert "1 May 2026 Mentoring 101 Outside training Mentoring/Education 4 4 from State" in text
+    assert "Training hours counted 36" in text
+    assert "Transcript of certificate 6290E-2B5E2-9QGSS · page 2 of 2" in text
+    info = run("pdfinfo", str(new_pdf))
+    assert "Pages:           2" in info and "841.89 x 595.276" in info
+
+
+def test_a_long_transcript_flows_onto_more_pages_with_its_header_and_one_total(tmp_path):
+    many = tuple(
+        TranscriptLine("course", date(2026, 1, 1 + i % 28), f"Course {i:02}", {"advocacy": 1})
+        for i in range(60)
+    )
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_certificate(replace(NEW, transcript=many)))
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(path))).group(1))
+    assert pages >= 3
+    texts = [page_text(path, n) for n in range(2, pages + 1)]
+    assert all("Date Training Kind Hours by domain Hours" in t for t in texts)
+    assert sum(t.count("Training hours counted") for t in texts) == 1
+    assert "Course 59" in texts[-1] and f"page {pages} of {pages}" in texts[-1]
+    assert sum(len(re.findall(r"Course \d\d ", t)) for t in texts) == 60
+
+
+def test_the_same_facts_give_the_same_two_page_certificate(new_pdf):
+    assert render_certificate(NEW) == new_pdf.read_bytes()
+
+
+def test_outside_training_beyond_the_limit_says_none_counted(tmp_path):
+    beyond = TranscriptLine("outside", date(2026, 6, 1), "Extra", {}, provider="Elsewhere")
+    path = tmp_path / "beyond.pdf"
+    path.write_bytes(render_certificate(replace(NEW, transcript=(*LINES, beyond))))
+    assert "Extra Outside training none counted 0 from Elsewhere" in page_text(path, 2)
+
+
+def _box(pdf, word, after=0.0):
+    """The first box of ``word`` on page one below ``after`` (points from the top)."""
+    found = re.findall(
+        rf'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">{re.escape(word)}</word>',
+        run("pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"),
+    )
+    return next(tuple(map(float, box)) for box in found if float(box[1]) > after)
+
+
+@pytest.mark.parametrize("name", ["Riley Chen", LONG_NAME])
+def test_what_the_holder_completed_stays_clear_of_the_signature_and_qr_code(tmp_path, name):
+    path = tmp_path / "page.pdf"
+    path.write_bytes(render_certificate(replace(NEW, holder_name=name)))
+    dates_bottom = _box(path, "until")[3]
+    code_top = _box(path, "code", after=300)[1]
+    assert dates_bottom < code_top - 30 * MM - 4  # the QR code (30 mm) sits above "code"
+    assert dates_bottom < _box(path, "training", after=dates_bottom)[1]  # "A training cert…"
+
+
+def test_a_certificate_signed_before_transcripts_renders_as_it_did():
+    html = certificate_html(FACTS)
+    assert "has completed this program's training track" in html
+    assert "Transcript of training" not in html and "having completed" not in html

@@ -147,3 +147,76 @@ def test_paths_open_from_where_the_check_runs(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(elsewhere)
     _, _, outside = run(tmp_path, capsys)
     assert outside.startswith(f"{tmp_path}/courses/basics/course.toml:5: ")
+
+
+TRACK = """\
+title = "Peer track"
+summary = "A small track."
+courses = ["basics"]
+
+[training_hours]
+advocacy = 2
+
+[training]
+outside_max_hours = 1
+
+[[training.events]]
+id = "workshop"
+title = "Advocacy workshop"
+hours = { advocacy = 0.5 }
+
+[supervised_practice]
+hours = 100
+
+[exam]
+kind = "external"
+name = "The board's exam"
+"""
+
+
+def test_a_track_prints_its_rulebook_and_passes_when_its_hours_can_be_reached(
+    tmp_path, capsys, analysis
+):
+    good_course(tmp_path)
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "peer.toml").write_text(TRACK)
+    status, out, err = run(tmp_path, capsys)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    start = lines.index("Track Peer track (peer)")
+    assert lines[start + 1 : start + 5] == [
+        "  Training hours: 2 in all; courses give 0.5, live events 0.5, outside training at most 1",
+        "    Advocacy: asks 2; courses 0.5, events 0.5",
+        "  Live: no share asked; 1 event template",
+        "  Experience: 100 h supervised practice; 0 h supervision",
+    ]
+    assert "  Exam: The board's exam, taken elsewhere; a lead records the result" in lines
+    assert "  Attestations: none" in lines and "  Evaluation: none" in lines
+    assert lines[-1].startswith("OK: 1 course(s), 2 modules, 3 quiz questions, 1 track(s)")
+
+
+def test_a_track_whose_hours_cannot_be_reached_fails_the_check(tmp_path, capsys, analysis):
+    good_course(tmp_path)
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "peer.toml").write_text(TRACK.replace('"basics"]', '"basics", "x"]'))
+    (tmp_path / "tracks" / "other.toml").write_text(TRACK.replace("advocacy = 2", "advocacy = 3"))
+    status, _, err = run(tmp_path, capsys)
+    assert status == 1
+    assert err.splitlines() == [
+        "tracks/other.toml: Advocacy needs 3 hours; its courses give 0.5, its events 0.5 and "
+        "outside training at most 1 counts: 1 hour short",
+        'tracks/peer.toml: course "x" does not exist',
+        f"2 problems found in {tmp_path}.",
+    ]
+
+
+def test_a_broken_track_file_fails_the_check_with_its_line(tmp_path, capsys, analysis):
+    good_course(tmp_path)
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "peer.toml").write_text(TRACK.replace('"external"', '"oral"'))
+    status, out, err = run(tmp_path, capsys)
+    assert status == 1
+    assert err.splitlines()[0] == (
+        'tracks/peer.toml:20: kind in [exam] must be "external" (passed elsewhere) or "internal"'
+    )
+    assert "Track Peer track" not in out

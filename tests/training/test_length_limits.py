@@ -276,14 +276,31 @@ LIMITED = [
     ("certificate", "holder_name", limits.NAME),
     ("certificate", "revoke_reason", limits.REASON),
     ("cohort", "name", limits.NAME),
+    ("competency_evaluation", "overall_comment", limits.EVALUATION_OVERALL),
+    ("competency_evaluation", "supervisor_credential", limits.CREDENTIAL),
+    ("competency_evaluation", "supervisor_name", limits.NAME),
+    ("competency_evaluation", "void_reason", limits.REASON),
+    ("exam_result", "exam_name", limits.EXAM_NAME),
+    ("exam_result", "note", limits.REASON),
+    ("exam_result", "score", limits.EXAM_SCORE),
+    ("exam_result", "withdrawal_reason", limits.REASON),
     ("extra_quiz_attempts", "reason", limits.REASON),
+    ("final_exam_extra_attempt", "reason", limits.REASON),
     ("hours_entry", "notes", limits.NOTES),
     ("hours_entry", "return_comment", limits.RETURN_COMMENT),
+    ("lead_confirmation", "withdraw_reason", limits.CONFIRMATION_WITHDRAW_REASON),
+    ("outside_record", "lead_comment", limits.REASON),
+    ("outside_record", "provider", limits.PROVIDER),
+    ("outside_record", "title", limits.COURSE_TITLE),
     ("practice_response", "feedback", limits.PRACTICE_FEEDBACK),
     ("practice_response", "text", limits.PRACTICE_RESPONSE),
     ("sign_off", "supervisor_credential", limits.CREDENTIAL),
     ("sign_off", "supervisor_name", limits.NAME),
     ("sign_off", "void_reason", limits.REASON),
+    ("stored_file", "filename", limits.FILE_NAME),
+    ("training_event", "facilitator", limits.NAME),
+    ("training_event", "location", limits.EVENT_LOCATION),
+    ("training_event", "title", limits.EVENT_TITLE),
     ("user", "credential", limits.CREDENTIAL),
     ("user", "email", limits.EMAIL),
     ("user", "name", limits.NAME),
@@ -317,7 +334,9 @@ def one_of_each(people):
     save(grant)
     with in_app():
         sign_off_id = db.session.scalar(select(SignOff.id).where(SignOff.entry_id == entry.id))
+    rulebook = _one_of_each_rulebook_record(trainee, supervisor)
     return {
+        **rulebook,
         "practice_response": response.id,
         "extra_quiz_attempts": grant.id,
         "user": trainee.id,
@@ -327,6 +346,71 @@ def one_of_each(people):
         "cohort": cohort.id,
         "audit_event": event.id,
     }
+
+
+def _one_of_each_rulebook_record(trainee, supervisor) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A row in each table of the rulebook (issue 19) with a limited column."""
+    from training.attestations.models import LeadConfirmation
+    from training.evaluations.models import CompetencyEvaluation
+    from training.events.models import TrainingEvent
+    from training.exams.models import ExamResult, FinalExamExtraAttempt
+    from training.outside.models import OutsideRecord
+    from training.uploads.models import StoredFile
+
+    upload = StoredFile(
+        owner_id=trainee.id,
+        filename="f.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        data=b"%PDF",
+    )
+    save(upload)
+    rows = {
+        "stored_file": upload,
+        "training_event": TrainingEvent(
+            title="t", day=date(2026, 3, 1), facilitator="f", location="l", hours={"advocacy": 1}
+        ),
+        "outside_record": OutsideRecord(
+            trainee_id=trainee.id,
+            kind="outside",
+            provider="p",
+            title="t",
+            day=date(2026, 3, 1),
+            hours={"advocacy": 1},
+            file_id=upload.id,
+            lead_comment="c",
+        ),
+        "exam_result": ExamResult(
+            trainee_id=trainee.id,
+            track_id="peer-recovery",
+            exam_name="e",
+            day=date(2026, 3, 1),
+            passed=True,
+            score="s",
+            note="n",
+            withdrawal_reason="w",
+        ),
+        "final_exam_extra_attempt": FinalExamExtraAttempt(
+            trainee_id=trainee.id, track_id="peer-recovery", reason="r"
+        ),
+        "competency_evaluation": CompetencyEvaluation(
+            trainee_id=trainee.id,
+            supervisor_id=supervisor.id,
+            track_id="peer-recovery",
+            rule_version="v",
+            form={},
+            overall_comment="o",
+            supervisor_name="s",
+            supervisor_credential="c",
+            void_reason="v",
+        ),
+        "lead_confirmation": LeadConfirmation(
+            trainee_id=trainee.id, track_id="peer-recovery", item_id="i", withdraw_reason="w"
+        ),
+    }
+    save(*rows.values())
+    return {table: row.id for table, row in rows.items()}
 
 
 @pytest.mark.parametrize(("table", "column", "limit"), LIMITED)

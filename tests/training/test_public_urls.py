@@ -26,7 +26,7 @@ from tests.helpers import (
     post,
     sign_in,
 )
-from tests.training.certs.test_views import complete_course, make_eligible, use_track
+from tests.training.certs.test_views import ETHICS, complete_course, make_eligible, use_track
 from training import ConfigurationError, create_app
 from training.extensions import db
 from training.models import Certificate, QuizAttempt, Role, TrackSignature
@@ -129,7 +129,7 @@ def test_certificates_issued_renewed_and_reissued_with_a_forged_host_point_to_th
     (first,) = certificates()
     sign_in(holder, trainee)
     make_renewable(first, trainee)
-    forged_post(holder, "/certificate/sign", forged, {"agree": "yes"})
+    forged_post(holder, ETHICS, forged, {"agree": "y", "name": trainee.name})
     forged_post(holder, f"/certificate/{first.id}/renew", forged)
     second = certificates()[-1]
     assert second.kind == "renewal", "the renewal did not happen"
@@ -157,7 +157,7 @@ def test_the_qr_code_of_a_renewed_certificate_opens_the_public_address(tmp_path)
         sign_in(holder, trainee)
         post(staff, f"/lead/people/{trainee.id}/certificate")
         make_renewable(certificates()[0], trainee)
-        post(holder, "/certificate/sign", {"agree": "yes"})
+        post(holder, ETHICS, {"agree": "y", "name": trainee.name})
         forged_post(holder, f"/certificate/{certificates()[0].id}/renew", FORGED[2])
         renewed = certificates()[-1]
         (tmp_path / "c.pdf").write_bytes(stored_pdf(renewed))

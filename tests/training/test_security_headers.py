@@ -64,6 +64,17 @@ def world(app, client, tmp_path):
             "code": format_code(certificate.code),
             "exercise_id": "reflect-dana",
             "response_id": 1,
+            # the rulebook's records (issue 19): pages of records that do not exist answer 404,
+            # with the same headers
+            "event_id": 1,
+            "record_id": 1,
+            "evaluation_id": 1,
+            "result_id": 1,
+            "file_id": 1,
+            "trainee_id": trainee.id,
+            "attestation_id": "code-of-ethics",
+            "item_id": "diploma",
+            "kind": "outside",
         }
     return {Role.LEAD: lead, Role.SUPERVISOR: supervisor, Role.TRAINEE: trainee}, values
 

@@ -18,9 +18,9 @@ from certificates import signing
 from certificates.codes import format_code, new_code
 from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
-from courses.domains import DOMAINS
+from certificates.transcript import Certifies, transcript_of
 from training import audit, content
-from training.certs import keys, transitions
+from training.certs import keys, transcripts, transitions
 from training.certs.lost_races import why_not_current
 from training.certs.services import (
     SUBJECT,
@@ -59,16 +59,6 @@ class NewCertificate:
 def _content_versions(track: Track) -> dict[str, str]:
     library = content.library()
     return {c.id: c.version for c in library.courses if c.id in track.courses}
-
-
-def _training_hours(track: Track) -> dict[str, float]:
-    """The training hours the track's courses award, by domain: what the holder completed."""
-    totals: dict[str, float] = dict.fromkeys(DOMAINS, 0.0)
-    for course in content.library().courses:
-        if course.id in track.courses:
-            for domain, value in course.training_hours.items():
-                totals[domain] += value
-    return {domain: value for domain, value in totals.items() if value}
 
 
 def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
@@ -114,6 +104,9 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
     public = signing.public_key_pem(private_key)
     signatory = new.issued_by.name if new.issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
     code = new_code()
+    # what the holder completed: the summary and the transcript (the old "training_hours" key
+    # stays, now the hours counted, so readers of older answers find what they knew)
+    sections = transcripts.signed_sections(user, track)
     payload: dict[str, Any] = {
         "v": 1,
         "code": code,
@@ -126,7 +119,7 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         "kind": new.kind,
         "replaces": new.replaces.code if new.replaces else None,
         "content_versions": _content_versions(track),
-        "training_hours": _training_hours(track),
+        "training_hours": sections["certifies"]["training_hours"],
         "provider_approval": current_app.config["PROVIDER_APPROVAL"] or None,
         "approved_minutes": {
             "supervised_practice": totals.approved_practice,
@@ -135,6 +128,7 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         "issued_by": signatory,
         "verify_url": verify_url(code),
         "key_id": signing.key_id(public),
+        **sections,
     }
     certificate = Certificate(
         code=code,
@@ -171,6 +165,8 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
         training_hours=payload.get("training_hours", {}),
         approved_minutes=payload.get("approved_minutes", {}),
         provider_approval=payload.get("provider_approval") or "",
+        certifies=Certifies.from_payload(payload["certifies"]) if "certifies" in payload else None,
+        transcript=transcript_of(payload) or (),
     )
 
 

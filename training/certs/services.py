@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from certificates.codes import format_code
-from certificates.eligibility import Checklist, TraineeRecord, eligibility, renewal_checklist
+from certificates.eligibility import Checklist, TraineeRecord, eligibility
 from certificates.hours import totals
 from certificates.tracks import Track
 from courses.progress import course_progress
-from training import audit, content
+from training import content
 from training.extensions import db
+from training.evaluations.services import signed_evaluations
+from training.events.services import attended_events
+from training.exams.services import exam_outcomes
 from training.hours import services as hours
+from training.outside.services import approved_outside
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
     ModuleProgress,
     QuizAttempt,
-    TrackSignature,
     User,
     utcnow,
 )
@@ -37,19 +39,6 @@ class CertificateError(ValueError):
 
 
 # --- the trainee's record ----------------------------------------------------------------------
-
-
-def signed_attestation(user: User, track: Track, since: datetime | None = None) -> bool:
-    if track.attestation is None:
-        return True
-    query = select(TrackSignature).where(
-        TrackSignature.user_id == user.id,
-        TrackSignature.track_id == track.id,
-        TrackSignature.text_version == track.attestation.version,
-    )
-    if since is not None:
-        query = query.where(TrackSignature.signed_at > since)
-    return db.session.scalar(query.limit(1)) is not None
 
 
 def record_of(user: User, track: Track) -> TraineeRecord:
@@ -79,17 +68,14 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
 
     accepted = accepted_exercises(ids)
     logged = hours.logged_sums(ids)
-    signed: set[int] = set()
-    if track.attestation is not None:
-        signed = set(
-            db.session.scalars(
-                select(TrackSignature.user_id).where(
-                    TrackSignature.user_id.in_(ids),
-                    TrackSignature.track_id == track.id,
-                    TrackSignature.text_version == track.attestation.version,
-                )
-            )
-        )
+    from training.attestations import services as attestations
+
+    signed = attestations.signed_attestations(ids, track)
+    confirmed = attestations.confirmations(ids, track)
+    events = attended_events(ids)
+    outside = approved_outside(ids)
+    exams = exam_outcomes(ids, track)
+    evaluations = signed_evaluations(ids, track)
     titles = {c.id: c.title for c in library.courses}
     course_hours = {c.id: c.training_hours for c in library.courses}
     return {
@@ -107,9 +93,12 @@ def records_of(users: list[User], track: Track) -> dict[int, TraineeRecord]:
             course_titles=titles,
             course_hours=course_hours,
             hours=totals(logged[user_id]),
-            signed_attestations=frozenset(
-                [track.attestation.id] if track.attestation and user_id in signed else []
-            ),
+            signed_attestations=signed[user_id],
+            confirmations=confirmed[user_id],
+            events=tuple(events[user_id]),
+            outside=tuple(outside[user_id]),
+            exam=exams[user_id],
+            evaluation=evaluations[user_id],
         )
         for user_id in ids
     }
@@ -120,25 +109,14 @@ def checklist(user: User, track: Track) -> Checklist:
 
 
 def sign_attestation(user: User, track: Track) -> None:
-    if track.attestation is None:
+    """Sign every attestation of the track the trainee still needs to, as their account's name
+    (the demo's trainee who meets every requirement). Trainees sign each on its own page:
+    ``training.attestations``."""
+    from training.attestations import services as attestations
+
+    if not track.attestations:
         raise CertificateError("This track has nothing to sign.")
-    db.session.add(
-        TrackSignature(
-            user_id=user.id,
-            track_id=track.id,
-            text_version=track.attestation.version,
-            statement=track.attestation.statement,
-        )
-    )
-    db.session.flush()
-    audit.record(
-        user,
-        "user",
-        user.id,
-        "signed " + track.attestation.title.lower(),
-        comment=f"{track.id} version {track.attestation.version}",
-    )
-    db.session.commit()
+    attestations.sign_every(user, track)
 
 
 def certificates_of(user: User) -> list[Certificate]:
@@ -182,9 +160,16 @@ def dashboard_summary(user: User) -> dict[str, Any] | None:
     if revoked is not None:
         return {"track": track, "current": None, "revoked": revoked}
     if current is not None:
-        days_left = (current.expires_on - today).days
-        due = days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]
-        return {"track": track, "current": current, "days_left": days_left, "renewal_due": due}
+        from training.certs.renewals import reminder_of
+
+        due = reminder_of(user, track, current, today)
+        return {
+            "track": track,
+            "current": current,
+            "days_left": due.days_left,
+            "renewal_due": due.due,
+            "ce_reminder": due.sentence,
+        }
     result = checklist(user, track)
     met = sum(item.met for item in result.items)
     return {
@@ -197,18 +182,10 @@ def dashboard_summary(user: User) -> dict[str, Any] | None:
 
 
 def renewal_status(user: User, track: Track, certificate: Certificate) -> Checklist:
-    since = certificate.issued_at
-    passed_since = frozenset(
-        db.session.scalars(
-            select(QuizAttempt.course_id).where(
-                QuizAttempt.user_id == user.id,
-                QuizAttempt.passed.is_(True),
-                QuizAttempt.submitted_at > since,
-            )
-        )
-    )
-    titles = {c.id: c.title for c in content.library().courses}
-    return renewal_checklist(track, passed_since, titles, signed_attestation(user, track, since))
+    """What renewing needs, continuing education included (``training.certs.renewals``)."""
+    from training.certs.renewals import renewal_status as status
+
+    return status(user, track, certificate)
 
 
 def by_code(code: str) -> Certificate | None:

@@ -19,8 +19,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from certificates.codes import CodeError, format_code, parse_code
+from certificates.transcript import Certifies, sentences_of, transcript_of
 from training.auth import role_required
-from training.certs import bp, issuing, keys, services
+from training.certs import bp, issuing, keys, renewals, services
 from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
 from training.dates import long_date
 from training.extensions import db, limiter
@@ -57,14 +58,12 @@ def mine():  # type: ignore[no-untyped-def]
     certificates = services.certificates_of(current_user)
     current, revoked = services.standing(certificates, track)
     reminder = renewal = None
-    signed_since = None
+    ce_reminder = ""
     if current is not None:
-        days_left = (current.expires_on - today).days
-        if days_left <= current_app.config["RENEWAL_REMINDER_DAYS"]:
-            reminder = days_left
+        due = renewals.reminder_of(current_user, track, current, today)
+        if due.due:
+            reminder, ce_reminder = due.days_left, due.sentence
             renewal = services.renewal_status(current_user, track, current)
-            if track.renewal.attestation:
-                signed_since = current.issued_at  # renewing means signing the code again
     return render_template(
         "certs/mine.html",
         track=track,
@@ -74,27 +73,19 @@ def mine():  # type: ignore[no-untyped-def]
         revoked=revoked,
         revocation_reasons=REVOCATION_CATEGORIES,
         reminder=reminder,
+        ce_reminder=ce_reminder,
         renewal=renewal,
-        signing_again=signed_since is not None,
-        signed=services.signed_attestation(current_user, track, signed_since),
         today=today,
         form=ActionForm(),
     )
 
 
-@bp.route("/certificate/sign", methods=["POST"])
+@bp.route("/certificate/sign", methods=["GET", "POST"])
 @role_required(Role.TRAINEE)
 def sign():  # type: ignore[no-untyped-def]
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    track = _track(current_user)
-    if request.form.get("agree") != "yes":
-        flash("Tick the box to confirm you have read it and agree.", "error")
-        return redirect(url_for(".mine")), 303
-    services.sign_attestation(current_user, track)
-    flash(f"Thank you. You signed the {track.attestation.title.lower()}.", "success")
-    issuing.maybe_auto_issue(current_user)
-    return redirect(url_for(".mine"))
+    """Each attestation is signed on its own page now (``training.attestations``): an old
+    link or form comes to the list of them, nothing signed."""
+    return redirect(url_for("attestations.index")), 303
 
 
 @bp.route("/certificate/<int:certificate_id>/renew", methods=["POST"])
@@ -281,7 +272,29 @@ def verify():  # type: ignore[no-untyped-def]
 
 def _lookup(code_text: str):  # type: ignore[no-untyped-def]
     code = parse_code(code_text)
-    return services.public_answer(services.by_code(code), utcnow().date())
+    return _described(services.public_answer(services.by_code(code), utcnow().date()))
+
+
+#: the statuses whose transcript is shown (as their PDF is downloadable): never a revoked or
+#: replaced certificate's
+TRANSCRIPT_STATUSES = ("valid", "expired")
+
+
+def _described(answer):  # type: ignore[no-untyped-def]
+    """The answer with what the certificate certifies in plain words, who issued it, and the
+    address of its transcript where there is one to show (read from the signed payload)."""
+    if answer["status"] == "not_found":
+        return answer
+    payload = answer["payload"]
+    answer["certifies"] = sentences_of(payload)
+    answer["issuer"] = {
+        "program": payload.get("program"),
+        "signatory": payload.get("issued_by"),
+        "provider_approval": payload.get("provider_approval"),
+    }
+    if answer["status"] in TRANSCRIPT_STATUSES and transcript_of(payload) is not None:
+        answer["transcript_url"] = public_url("certs.verify_transcript", code=answer["code"])
+    return answer
 
 
 @bp.route("/verify/<code>")
@@ -294,7 +307,36 @@ def verify_code(code: str):  # type: ignore[no-untyped-def]
         form.code.errors = [str(error)]
         return render_template("certs/verify.html", form=form), 400
     status = 404 if answer["status"] == "not_found" else 200
-    return render_template("certs/verify.html", form=form, answer=answer, code=code), status
+    return render_template(
+        "certs/verify.html", form=form, answer=answer, code=code, certifies=_certifies(answer)
+    ), status
+
+
+def _certifies(answer) -> Certifies | None:  # type: ignore[no-untyped-def]
+    """What a new-format certificate certifies (None for one signed before it was recorded)."""
+    signed = answer.get("payload", {}).get("certifies")
+    return Certifies.from_payload(signed) if isinstance(signed, dict) else None
+
+
+@bp.route("/verify/<code>/transcript")
+@lookup_limit
+def verify_transcript(code: str):  # type: ignore[no-untyped-def]
+    """The signed transcript of a valid or expired certificate: its courses, live events and
+    outside training with dates and hours, and nothing else about the holder."""
+    try:
+        answer = _lookup(code)
+    except CodeError:
+        abort(404)
+    if answer["status"] == "not_found":
+        abort(404)
+    lines = transcript_of(answer["payload"])
+    if answer["status"] not in TRANSCRIPT_STATUSES:
+        status = 410
+    else:
+        status = 200 if lines is not None else 404
+    return render_template(
+        "certs/transcript.html", answer=answer, lines=lines, certifies=_certifies(answer)
+    ), status
 
 
 @bp.route("/verify/<code>.json")

@@ -10,10 +10,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from certificates.hours import KINDS, METHODS
+from certificates.hours import DIRECT_SERVICE_HINT, KINDS, METHODS
 from courses.domains import DOMAINS
 from training import limits
 from training.forms import Form
@@ -47,6 +47,13 @@ class EntryForm(Form):
     )
     domains = CheckboxesField(
         "Competency domains covered", choices=[SelectChoice(k, v) for k, v in DOMAINS.items()]
+    )
+    direct_service = RadioField(
+        "Was this direct service with the people you support?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        default="no",
+        validators=[Optional()],
+        description=f"Supervised practice only. {DIRECT_SERVICE_HINT}",
     )
     supervisor = SelectField("Supervisor", coerce=int, choices=[])
     notes = TextAreaField(

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Text, case, cast, exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from certificates.hours import EntryFacts, Logged, OtherEntry, Totals, totals
+from certificates.hours import PRACTICE, EntryFacts, Logged, OtherEntry, Totals, totals
 from certificates.tracks import Track
 from training import audit, content
 from training.extensions import db
@@ -92,7 +92,9 @@ def entries_of(trainee: User) -> list[HoursEntry]:
 
 
 def totals_of(entries: Iterable[HoursEntry]) -> Totals:
-    return totals(Logged(e.minutes, e.kind, e.status, tuple(e.domains)) for e in entries)
+    return totals(
+        Logged(e.minutes, e.kind, e.status, tuple(e.domains), e.direct_service) for e in entries
+    )
 
 
 def approved_totals_by_trainee(trainee_ids: Iterable[int]) -> dict[int, Totals]:
@@ -104,8 +106,9 @@ def approved_totals_by_trainee(trainee_ids: Iterable[int]) -> dict[int, Totals]:
 def logged_sums(
     trainee_ids: Iterable[int], status: EntryStatus | None = None
 ) -> dict[int, list[Logged]]:
-    """Each trainee's minutes summed by the database per kind, status and set of domains:
-    totals only add minutes up, so a few rows a trainee stand for every entry they logged."""
+    """Each trainee's minutes summed by the database per kind, status, set of domains and
+    direct service: totals only add minutes up, so a few rows a trainee stand for every entry
+    they logged."""
     ids = list(trainee_ids)
     domains = cast(HoursEntry.domains, Text)
     query = (
@@ -115,16 +118,23 @@ def logged_sums(
             HoursEntry.kind,
             HoursEntry.status,
             domains,
+            HoursEntry.direct_service,
         )
         .where(HoursEntry.trainee_id.in_(ids))
-        .group_by(HoursEntry.trainee_id, HoursEntry.kind, HoursEntry.status, domains)
+        .group_by(
+            HoursEntry.trainee_id,
+            HoursEntry.kind,
+            HoursEntry.status,
+            domains,
+            HoursEntry.direct_service,
+        )
     )
     if status is not None:
         query = query.where(HoursEntry.status == status)
     grouped: dict[int, list[Logged]] = {i: [] for i in ids}
-    for trainee_id, minutes, kind, entry_status, listed in db.session.execute(query):
+    for trainee_id, minutes, kind, entry_status, listed, direct in db.session.execute(query):
         grouped[trainee_id].append(
-            Logged(int(minutes), kind, entry_status, tuple(json.loads(listed)))
+            Logged(int(minutes), kind, entry_status, tuple(json.loads(listed)), bool(direct))
         )
     return grouped
 
@@ -229,6 +239,7 @@ def save_entry(trainee: User, facts: EntryFacts, entry: HoursEntry | None = None
     entry.domains = list(facts.domains)
     entry.supervisor_id = facts.supervisor_id  # type: ignore[assignment]
     entry.notes = facts.notes.strip()
+    entry.direct_service = facts.direct_service and facts.kind == PRACTICE
     db.session.flush()
     audit.record(trainee, SUBJECT, entry.id, action, to_status=entry.status)
     db.session.commit()

@@ -2,6 +2,13 @@
 
 Like every change of an entry's status, each is a conditional UPDATE (see
 ``training.hours.services``), so two people acting on one entry at once cannot both succeed.
+
+A track may accept sign-offs only from supervisors holding certain credentials
+(``certificates.supervisors``). Approving reads the supervisor's recorded credential again in
+the transaction that approves, holding a shared lock on their row (PostgreSQL), and the
+conditional UPDATE approves only while that credential is still the one checked: a lead
+changing it at the same moment either goes first (and the new one is checked) or after the
+approval, which records the credential it was checked against.
 """
 
 from __future__ import annotations
@@ -9,9 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from training import audit
+from sqlalchemy import exists, func, select
+
+from certificates.supervisors import accepted_text, qualifies, why_not
+from training import audit, content
 from training.extensions import db
-from training.hours.services import ATTESTATION, SUBJECT, HoursError, _move, assigned_trainee_ids
+from training.hours.services import (
+    ATTESTATION,
+    SUBJECT,
+    HoursError,
+    _move,
+    assigned_trainee_ids,
+    track_for,
+)
 from training.models import (
     EntryStatus,
     HoursEntry,
@@ -34,29 +51,101 @@ def _check_supervisor(supervisor: User, entry: HoursEntry | None) -> HoursEntry:
     return entry
 
 
+#: when a lead changed the supervisor's credential between the check and the approval
+CREDENTIAL_CHANGED = (
+    "Your recorded credential was changed while you were signing, so nothing was approved. "
+    "Please look at the entries again."
+)
+
+
+def qualification_problem(trainee: User, credential: str | None) -> str:
+    """Why a supervisor with this recorded credential can't sign off the trainee's hours (the
+    trainee's track accepts other credentials), in plain words; empty when they can."""
+    track = track_for(trainee)
+    reason = why_not(track.supervisors, credential) if track is not None else ""
+    return f"You can't sign off hours for this track ({track.title}): {reason}" if reason else ""
+
+
+@dataclass(frozen=True)
+class TrackSignOff:
+    """Whether a supervisor may sign off a track's hours (for the lead's person page)."""
+
+    title: str
+    allowed: bool
+    #: the credentials the track accepts, in words ("CPRS or LCSW"); empty: any supervisor
+    accepted: str
+
+
+def sign_off_tracks(supervisor: User) -> list[TrackSignOff]:
+    """Every track of the program, and whether this supervisor's recorded credential lets
+    them sign off its hours."""
+    return [
+        TrackSignOff(
+            track.title,
+            qualifies(track.supervisors, supervisor.credential),
+            accepted_text(track.supervisors),
+        )
+        for track in content.store().tracks.tracks
+    ]
+
+
+def _credential_now(supervisor: User) -> str | None:
+    """The supervisor's recorded credential as the database has it now, with a shared lock on
+    their row until the transaction ends (PostgreSQL; SQLite has one writer at a time)."""
+    return db.session.scalar(
+        select(User.credential).where(User.id == supervisor.id).with_for_update(read=True)
+    )
+
+
+def _credential_is(supervisor: User, credential: str | None):  # type: ignore[no-untyped-def]
+    """A condition on the approving UPDATE: the supervisor's credential is still this one."""
+    return exists().where(
+        User.id == supervisor.id, func.coalesce(User.credential, "") == (credential or "")
+    )
+
+
 @dataclass
 class Outcome:
     done: int = 0
     problems: list[str] | None = None
 
+    def problem(self, message: str) -> None:
+        """Tell it once, however many of the ticked entries it concerns."""
+        if message not in self.problems:  # type: ignore[operator]
+            self.problems.append(message)  # type: ignore[union-attr]
+
 
 def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
-    """Approve each entry with the attestation; the supervisor's credential is kept as it is now."""
+    """Approve each entry with the attestation, while the supervisor's credential qualifies
+    for the trainee's track; the sign-off keeps the credential as it is now."""
     outcome = Outcome(problems=[])
     for entry_id in entry_ids:
         try:
             entry = _check_supervisor(supervisor, db.session.get(HoursEntry, entry_id))
         except HoursError as error:
-            outcome.problems.append(f"Entry {entry_id}: {error}")  # type: ignore[union-attr]
+            outcome.problem(f"Entry {entry_id}: {error}")
             continue
-        if (
-            _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.APPROVED, return_comment=None)
-            is None
-        ):
+        credential = _credential_now(supervisor)
+        if problem := qualification_problem(entry.trainee, credential):
             db.session.rollback()
-            outcome.problems.append(  # type: ignore[union-attr]
-                f"The entry of {entry.day:%d %b %Y} was already acted on (perhaps retracted, or "
-                "signed in another window); nothing was changed."
+            outcome.problem(problem)
+            continue
+        moved = _move(
+            entry.id,
+            (EntryStatus.SUBMITTED,),
+            EntryStatus.APPROVED,
+            _credential_is(supervisor, credential),
+            return_comment=None,
+        )
+        if moved is None:
+            db.session.rollback()
+            changed = _credential_now(supervisor) != credential
+            db.session.rollback()
+            outcome.problem(
+                CREDENTIAL_CHANGED
+                if changed
+                else f"The entry of {entry.day:%d %b %Y} was already acted on (perhaps "
+                "retracted, or signed in another window); nothing was changed."
             )
             continue
         db.session.add(
@@ -64,7 +153,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
                 entry_id=entry.id,
                 supervisor_id=supervisor.id,
                 supervisor_name=supervisor.name,
-                supervisor_credential=supervisor.credential or "",
+                supervisor_credential=credential or "",
                 attestation=ATTESTATION,
             )
         )

@@ -9,20 +9,21 @@ from flask_login import current_user, login_required
 from certificates.hours import (
     KINDS,
     METHODS,
+    PRACTICE,
     EntryFacts,
     duplicate_warning,
     hours_number,
-    hours_progress,
     identifying_data_warnings,
     validate_entry,
 )
+from certificates.requirements import hours_progress
 from courses.domains import DOMAINS
 from training import audit
 from training.auth import role_required
 from training.csv_export import csv_download
 from training.dates import long_date
 from training.extensions import db
-from training.hours import bp, services
+from training.hours import bp, services, signoffs
 from training.hours.forms import ActionForm, EntryForm, ReturnForm, VoidForm
 from training.input_checks import database_ids
 from training.models import EntryStatus, HoursEntry, Role, utcnow
@@ -35,6 +36,7 @@ FIELD_FOR = {
     "domains": "domains",
     "supervisor": "supervisor",
     "notes": "notes",
+    "direct_service": "direct_service",
 }
 
 
@@ -58,7 +60,7 @@ def index():  # type: ignore[no-untyped-def]
     entries = services.entries_of(current_user)
     totals = services.totals_of(entries)
     track = services.track_for(current_user)
-    progress = hours_progress(track.hours, totals) if track else []
+    progress = hours_progress(track.hours, totals, track.experience) if track else []
     by_status = {s: [e for e in entries if e.status == s] for s in EntryStatus}
     return render_template(
         "hours/index.html",
@@ -81,6 +83,7 @@ def _entry_form(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
         form.day.data = entry.day
         form.hours.data, form.minutes.data = (str(v) for v in divmod(entry.minutes, 60))
         form.kind.data, form.method.data = entry.kind, entry.method
+        form.direct_service.data = "yes" if entry.direct_service else "no"
         form.domains.data = list(entry.domains)
         form.supervisor.data = entry.supervisor_id
         form.notes.data = entry.notes
@@ -106,7 +109,15 @@ def _edit(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
         if form.csrf_token.errors:
             abort(400)
         # The hours rules (certificates.hours) give the messages for these fields.
-        for name in ("hours", "minutes", "kind", "method", "domains", "supervisor"):
+        for name in (
+            "hours",
+            "minutes",
+            "kind",
+            "method",
+            "domains",
+            "supervisor",
+            "direct_service",
+        ):
             getattr(form, name).errors = []
         facts = EntryFacts(
             day=form.day.data,
@@ -116,6 +127,7 @@ def _edit(entry: HoursEntry | None):  # type: ignore[no-untyped-def]
             domains=tuple(form.domains.data or ()),
             supervisor_id=form.supervisor.data if isinstance(form.supervisor.data, int) else None,
             notes=form.notes.data or "",
+            direct_service=form.direct_service.data == "yes",
         )
         others = services.others(current_user, entry.id if entry else None)
         errors = validate_entry(
@@ -221,9 +233,17 @@ def delete(entry_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def detail(entry_id: int):  # type: ignore[no-untyped-def]
     entry = _entry_or_404(entry_id)
+    reviewing = (
+        current_user.role == Role.SUPERVISOR
+        and entry.status == EntryStatus.SUBMITTED
+        and entry.supervisor_id == current_user.id
+    )
     return render_template(
         "hours/detail.html",
         entry=entry,
+        sign_off_problem=signoffs.qualification_problem(entry.trainee, current_user.credential)
+        if reviewing
+        else "",
         events=audit.history(services.SUBJECT, entry.id),
         form=ActionForm(),
         return_form=ReturnForm(),
@@ -242,6 +262,7 @@ def export_csv():  # type: ignore[no-untyped-def]
     header = [
         "Date",
         "Kind",
+        "Direct service",
         "Method",
         "Hours",
         "Domains",
@@ -267,6 +288,7 @@ def export_csv():  # type: ignore[no-untyped-def]
             [
                 e.day,
                 KINDS[e.kind],
+                ("Yes" if e.direct_service else "No") if e.kind == PRACTICE else "",
                 METHODS[e.method],
                 hours_number(e.minutes),
                 "; ".join(DOMAINS[d] for d in e.domains),

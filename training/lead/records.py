@@ -23,6 +23,11 @@ SUBJECTS = {
     "user": "Person",
     "cohort": "Cohort",
     "practice_response": "Practice response",
+    "training_event": "Training event",
+    "event_attendance": "Event attendance",
+    "outside_record": "Outside training",
+    "stored_file": "Uploaded file",
+    "competency_evaluation": "Competency evaluation",
 }
 
 

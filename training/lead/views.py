@@ -132,6 +132,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         form=form,
         user=user,
         supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
+        sign_off_tracks=signoffs.sign_off_tracks(user) if user.role == Role.SUPERVISOR else [],
         entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
         quiz_attempts=attempts_of(user) if user.role == Role.TRAINEE else [],
         **_certificate_context(user),

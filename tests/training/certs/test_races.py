@@ -169,6 +169,7 @@ def test_two_renewals_at_once_make_one_new_certificate(racing):
                     track_id=row.track_id,
                     text_version=track_for(row.holder).attestation.version,
                     statement="I agree.",
+                    renewal_of_id=old_id,  # signed again to renew it
                 )
             )
             db.session.commit()

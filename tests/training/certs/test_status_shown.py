@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import count, fetch, in_app, make_user, post, save, sign_in, text_of
-from tests.training.certs.test_views import issue, make_eligible, only_certificate, use_track
+from tests.training.certs.test_views import (
+    ETHICS,
+    issue,
+    make_eligible,
+    only_certificate,
+    use_track,
+)
 from training.extensions import db
 from training.models import Certificate, Cohort, Role, User
 
@@ -129,12 +135,12 @@ def test_automatic_issue_never_certifies_a_revoked_holder_again(app, client, tmp
     assign(trainee, supervisor)
     make_eligible(app, trainee, supervisor, sign=False)
     sign_in(client, trainee)
-    post(client, "/certificate/sign", {"agree": "yes"})  # completes the record: auto-issued
+    post(client, ETHICS, {"agree": "y", "name": trainee.name})  # completes the record: issued
     cert = only_certificate()
     sign_in(client, lead)
     post(client, f"/certificates/{cert.id}/revoke", {"category": "misconduct", "reason": "x"})
     sign_in(client, trainee)
-    post(client, "/certificate/sign", {"agree": "yes"})  # anything that would auto-issue
+    post(client, ETHICS, {"agree": "y", "name": trainee.name})  # anything that would auto-issue
     assert count(Certificate) == 1
 
 

@@ -37,6 +37,9 @@ from training.models import (
     TrackSignature,
 )
 
+#: where a trainee reads and signs the test track's code of ethics
+ETHICS = "/attestations/code-of-ethics"
+
 
 def use_track(app, root, auto=False):
     write_course(root)
@@ -170,11 +173,11 @@ def test_the_trainee_home_page_summarises_the_certificate(app, client, setup):
 def test_signing_the_code_of_ethics_needs_the_box_ticked(client, setup):
     _, _, trainee = setup
     sign_in(client, trainee)
-    refused = post(client, "/certificate/sign", follow_redirects=True)
+    refused = post(client, ETHICS, {"name": "Riley Chen"})
     assert "Tick the box" in text_of(refused) and count(TrackSignature) == 0
-    post(client, "/certificate/sign", {"agree": "yes"})
+    post(client, ETHICS, {"agree": "y", "name": "Riley Chen"})
     assert count(TrackSignature) == 1
-    assert "You have signed the current version" in text_of(client.get("/certificate/"))
+    assert "Code of ethics: Signed on" in text_of(client.get("/certificate/"))
 
 
 # --- issuing -----------------------------------------------------------------------------------
@@ -239,7 +242,7 @@ def test_automatic_issue_when_the_track_says_so(app, client, tmp_path):
     assign(trainee, supervisor)
     make_eligible(app, trainee, supervisor, sign=False)
     sign_in(client, trainee)
-    post(client, "/certificate/sign", {"agree": "yes"})  # the last requirement
+    post(client, ETHICS, {"agree": "y", "name": trainee.name})  # the last requirement
     cert = only_certificate()
     assert cert.user_id == trainee.id and json.loads(cert.payload)["issued_by"] == "Program lead"
 
@@ -434,7 +437,7 @@ def test_renewal_reminder_and_renewal_with_new_dates(app, client, issued):
     assert "Renewal needs" in text_of(refused) and count(Certificate) == 1
     with app.app_context():
         complete_course(trainee, modules=False)  # the quiz passed again, after the issue
-    post(client, "/certificate/sign", {"agree": "yes"})
+    post(client, ETHICS, {"agree": "y", "name": "Riley Chen"})
     assert "Renew my certificate" in text_of(client.get("/certificate/"))
     post(client, f"/certificate/{cert.id}/renew")
     with in_app():
