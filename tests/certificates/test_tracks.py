@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from certificates.rulebook import ExperienceRule, SupervisorRule
 from certificates.tracks import Renewal, line_of, load_tracks
 from tests.certificates.test_track_sections import good, refused
 
@@ -78,8 +79,9 @@ def test_both_shipped_tracks_load_and_pass_the_check_against_the_courses(library
 
 def test_the_first_track_still_asks_what_it_asked():
     """Its training hours are unchanged: the live sessions and outside training are on offer,
-    not asked, and signatures of its code of ethics stay valid. It now has a final exam on the
-    platform and the practicum rules, and its summary says so."""
+    not asked, and signatures of its code of ethics stay valid. It asks no exam, direct service,
+    supervision ratio or supervisor credential: trainees working toward it before an upgrade
+    keep what they earned (those rules are in the file as a commented example)."""
     import hashlib
 
     track = load_tracks(CONTENT).track("peer-recovery")
@@ -94,15 +96,37 @@ def test_the_first_track_still_asks_what_it_asked():
     assert track.training.total_hours == 0 and track.training.live_min_percent == 0
     assert track.training.outside_max_hours == 18
     assert track.evaluation is None and track.confirmations == ()
-    assert track.exam.kind == "internal" and "a final exam on the platform" in track.summary
-    assert track.experience.direct_service_hours == 250
-    assert "250 of them in direct service" in track.summary
-    assert "1 hour of supervision for every 20 hours of practice" in track.summary
+    assert track.exam is None and "exam on the platform" not in track.summary
+    assert track.experience == ExperienceRule() and track.supervisors == SupervisorRule()
     [ethics] = track.attestations
     assert ethics.id == "code-of-ethics"
     text = (CONTENT / "tracks" / "peer-recovery-code-of-ethics.md").read_text().strip()
     signed = hashlib.sha256((ethics.title + ethics.statement + text).encode()).hexdigest()[:12]
     assert ethics.version == signed
+
+
+def test_the_first_tracks_commented_rules_are_a_valid_example(tmp_path, library):
+    """Uncommented, the example of a final exam, practicum rules and supervisor credentials in
+    the first track's file loads, and the check finds the exam's questions in its courses."""
+    from certificates.track_check import check_track
+
+    text = (CONTENT / "tracks" / "peer-recovery.toml").read_text()
+    start = text.index("# # The practicum rules")
+    end = text.index("[attestation]")
+    example = "\n".join(line[2:] for line in text[start:end].splitlines() if line.startswith("# "))
+    folder = tmp_path / "tracks"
+    folder.mkdir()
+    for name in ("peer-recovery-code-of-ethics.md",):
+        (folder / name).write_text((CONTENT / "tracks" / name).read_text())
+    (folder / "strict.toml").write_text(text[:start] + example + "\n\n" + text[end:])
+    tracks = load_tracks(tmp_path)
+    assert tracks.problems == ()
+    strict = tracks.track("strict")
+    assert strict.exam.kind == "internal" and strict.exam.question_count == 50
+    assert (
+        strict.experience.direct_service_hours == 250 and "CPRS" in strict.supervisors.credentials
+    )
+    assert check_track(strict, library) == []
 
 
 def test_the_first_tracks_live_sessions_split_each_guides_90_minutes_by_its_course(library):
