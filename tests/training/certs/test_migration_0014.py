@@ -1,8 +1,8 @@
 """Migration 0014 on a database that already holds signatures and certificates: every old
 signature becomes a signature of the code of ethics, one given while the person held a
 certificate of the track is marked as that certificate's renewal, repeats of the very same
-signature are removed (the earliest kept), old hours entries are not direct service, and the
-downgrade takes it all back."""
+signature move to the audit log (the earliest kept), old hours entries are not direct
+service, and the downgrade takes it all back."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ def _signature(i: int, user_id: int, at: datetime) -> dict:
     }
 
 
-def _certificate(i: int, user_id: int, at: datetime) -> dict:
+def _certificate(i: int, user_id: int, at: datetime, **columns: object) -> dict:
     return {
+        **columns,
         "id": i,
         "code": f"7K3QDM9X2AF4R8{i}",
         "user_id": user_id,
@@ -56,7 +57,11 @@ def test_migration_0014_keeps_each_signature_once_and_marks_renewals(tmp_path):
         with db.engine.begin() as connection:
             connection.execute(insert(old.tables["user"]), old_user_rows((1, 2), T0))
             connection.execute(
-                insert(old.tables["certificate"]), [_certificate(1, 1, T0 + timedelta(days=10))]
+                insert(old.tables["certificate"]),
+                [
+                    _certificate(1, 1, T0 + timedelta(days=10), revoked_at=None),
+                    _certificate(2, 2, T0 + timedelta(days=10), revoked_at=T0 + timedelta(days=20)),
+                ],
             )
             connection.execute(
                 insert(old.tables["track_signature"]),
@@ -66,6 +71,7 @@ def test_migration_0014_keeps_each_signature_once_and_marks_renewals(tmp_path):
                     _signature(3, 1, T0 + timedelta(days=700)),  # signed again to renew
                     _signature(4, 1, T0 + timedelta(days=700, seconds=1)),  # a second click
                     _signature(5, 2, T0),  # someone else, never certified
+                    _signature(6, 2, T0 + timedelta(days=30)),  # after their revoked one
                 ],
             )
             connection.execute(
@@ -99,12 +105,25 @@ def test_migration_0014_keeps_each_signature_once_and_marks_renewals(tmp_path):
             ).all()
             entries = new.tables["hours_entry"]
             direct = connection.execute(select(entries.c.direct_service)).scalars().all()
+            audit = new.tables["audit_event"]
+            moved = connection.execute(
+                select(audit.c.at, audit.c.actor_id, audit.c.action).order_by(audit.c.at)
+            ).all()
         assert [tuple(r) for r in kept] == [
             (1, "code-of-ethics", None),
             (3, "code-of-ethics", 1),
             (5, "code-of-ethics", None),
         ]
         assert direct == [False]
+        moved = [
+            (at if at.tzinfo else at.replace(tzinfo=UTC), who, what) for at, who, what in moved
+        ]
+        assert moved == [
+            (T0 + timedelta(seconds=1), 1, "signed attestation"),
+            # not the renewal of a certificate already revoked: a repeat of signature 5
+            (T0 + timedelta(days=30), 2, "signed attestation"),
+            (T0 + timedelta(days=700, seconds=1), 1, "signed attestation"),
+        ]
         assert "training_event" in new.tables and "stored_file" in new.tables
         downgrade(revision="0013")
         after = MetaData()
