@@ -1,6 +1,7 @@
 """The certificate as a landscape PDF (WeasyPrint): page one names the holder and what they
 completed, with a QR code (segno) that opens the public verification page; the pages after it
-are the transcript (every course, live event and outside training, with dates and hours).
+are the transcript (every course, live event and outside training, with dates and hours, and a
+renewal's continuing education in a table of its own: it counts toward no training hours).
 A certificate signed before the transcript was (no ``certifies``) renders as it always did: one
 page.
 

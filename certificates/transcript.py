@@ -1,8 +1,11 @@
 """What a certificate says its holder completed: the "certifies" summary (training hours by
-domain as counted, supervised practice and supervision, the exam, the competency evaluation, and
-how many attestations were signed with their versions, never which ones) and the transcript
-(every course, live event and outside training, with its date and hours), both signed into the
-certificate's payload.
+domain as counted, supervised practice and supervision, the exam, the competency evaluation, how
+many attestations were signed with their versions, never which ones, and for a renewal the
+continuing education counted for it) and the transcript (every course, live event and outside
+training, and a renewal's continuing education, with its date and hours).
+
+The summary is signed into the certificate's payload; the transcript is stored beside it, the
+payload signing its digest (``certificates.transcript_digest``).
 
 Everything here is built from a trainee's eligibility record (``certificates.eligibility``), so
 the certificate counts the same hours the checklist does, and read back from the signed payload
@@ -17,16 +20,23 @@ from datetime import date
 from typing import Any
 
 from certificates.eligibility import TraineeRecord, training_hours
-from certificates.outside_hours import counted_outside
+from certificates.outside_hours import ce_hours, counted_outside
 from certificates.rulebook import OutsideTraining
 from certificates.tracks import Track
+from certificates.transcript_digest import signed_transcript
 from courses.domains import DOMAINS, domain_name
 
 #: what the certificate says of the attestations signed: never which ones (see Certifies)
 ALL_STATEMENTS_SIGNED = "All statements this track asks were signed"
 
-#: transcript lines of the same day are listed in this order
-KINDS = {"course": "Course", "event": "Live event", "outside": "Outside training"}
+#: transcript lines of the same day are listed in this order; "ce" lines (a renewal's continuing
+#: education) count toward no training hours and are listed apart
+KINDS = {
+    "course": "Course",
+    "event": "Live event",
+    "outside": "Outside training",
+    "ce": "Continuing education",
+}
 
 
 def _hours(value: float) -> float:
@@ -65,12 +75,13 @@ class CompletedCourse:
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    kind: str  # course, event or outside
+    kind: str  # course, event, outside or ce
     day: date
     title: str
-    #: training hours by domain counted for it (outside training: only what counts)
+    #: training hours by domain counted for it (outside training: only what counts; continuing
+    #: education: its hours as counted for the renewal)
     hours: Mapping[str, float]
-    #: outside training: who gave it
+    #: outside training and continuing education: who gave it
     provider: str = ""
     #: live events: the minutes attended
     minutes: int | None = None
@@ -125,11 +136,17 @@ def outside_counted_each(
 
 
 def transcript(
-    courses: Iterable[CompletedCourse], record: TraineeRecord, track: Track
+    courses: Iterable[CompletedCourse],
+    record: TraineeRecord,
+    track: Track,
+    ce: Sequence[OutsideTraining] = (),
 ) -> tuple[TranscriptLine, ...]:
-    """The courses completed, the live events attended and the outside training approved, in
-    date order (the same day: courses, events, then outside training; then by title)."""
+    """The courses completed, the live events attended and the outside training approved, and
+    for a renewal the continuing education counted for it (``ce``: what
+    ``certificates.outside_hours.ce_counted`` keeps), in date order (the same day: courses,
+    events, outside training, then continuing education; then by title)."""
     lines = [TranscriptLine("course", c.completed_on, c.title, dict(c.hours)) for c in courses]
+    lines += [TranscriptLine("ce", r.day, r.title, ce_hours([r]), provider=r.provider) for r in ce]
     lines += [
         TranscriptLine("event", e.day, e.title, dict(e.hours), minutes=e.minutes_attended)
         for e in record.events
@@ -159,7 +176,8 @@ class Certifies:
     supervision_group_minutes: int
     #: None where the platform did not record direct service
     direct_service_minutes: int | None = None
-    #: {"name", "result", "on", "detail"} when the track has an exam
+    #: {"name", "result", "on"} when the track has an exam (never the score: the certificate is
+    #: public; certificates signed before this may also hold a "detail", never shown)
     exam: Mapping[str, str] | None = None
     #: {"title", "by", "on"} when the track has a competency evaluation
     evaluation: Mapping[str, str] | None = None
@@ -167,6 +185,8 @@ class Certifies:
     #: the verification page is public, and a title such as "Lived-experience statement" would
     #: tell anyone with the code about the holder's health history.
     attestation_versions: tuple[str, ...] = field(default_factory=tuple)
+    #: a renewal: the continuing-education hours by domain counted for it (None otherwise)
+    continuing_education: Mapping[str, float] | None = None
 
     @property
     def training_total(self) -> float:
@@ -180,8 +200,12 @@ class Certifies:
     def supervision_minutes(self) -> int:
         return self.supervision_individual_minutes + self.supervision_group_minutes
 
+    @property
+    def continuing_education_total(self) -> float:
+        return _hours(sum((self.continuing_education or {}).values()))
+
     def as_payload(self) -> dict[str, Any]:
-        return {
+        signed = {
             "training_hours": _by_domain(self.training_hours),
             "training_total": self.training_total,
             "course_hours": _hours(self.course_hours),
@@ -200,6 +224,9 @@ class Certifies:
                 "versions": list(self.attestation_versions),
             },
         }
+        if self.continuing_education:
+            signed["continuing_education"] = _by_domain(self.continuing_education)
+        return signed
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> Certifies:
@@ -216,6 +243,7 @@ class Certifies:
             exam=data.get("exam"),
             evaluation=data.get("evaluation"),
             attestation_versions=_signed_versions(data.get("attestations")),
+            continuing_education=data.get("continuing_education"),
         )
 
 
@@ -227,10 +255,12 @@ def _signed_versions(signed: Any) -> tuple[str, ...]:
     return tuple(a["version"] for a in signed or ())
 
 
-def certifies(track: Track, record: TraineeRecord) -> Certifies:
+def certifies(track: Track, record: TraineeRecord, ce: Sequence[OutsideTraining] = ()) -> Certifies:
     """What the certificate says the holder completed: the training hours as the eligibility
     checklist counts them (``certificates.eligibility.training_hours``), approved practice and
-    supervision, the exam, the evaluation and the attestations signed."""
+    supervision (direct service only where the track asks for it), the exam (name, result and
+    date: never its score), the evaluation, the attestations signed, and for a renewal the
+    continuing education counted for it (``ce``, as ``transcript`` takes it)."""
     counted = training_hours(track, record)
     by_kind = record.hours.approved_by_kind
     exam = None
@@ -239,7 +269,6 @@ def certifies(track: Track, record: TraineeRecord) -> Certifies:
             "name": track.exam.name,
             "result": "passed" if record.exam.passed else "not passed",
             "on": record.exam.day.isoformat() if record.exam.day else "",
-            "detail": record.exam.detail,
         }
     evaluation = None
     if track.evaluation is not None and record.evaluation is not None:
@@ -256,12 +285,17 @@ def certifies(track: Track, record: TraineeRecord) -> Certifies:
         practice_minutes=int(record.hours.approved_practice),
         supervision_individual_minutes=int(by_kind.get("individual_supervision", 0)),
         supervision_group_minutes=int(by_kind.get("group_supervision", 0)),
-        direct_service_minutes=int(record.hours.approved_direct_practice),
+        direct_service_minutes=(
+            int(record.hours.approved_direct_practice)
+            if track.experience.direct_service_hours
+            else None
+        ),
         exam=exam,
         evaluation=evaluation,
         attestation_versions=tuple(
             a.version for a in track.attestations if a.id in record.signed_attestations
         ),
+        continuing_education=ce_hours(ce) or None,
     )
 
 
@@ -311,6 +345,11 @@ def certifies_sentences(summary: Certifies) -> list[str]:
     if summary.attestations_signed:
         # a certificate is issued only once every statement is signed; which ones is not said
         lines.append(f"{ALL_STATEMENTS_SIGNED}.")
+    if summary.continuing_education:
+        lines.append(
+            f"Renewed with {hours_word(summary.continuing_education_total)} of continuing "
+            f"education ({_domains_text(summary.continuing_education)})."
+        )
     return lines
 
 
@@ -340,9 +379,12 @@ def sentences_of(payload: Mapping[str, Any]) -> list[str]:
     return old_format_sentences(payload)
 
 
-def transcript_of(payload: Mapping[str, Any]) -> tuple[TranscriptLine, ...] | None:
-    """The signed transcript, or None for a certificate signed before transcripts were."""
-    lines = payload.get("transcript")
-    if not isinstance(lines, list):
+def transcript_of(
+    payload: Mapping[str, Any], stored: Any = None
+) -> tuple[TranscriptLine, ...] | None:
+    """The signed transcript, or None for a certificate signed before transcripts were; raises
+    TranscriptMismatch for one that is not the one signed (``signed_transcript``)."""
+    lines = signed_transcript(payload, stored)
+    if lines is None:
         return None
     return tuple(TranscriptLine.from_payload(line) for line in lines)

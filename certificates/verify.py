@@ -15,8 +15,13 @@ command prints only signed facts, and never the answer's ``status`` (or anything
 ``payload``): anyone can edit those in the file without breaking the signature, and a revoked
 holder could make it say "valid". It points to the live status address instead, which is signed.
 
-A certificate issued with what its holder completed also has a "certifies" section and a
-"transcript" list in its payload: they are printed in plain words, one line each.
+A certificate issued with what its holder completed also has a "certifies" section in its
+payload, printed in plain words, one line each. Its transcript is not in the payload: the
+payload signs the transcript's SHA-256 digest (``transcript_sha256``, over its lines as
+canonical JSON), and the answer of a valid or expired certificate carries the lines beside the
+payload (``transcript.lines``). When the answer has them, the command checks them against the
+signed digest and prints them; lines that do not match make the answer NOT GENUINE. (A
+certificate signed before the digest has its transcript inline in the payload, signed with it.)
 
 Every value is printed on one line with its control characters, line and paragraph separators
 and direction overrides written as escapes (``\\n``, ``\\u2028``), signed values too (a name
@@ -37,7 +42,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from certificates.signing import key_id, verify
-from certificates.transcript import sentences_of, transcript_of
+from certificates.transcript import TranscriptLine, sentences_of, transcript_of
+from certificates.transcript_digest import TRANSCRIPT_DIGEST, TranscriptMismatch
 from courses.domains import domain_name
 
 GENUINE, NOT_GENUINE, UNREADABLE = 0, 1, 2
@@ -76,6 +82,9 @@ class Verdict:
     genuine: bool
     payload: dict[str, Any]
     reason: str
+    #: the transcript's lines the answer carried beside the payload (checked against the signed
+    #: digest when genuine), or None when it carried none
+    transcript: Any = None
 
 
 def printable(value: Any) -> str:
@@ -98,8 +107,9 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def read_answer(text: str) -> tuple[dict[str, Any], str]:
-    """The signed payload and the signature out of a ``/verify/<code>.json`` answer."""
+def read_answer(text: str) -> tuple[dict[str, Any], str, Any]:
+    """The signed payload, the signature and the transcript's lines carried beside the payload
+    (None if none) out of a ``/verify/<code>.json`` answer."""
     try:
         answer = json.loads(text)
     except json.JSONDecodeError as error:
@@ -116,7 +126,9 @@ def read_answer(text: str) -> tuple[dict[str, Any], str]:
             'the answer has no signed facts: it needs a "payload" object and a "signature" '
             "string, as /verify/<code>.json gives them"
         )
-    return payload, signature
+    beside = answer.get("transcript")
+    lines = beside.get("lines") if isinstance(beside, dict) else beside
+    return payload, signature, lines
 
 
 def read_public_key(pem: bytes) -> bytes:
@@ -137,9 +149,18 @@ def read_public_key(pem: bytes) -> bytes:
 def check(answer_text: str, public_pem: bytes) -> Verdict:
     """Whether the answer's payload was signed by the key whose public half is ``public_pem``."""
     public_pem = read_public_key(public_pem)
-    payload, signature = read_answer(answer_text)
+    payload, signature, lines = read_answer(answer_text)
     if verify(payload, signature, public_pem):
-        return Verdict(True, payload, "the signature matches the facts and the key")
+        if lines is not None and TRANSCRIPT_DIGEST in payload:
+            try:
+                transcript_of(payload, lines)
+            except (TranscriptMismatch, KeyError, TypeError, ValueError, AttributeError):
+                reason = (
+                    "the signature matches the facts, but the transcript beside them is not "
+                    "the one they sign (it was changed)"
+                )
+                return Verdict(False, payload, reason)
+        return Verdict(True, payload, "the signature matches the facts and the key", lines)
     if payload.get("key_id") not in (None, key_id(public_pem)):
         reason = "it was signed with a different key than this one"
     else:
@@ -155,7 +176,7 @@ def report(verdict: Verdict) -> str:
     for key, label in FACTS:
         if verdict.payload.get(key) is not None:
             lines.append(f"  {label:<{width}}  {printable(verdict.payload[key])}")
-    lines += _completed(verdict.payload, width)
+    lines += _completed(verdict, width)
     lines.append(
         "The signature cannot say whether the certificate is still valid, or was revoked or "
         "replaced since it was issued, and this file's other contents (such as its status) are "
@@ -165,19 +186,28 @@ def report(verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def _completed(payload: dict[str, Any], width: int) -> list[str]:
+def _completed(verdict: Verdict, width: int) -> list[str]:
     """What a certificate with a "certifies" section says the holder completed, and its
-    transcript, a line each (nothing for a certificate signed before they were)."""
+    transcript (checked, or signed inline), a line each (nothing for a certificate signed
+    before they were)."""
+    payload = verdict.payload
     if not isinstance(payload.get("certifies"), dict):
         return []
+    digest_only = TRANSCRIPT_DIGEST in payload and verdict.transcript is None
     try:
         said = sentences_of(payload)
-        transcript = transcript_of(payload) or ()
+        transcript: tuple[TranscriptLine, ...] = (
+            () if digest_only else transcript_of(payload, verdict.transcript) or ()
+        )
     except (KeyError, TypeError, ValueError, AttributeError):
         return [f"  {'Certifies':<{width}}  (not in a form this version can read)"]
     lines = [
         f"  {'Certifies' if i == 0 else '':<{width}}  {printable(s)}" for i, s in enumerate(said)
     ]
+    if digest_only:
+        lines.append(
+            f"  {'Transcript':<{width}}  not in this file (the certificate signs its digest only)"
+        )
     for i, line in enumerate(transcript):
         hours = ", ".join(f"{domain_name(d)} {v:g}" for d, v in line.hours.items()) or "none"
         where = f" ({line.provider})" if line.provider else ""

@@ -62,6 +62,10 @@ class Certificate(db.Model):
     #: the canonical JSON that was signed, and the signature over it
     payload: Mapped[str] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(String(200))
+    #: the transcript (canonical JSON: a list of its lines), whose SHA-256 the payload signs as
+    #: "transcript_sha256"; kept out of the payload so it can be withheld once the certificate
+    #: is revoked or replaced. None on certificates signed before (theirs, if any, is inline).
+    transcript: Mapped[str | None] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(40))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -137,11 +137,16 @@ def test_from_first_module_to_revoked_certificate(site, chromium, check):
     expect(trainee.locator("main")).to_contain_text("Approved (2)")
     check(trainee, "hours-approved")
 
-    # The trainee signs the code of ethics and is eligible.
+    # The trainee signs the code of ethics on its own page, typing their name, and is eligible.
     trainee.goto(base + "/certificate/")
     check(trainee, "certificate-checklist")
+    trainee.get_by_role("link", name="Code of ethics", exact=True).click()
+    check(trainee, "code-of-ethics")
     trainee.get_by_label("I have read this code of ethics and agree to follow it.").check()
+    trainee.get_by_label("Your full name, as your signature").fill("Riley Chen")
     trainee.get_by_role("button", name="Sign", exact=True).click()
+    expect(trainee.locator(".flash-success")).to_contain_text("You signed the code of ethics")
+    trainee.goto(base + "/certificate/")
     expect(trainee.locator("main")).to_contain_text("You meet every requirement")
 
     # The lead issues the certificate.

@@ -31,17 +31,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import served
+from tests.browser.rulebook_seed import BROWSER_SESSION, TRACK, seed_recovery_coach
 from tests.browser.test_journeys import sign_in_with_keyboard
-from tests.helpers import app_with_database, make_user
+from tests.helpers import app_with_database
+from tests.training.outside.support import PDF
 
 pytestmark = pytest.mark.browser
 
-TRACK = "recovery-coach"
 COHORT = "Coaches, autumn"
-#: the core live-training sessions seeded as attended; the tenth is scheduled in the browser
-SEEDED_SESSIONS = [f"academy-{n}-" for n in range(1, 10)]
-BROWSER_SESSION = "academy-10-practice"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 OUTSIDE_TITLE = "Advocacy and ethics in recovery housing"
 OUTSIDE_PROVIDER = "State Peer Alliance"
 EXAM_NAME = "Recovery coach knowledge exam (written, at the live training)"
@@ -64,140 +61,9 @@ def coach_site(tmp_path):
     database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path}/coach.db"
     with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
         with app.app_context():
-            people = _seed()
+            people = seed_recovery_coach(COHORT)
         with served(app) as url:
             yield {"url": url, "app": app, **people}
-
-
-def _seed() -> dict[str, object]:
-    from training.extensions import db
-    from training.hours.services import today
-    from training.models import Cohort, Role
-
-    today_ = today()
-    cohort = Cohort(name=COHORT, start_date=today_ - timedelta(days=120), track_id=TRACK)
-    db.session.add(cohort)
-    db.session.commit()
-    lead = make_user(Role.LEAD, name="Morgan Lead", email="lead@example.org")
-    supervisor = make_user(
-        Role.SUPERVISOR, name="Sam Supervisor", email="sam@example.org", credential="CPRS 12345"
-    )
-    trainee = make_user(
-        Role.TRAINEE, name="Riley Chen", email="riley@example.org", cohort_id=cohort.id
-    )
-    lead, supervisor, trainee = (db.session.merge(p) for p in (lead, supervisor, trainee))
-    from training.hours import services as hours
-
-    hours.assign(lead, trainee, supervisor)
-    _complete_courses(trainee, supervisor)
-    _approved_hours(trainee, supervisor, today_)
-    _seeded_events(lead, trainee, today_)
-    return {"trainee_id": trainee.id, "cohort_id": cohort.id}
-
-
-def _complete_courses(trainee, supervisor) -> None:  # type: ignore[no-untyped-def]
-    from training import content
-    from training.extensions import db
-    from training.learning import services as learning
-    from training.models import AttemptStatus, QuizAttempt, utcnow
-    from training.practice import services as practice
-
-    track = content.store().tracks.track(TRACK)
-    for course in (content.library().course(c) for c in track.courses):
-        for module in course.modules:
-            learning.mark_complete(trainee, course.id, module.id)
-        ids = [q.id for q in course.quiz.questions][: course.quiz.questions_per_attempt]
-        db.session.add(
-            QuizAttempt(
-                user_id=trainee.id,
-                course_id=course.id,
-                content_version=course.version,
-                seed=1,
-                question_ids=ids,
-                status=AttemptStatus.FINISHED,
-                submitted_at=utcnow(),
-                answers={q: sorted(course.quiz.question(q).answer) for q in ids},
-                correct_ids=ids,
-                correct_count=len(ids),
-                score_percent=100.0,
-                passed=True,
-            )
-        )
-        db.session.commit()
-        for exercise in course.exercises:
-            response = practice.submit(
-                trainee, course, exercise, "It sounds like a lot to carry alone. Is that right?"
-            )
-            practice.review(
-                supervisor,
-                response,
-                practice.ACCEPT,
-                {str(i): True for i in range(len(exercise.criteria))},
-                "Meets every point.",
-                len(exercise.criteria),
-            )
-
-
-def _approved_hours(trainee, supervisor, today_) -> None:  # type: ignore[no-untyped-def]
-    """200 h of direct-service practice (20 days of 10 h) and 10 h of individual supervision:
-    the track's 1 h per 20 h of practice."""
-    from certificates.hours import EntryFacts
-    from training.hours import services as hours
-    from training.hours import signoffs
-
-    def entry(day, minutes, kind, domains, notes, direct_service=False):  # type: ignore[no-untyped-def]
-        facts = EntryFacts(
-            day, minutes, kind, "in_person", domains, supervisor.id, notes, direct_service
-        )
-        return hours.save_entry(trainee, facts).id
-
-    ids = []
-    for n in range(20):
-        day = today_ - timedelta(days=3 + n)
-        ids.append(
-            entry(
-                day,
-                600,
-                "supervised_practice",
-                ("recovery_wellness", "mentoring_education"),
-                "Peer support shifts at the recovery community centre.",
-                direct_service=True,
-            )
-        )
-        if n % 2 == 0:
-            ids.append(
-                entry(
-                    day,
-                    120,
-                    "individual_supervision",
-                    ("ethical_responsibility",),
-                    "Supervision on boundaries and recovery planning.",
-                )
-            )
-    assert hours.submit(trainee, ids).count == len(ids)
-    outcome = signoffs.approve(supervisor, ids)
-    assert outcome.done == len(ids), outcome.problems
-
-
-def _seeded_events(lead, trainee, today_) -> None:  # type: ignore[no-untyped-def]
-    from training.events import attendance, services
-
-    by_id = {t.id: t for track, t in services.templates() if track.id == TRACK}
-    for n, prefix in enumerate(SEEDED_SESSIONS):
-        template = next(t for i, t in by_id.items() if i.startswith(prefix))
-        event = services.create_event(
-            lead,
-            services.EventChanges(
-                title=template.title,
-                day=today_ - timedelta(days=40 - n),
-                facilitator="Dana Facilitator",
-                location="Room 2",
-                hours=dict(template.hours),
-                cohort_id=trainee.cohort_id,
-            ),
-            template.id,
-        )
-        assert attendance.save_attendance(lead, event, {trainee.id: ("present", None)}) == 1
 
 
 def _track():  # type: ignore[no-untyped-def]
@@ -213,6 +79,23 @@ def test_a_recovery_coach_reaches_eligibility_and_is_certified(coach_site, chrom
 
         track, day = _track(), today()
         session = track.training.event(BROWSER_SESSION)
+    # What was seeded is not enough: the trainee's checklist says what is still missing.
+    trainee = chromium.new_context(viewport=PHONE, accept_downloads=True).new_page()
+    sign_in_with_keyboard(trainee, base, "riley@example.org")
+    trainee.get_by_role("link", name="Certificate", exact=True).click()
+    missing = trainee.locator(".checklist li.unmet")
+    for still_needed in [
+        "1 more training hours in Advocacy",
+        "11 more training hours in any domain",
+        "3 more hours at live training events",
+        f"Pass the {EXAM_NAME}; your program lead records the result",
+        "Read and sign the lived-experience statement",
+        "Your program lead still has to confirm “Background check done",
+    ]:
+        expect(missing.filter(has_text=still_needed)).to_have_count(1)
+    expect(trainee.locator(".checklist li.met")).not_to_have_count(0)
+    check(trainee, "checklist-before")
+
     lead = chromium.new_context(viewport=WIDE).new_page()
     sign_in_with_keyboard(lead, base, "lead@example.org")
 
@@ -239,9 +122,15 @@ def test_a_recovery_coach_reaches_eligibility_and_is_certified(coach_site, chrom
     lead.get_by_role("button", name="Save attendance").click()
     expect(lead.locator(".flash-success")).to_contain_text("1 attendance record changed")
 
+    # The trainee sees the event among theirs, with the hours it gave.
+    trainee.get_by_role("link", name="Training events").click()
+    attended = trainee.locator("main tr", has_text=session.title)
+    expect(attended).to_contain_text(long_date(day))
+    expect(attended).to_contain_text("Attended in full")
+    expect(trainee.locator("main")).to_contain_text("Live training hours in all: 30 h")
+    check(trainee, "events-mine")
+
     # The trainee adds outside training with its certificate as a small PDF.
-    trainee = chromium.new_context(viewport=PHONE, accept_downloads=True).new_page()
-    sign_in_with_keyboard(trainee, base, "riley@example.org")
     trainee.goto(base + "/outside/")
     check(trainee, "outside-mine")
     trainee.get_by_role("link", name="Add outside training").click()
@@ -311,6 +200,16 @@ def test_a_recovery_coach_reaches_eligibility_and_is_certified(coach_site, chrom
             f"You signed the {attestation.title.lower()}"
         )
 
+    # The trainee reads their exam result and the signed evaluation.
+    trainee.goto(base + "/exam/")
+    expect(trainee.locator("main")).to_contain_text(f"You passed on {long_date(exam_day)}.")
+    check(trainee, "exam-mine")
+    trainee.goto(base + "/evaluations/")
+    trainee.get_by_role("link", name=re.compile("^Competency evaluation, signed")).click()
+    expect(trainee.locator("main")).to_contain_text(track.evaluation.competencies[0].title)
+    expect(trainee.locator("main")).to_contain_text("Sam Supervisor")
+    check(trainee, "evaluation-read")
+
     # The lead gives the confirmations on the trainee's page.
     lead.goto(f"{base}/lead/people/{trainee_id}")
     for confirmation in track.confirmations:
@@ -351,6 +250,7 @@ def test_a_recovery_coach_reaches_eligibility_and_is_certified(coach_site, chrom
         "training." in first
     )
     assert "200 hours of supervised practice, 200 hours of it in direct service" in first
+    assert "10 hours of supervision (10 hours individual, 0 hours in a group)" in first
     assert f"Passed the {EXAM_NAME} on {long_date(exam_day)}." in first
     assert "Competency evaluation signed by Sam Supervisor" in first
     transcript = words(_pdf_text(pdf, first=2))

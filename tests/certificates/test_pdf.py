@@ -350,3 +350,39 @@ def test_a_certificate_signed_before_transcripts_renders_as_it_did():
     html = certificate_html(FACTS)
     assert "has completed this program's training track" in html
     assert "Transcript of training" not in html and "having completed" not in html
+
+
+def test_a_renewal_lists_its_continuing_education_apart_from_the_training(tmp_path):
+    ce_lines = (
+        TranscriptLine(
+            "ce",
+            date(2027, 3, 1),
+            "Ethics update",
+            {"ethical_responsibility": 6},
+            provider="Recovery Academy",
+        ),
+        TranscriptLine(
+            "ce", date(2027, 5, 1), "Advocacy today", {"advocacy": 14}, provider="State College"
+        ),
+    )
+    renewal = replace(
+        NEW,
+        certifies=replace(
+            CERTIFIES, continuing_education={"ethical_responsibility": 6, "advocacy": 14}
+        ),
+        transcript=(*LINES, *ce_lines),
+    )
+    path = tmp_path / "renewal.pdf"
+    path.write_bytes(render_certificate(renewal))
+    assert (
+        "Renewed with 20 hours of continuing education (Advocacy 14, Ethical Responsibility 6)."
+        in page_text(path, 1)
+    )
+    text = page_text(path, 2)
+    assert "Training hours counted 36" in text  # continuing education is not training
+    assert "Continuing education counted for this renewal" in text
+    assert "Date Course Provider Hours by domain Hours" in text
+    assert "1 March 2027 Ethics update Recovery Academy Ethical Responsibility 6 6" in text
+    assert "1 May 2027 Advocacy today State College Advocacy 14 14" in text
+    assert "Continuing-education hours counted 20" in text
+    assert text.index("Training hours counted") < text.index("Ethics update")

@@ -1,17 +1,20 @@
 """What a certificate certifies and its transcript, built from a trainee's record: the hours the
-checklist counts, every course, live event and outside training in date order, and the same
-words back from the signed payload (old certificates included)."""
+checklist counts, every course, live event and outside training in date order (and a renewal's
+continuing education), the same words back from the signed payload (old certificates included),
+and the transcript kept out of the payload, which signs its digest."""
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from certificates.eligibility import TraineeRecord
 from certificates.hours import Logged, totals
-from certificates.outside_hours import counted_outside
+from certificates.outside_hours import ce_counted, counted_outside
 from certificates.rulebook import (
     AttendedEvent,
     Competency,
@@ -19,6 +22,7 @@ from certificates.rulebook import (
     EvaluationRule,
     ExamOutcome,
     ExamRule,
+    ExperienceRule,
     OutsideTraining,
     TrainingRule,
 )
@@ -36,6 +40,13 @@ from certificates.transcript import (
     transcript,
     transcript_of,
 )
+from certificates.transcript_digest import (
+    TRANSCRIPT_DIGEST,
+    TranscriptMismatch,
+    has_transcript,
+    signed_transcript,
+    transcript_sha256,
+)
 
 ETHICS = Attestation("Code of ethics", "I agree.", "Be kind.", id="code-of-ethics")
 LIVED = Attestation("Lived-experience statement", "I agree.", "My path.", id="lived-experience")
@@ -46,6 +57,7 @@ TRACK = Track(
     courses=("ethics",),
     attestations=(ETHICS, LIVED),
     training=TrainingRule(outside_max_hours=5),
+    experience=ExperienceRule(direct_service_hours=10),
     exam=ExamRule(kind="external", name="NCPRSS examination (NAADAC)"),
     evaluation=EvaluationRule(
         title="Competency evaluation",
@@ -134,7 +146,6 @@ def test_it_certifies_the_hours_the_checklist_counts_and_what_else_the_holder_di
         "name": "NCPRSS examination (NAADAC)",
         "result": "passed",
         "on": "2026-05-03",
-        "detail": "82 %",
     }
     assert summary.evaluation == {
         "title": "Competency evaluation",
@@ -278,3 +289,133 @@ def test_the_transcript_reads_back_from_its_json_whatever_the_records(outside_re
     assert transcript_of(as_json) == tuple(
         replace(line, hours={d: v for d, v in line.hours.items() if v}) for line in lines
     )
+
+
+# --- review fixes: no score, no direct service unasked, the transcript out of the payload, CE --
+
+
+def test_the_exam_is_signed_by_name_result_and_date_never_its_score():
+    scored = replace(
+        RECORD, exam=ExamOutcome(True, date(2026, 5, 3), "passed with 86 % (612 scaled)")
+    )
+    signed = canonical(certifies(TRACK, scored).as_payload()).decode()
+    assert json.loads(signed)["exam"] == {
+        "name": "NCPRSS examination (NAADAC)",
+        "result": "passed",
+        "on": "2026-05-03",
+    }
+    assert "86" not in signed and "612" not in signed and "detail" not in signed
+
+
+def test_a_track_that_asks_no_direct_service_says_nothing_of_it():
+    plain = replace(TRACK, experience=ExperienceRule())
+    summary = certifies(plain, RECORD)
+    assert summary.direct_service_minutes is None
+    assert summary.as_payload()["direct_service_minutes"] is None
+    said = certifies_sentences(summary)
+    assert "15 hours of supervised practice, signed off by the program's supervisors." in said
+    assert "direct service" not in " ".join(said)
+
+
+def _with_digest(lines):
+    """A payload as signed now, and the transcript stored beside it (its JSON text)."""
+    as_json = [line.as_payload() for line in lines]
+    return {"v": 1, TRANSCRIPT_DIGEST: transcript_sha256(as_json)}, canonical(as_json).decode()
+
+
+def test_the_payload_signs_the_transcripts_digest_and_the_stored_copy_is_checked_against_it():
+    lines = transcript(COURSES, RECORD, TRACK)
+    payload, stored = _with_digest(lines)
+    assert payload[TRANSCRIPT_DIGEST] == hashlib.sha256(stored.encode()).hexdigest()
+    assert "Mentoring 101" not in json.dumps(payload) and has_transcript(payload)
+    assert transcript_of(payload, stored) == lines
+    assert (
+        transcript_of(payload, json.loads(stored)) == lines
+    )  # the lines as a JSON answer has them
+    assert signed_transcript(payload, stored) == json.loads(stored)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        "",
+        "not json",
+        "{}",
+        "[]",
+        lambda text: text.replace("Mentoring 101", "Mentoring 102"),
+        lambda text: text.replace('"advocacy":3.5', '"advocacy":35'),
+        lambda text: json.dumps(json.loads(text)[1:]),
+    ],
+    ids=["missing", "empty", "not-json", "not-a-list", "no-lines", "title", "hours", "a-line-less"],
+)
+def test_a_stored_transcript_that_is_not_the_one_signed_is_never_read(stored):
+    payload, text = _with_digest(transcript(COURSES, RECORD, TRACK))
+    changed = stored(text) if callable(stored) else stored
+    with pytest.raises(TranscriptMismatch):
+        transcript_of(payload, changed)
+
+
+def test_a_transcript_signed_inline_before_digests_still_reads():
+    lines = transcript(COURSES, RECORD, TRACK)
+    inline = {"v": 1, "transcript": [line.as_payload() for line in lines]}
+    assert has_transcript(inline) and transcript_of(inline) == lines
+    assert transcript_of(inline, "whatever is stored") == lines  # the signed inline copy rules
+    assert not has_transcript({"v": 1}) and transcript_of({"v": 1}) is None
+
+
+@given(records)
+def test_the_digest_of_any_transcript_survives_being_stored_and_read_back(outside_records):
+    lines = transcript(COURSES, replace(RECORD, outside=tuple(outside_records)), TRACK)
+    payload, stored = _with_digest(lines)
+    assert transcript_sha256(json.loads(stored)) == payload[TRANSCRIPT_DIGEST]
+    assert transcript_of(payload, stored) == tuple(
+        replace(line, hours={d: v for d, v in line.hours.items() if v}) for line in lines
+    )
+
+
+def ce(record_id, day, hours, title, provider="Recovery Academy"):
+    return OutsideTraining(record_id, "ce", provider, title, day, hours)
+
+
+CE_RECORDS = [
+    ce(21, date(2027, 3, 1), {"ethical_responsibility": 6}, "Ethics update"),
+    ce(22, date(2027, 4, 1), {"ethical_responsibility": 6}, "ethics  UPDATE"),  # the same course
+    ce(23, date(2027, 5, 1), {"advocacy": 13.75, "mentoring_education": 0.25}, "Advocacy today"),
+    ce(24, date(2025, 1, 1), {"advocacy": 9}, "Before the certificate"),
+]
+
+
+def test_a_renewal_certifies_and_lists_the_continuing_education_counted_for_it():
+    counted = ce_counted(CE_RECORDS, date(2026, 6, 1), date(2028, 6, 1))
+    summary = certifies(TRACK, RECORD, counted)
+    assert summary.continuing_education == {
+        "ethical_responsibility": 6,
+        "advocacy": 13.75,
+        "mentoring_education": 0.25,
+    }
+    assert summary.continuing_education_total == 20
+    assert summary.training_total == certifies(TRACK, RECORD).training_total  # CE is not training
+    said = certifies_sentences(Certifies.from_payload(json.loads(canonical(summary.as_payload()))))
+    assert said[-1] == (
+        "Renewed with 20 hours of continuing education (Advocacy 13.75, Mentoring/Education "
+        "0.25, Ethical Responsibility 6)."
+    )
+    ce_lines = [x for x in transcript(COURSES, RECORD, TRACK, counted) if x.kind == "ce"]
+    assert [(x.day, x.title, x.provider, dict(x.hours)) for x in ce_lines] == [
+        (date(2027, 3, 1), "Ethics update", "Recovery Academy", {"ethical_responsibility": 6}),
+        (
+            date(2027, 5, 1),
+            "Advocacy today",
+            "Recovery Academy",
+            {"advocacy": 13.75, "mentoring_education": 0.25},
+        ),
+    ]
+    assert ce_lines[0].kind_label == "Continuing education"
+
+
+def test_a_first_certificate_signs_no_continuing_education():
+    summary = certifies(TRACK, RECORD)
+    assert summary.continuing_education is None
+    assert "continuing_education" not in summary.as_payload()
+    assert "continuing education" not in " ".join(certifies_sentences(summary))

@@ -237,3 +237,96 @@ def test_letters_of_every_script_are_printed_as_they_are(tmp_path, capsys):
     name = "مهرداد\u200cی 陈美玲 Zoë"  # Persian needs its zero-width non-joiner
     assert main(_signed_answer_with(tmp_path, holder=name)) == 0
     assert name in capsys.readouterr().out
+
+
+# --- the transcript beside the payload, checked against the digest it signs ---------------------
+
+LINES = [
+    {
+        "kind": "course",
+        "on": "2026-02-01",
+        "title": "Ethics in practice",
+        "hours": {"advocacy": 6.0},
+    },
+    {
+        "kind": "outside",
+        "on": "2026-03-10",
+        "title": "Harm reduction basics",
+        "provider": "State University",
+        "hours": {"recovery_wellness": 4.0},
+    },
+]
+CERTIFIES = {
+    "training_hours": {"advocacy": 6.0, "recovery_wellness": 4.0},
+    "training_total": 10.0,
+    "course_hours": 6.0,
+    "live_hours": 0.0,
+    "outside_hours": 4.0,
+    "practice_minutes": 600,
+    "direct_service_minutes": None,
+    "supervision_minutes": {"individual": 60, "group": 0},
+    "exam": None,
+    "evaluation": None,
+    "attestations": {"signed": 1, "versions": ["abc"]},
+}
+
+
+def _with_transcript(tmp_path, lines=LINES, beside=LINES) -> list[str]:
+    """A genuine answer signing ``lines``'s digest, carrying ``beside`` next to its payload as
+    /verify/<code>.json does for a valid certificate (nothing when None, as for a revoked one)."""
+    from certificates.transcript_digest import transcript_sha256
+
+    private, public = _key()
+    payload = {
+        **_payload("Riley Chen", public),
+        "certifies": CERTIFIES,
+        "transcript_sha256": transcript_sha256(lines),
+    }
+    answer = json.loads(_answer(payload, signing.sign(payload, private)))
+    if beside is not None:
+        answer["transcript"] = {"covered_by": "payload.transcript_sha256", "lines": beside}
+    return _files(tmp_path, json.dumps(answer), public)
+
+
+def test_a_transcript_beside_the_payload_is_checked_and_printed(tmp_path, capsys):
+    assert main(_with_transcript(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("GENUINE")
+    assert "  Transcript          2026-02-01 Course: Ethics in practice, hours Advocacy 6\n" in out
+    assert "2026-03-10 Outside training: Harm reduction basics (State University)" in out
+    assert "10 hours of training" in out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lines: lines[0].update(title="Ethics for experts"),
+        lambda lines: lines[1]["hours"].update(recovery_wellness=40.0),
+        lambda lines: lines.pop(),
+        lambda lines: lines.append({**lines[0], "title": "An extra course"}),
+    ],
+    ids=["title", "hours", "line-dropped", "line-added"],
+)
+def test_a_changed_transcript_beside_a_genuine_payload_is_not_genuine(tmp_path, capsys, change):
+    beside = json.loads(json.dumps(LINES))
+    change(beside)
+    assert main(_with_transcript(tmp_path, beside=beside)) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NOT GENUINE") and "transcript beside them is not the one" in out
+    for invented in ("Ethics for experts", "An extra course", "40"):
+        assert invented not in out  # nothing unverified is printed as if signed
+
+
+def test_an_answer_without_the_transcript_says_only_that_it_is_signed_by_digest(tmp_path, capsys):
+    assert main(_with_transcript(tmp_path, beside=None)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("GENUINE") and "Harm reduction basics" not in out
+    assert "not in this file (the certificate signs its digest only)" in out
+
+
+def test_a_transcript_signed_inline_before_digests_still_verifies_and_prints(tmp_path, capsys):
+    private, public = _key()
+    payload = {**_payload("Riley Chen", public), "certifies": CERTIFIES, "transcript": LINES}
+    assert main(_files(tmp_path, _answer(payload, signing.sign(payload, private)), public)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("GENUINE") and "Harm reduction basics (State University)" in out

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from certificates import signing
 from certificates.codes import format_code, new_code
@@ -104,9 +105,10 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
     public = signing.public_key_pem(private_key)
     signatory = new.issued_by.name if new.issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
     code = new_code()
-    # what the holder completed: the summary and the transcript (the old "training_hours" key
-    # stays, now the hours counted, so readers of older answers find what they knew)
-    sections = transcripts.signed_sections(user, track)
+    # what the holder completed: the summary and the transcript's digest (the old
+    # "training_hours" key stays, now the hours counted, so readers of older answers find what
+    # they knew); the transcript itself is stored beside the payload
+    sections = transcripts.signed_sections(user, track, _renewed_validity(new))
     payload: dict[str, Any] = {
         "v": 1,
         "code": code,
@@ -119,7 +121,7 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         "kind": new.kind,
         "replaces": new.replaces.code if new.replaces else None,
         "content_versions": _content_versions(track),
-        "training_hours": sections["certifies"]["training_hours"],
+        "training_hours": sections.signed["certifies"]["training_hours"],
         "provider_approval": current_app.config["PROVIDER_APPROVAL"] or None,
         "approved_minutes": {
             "supervised_practice": totals.approved_practice,
@@ -128,7 +130,7 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         "issued_by": signatory,
         "verify_url": verify_url(code),
         "key_id": signing.key_id(public),
-        **sections,
+        **sections.signed,
     }
     certificate = Certificate(
         code=code,
@@ -143,9 +145,36 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         signature=signing.sign(payload, private_key),
         key_id=payload["key_id"],
         issued_by_id=new.issued_by.id if new.issued_by else None,
+        transcript=signing.canonical(sections.transcript).decode(),  # type: ignore[arg-type]
     )
     certificate.pdf = render_certificate(facts_of(certificate))
     return certificate
+
+
+def _renewed_validity(new: NewCertificate) -> tuple[date, date] | None:
+    """For a renewal, or a re-issue of one (however often corrected): the validity of the
+    certificate it renewed, within which its continuing education was counted."""
+    renewed = new.replaces if new.kind == "renewal" else _renewal_behind(new.replaces)
+    if renewed is None:
+        return None
+    return renewed.issued_on, renewed.expires_on
+
+
+def _renewal_behind(certificate: Certificate | None) -> Certificate | None:
+    """The certificate a renewal replaced, behind any re-issues of the renewal."""
+    while certificate is not None and certificate.kind == "reissue":
+        certificate = _replaced(certificate)
+    return (
+        _replaced(certificate)
+        if certificate is not None and certificate.kind == "renewal"
+        else None
+    )
+
+
+def _replaced(certificate: Certificate) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.replaced_by_id == certificate.id)
+    )
 
 
 def facts_of(certificate: Certificate) -> CertificateFacts:
@@ -166,7 +195,7 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
         approved_minutes=payload.get("approved_minutes", {}),
         provider_approval=payload.get("provider_approval") or "",
         certifies=Certifies.from_payload(payload["certifies"]) if "certifies" in payload else None,
-        transcript=transcript_of(payload) or (),
+        transcript=transcript_of(payload, certificate.transcript) or (),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -14,14 +15,14 @@ from certificates.codes import format_code
 from certificates.eligibility import Checklist, TraineeRecord, eligibility
 from certificates.hours import totals
 from certificates.tracks import Track
+from certificates.transcript_digest import TRANSCRIPT_DIGEST, TranscriptMismatch, signed_transcript
 from courses.progress import course_progress
 from training import content
-from training.extensions import db
 from training.evaluations.services import signed_evaluations
 from training.events.services import attended_events
 from training.exams.services import exam_outcomes
+from training.extensions import db
 from training.hours import services as hours
-from training.outside.services import approved_outside
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
@@ -30,6 +31,7 @@ from training.models import (
     User,
     utcnow,
 )
+from training.outside.services import approved_outside
 
 SUBJECT = "certificate"
 
@@ -204,8 +206,22 @@ def _by_code():  # type: ignore[no-untyped-def]
     )
 
 
+#: the statuses whose transcript is shown (as their PDF is downloadable): never a revoked or
+#: replaced certificate's
+TRANSCRIPT_STATUSES = ("valid", "expired")
+
+#: what verification says when the transcript stored beside a payload is not the one it signed
+TRANSCRIPT_PROBLEM = (
+    "The transcript we hold for this certificate does not match the one signed when it was "
+    "issued, so it is not shown. The certificate's signed facts above are unaffected. Please "
+    "contact the program."
+)
+
+
 def public_answer(certificate: Certificate | None, today: date) -> dict[str, Any]:
-    """What verification may say: status, holder, track and dates, nothing more."""
+    """What verification may say: status, holder, track and dates, nothing more; beside the
+    payload of a valid or expired certificate, its transcript (which the payload signs as a
+    digest), and of a revoked or replaced one neither the transcript nor a word of it."""
     if certificate is None:
         return {"status": "not_found"}
     answer: dict[str, Any] = {
@@ -224,4 +240,19 @@ def public_answer(certificate: Certificate | None, today: date) -> dict[str, Any
         answer["revocation_reason"] = REVOCATION_CATEGORIES[certificate.revoke_category or "other"]
     if certificate.replaced_by is not None:
         answer["replaced_on"] = certificate.replaced_by.issued_on.isoformat()
+    if answer["status"] in TRANSCRIPT_STATUSES:
+        answer.update(_transcript_beside(certificate, answer["payload"]))
     return answer
+
+
+def _transcript_beside(certificate: Certificate, payload: dict[str, Any]) -> dict[str, Any]:
+    """The stored transcript, if the payload signs its digest and it matches: marked as covered
+    by the digest, never as signed. A mismatch is an integrity failure: said, and logged."""
+    if TRANSCRIPT_DIGEST not in payload:
+        return {}  # none, or signed inline before digests
+    try:
+        lines = signed_transcript(payload, certificate.transcript)
+    except TranscriptMismatch as error:
+        current_app.logger.error("Certificate %s: %s.", certificate.code, error)
+        return {"transcript_problem": TRANSCRIPT_PROBLEM}
+    return {"transcript": {"covered_by": f"payload.{TRANSCRIPT_DIGEST}", "lines": lines}}

@@ -1,20 +1,25 @@
 """Gathering what a new certificate certifies and its transcript, from the database: the
-trainee's eligibility record (``services.record_of``, the same facts the checklist counts) and
-the day each completed course's last requirement was met."""
+trainee's eligibility record (``services.record_of``, the same facts the checklist counts), the
+day each completed course's last requirement was met, and for a renewal the continuing education
+counted for it (as the renewal checklist counts it: ``training.certs.renewals``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from certificates.eligibility import TraineeRecord
+from certificates.outside_hours import ce_counted
 from certificates.tracks import Track
 from certificates.transcript import CompletedCourse, certifies, transcript
+from certificates.transcript_digest import TRANSCRIPT_DIGEST, transcript_sha256
 from training import content
 from training.extensions import db
 from training.models import ModuleProgress, QuizAttempt, User
+from training.outside.services import approved_ce
 from training.practice.models import PracticeResponse, PracticeStatus
 
 
@@ -80,14 +85,31 @@ def completed_courses(user: User, record: TraineeRecord) -> list[CompletedCourse
     ]
 
 
-def signed_sections(user: User, track: Track) -> dict[str, Any]:
-    """The "certifies" section and the "transcript" list a new certificate signs, for the
-    trainee as they stand now."""
+@dataclass(frozen=True)
+class Sections:
+    """What a new certificate signs of what its holder completed (``signed``: the "certifies"
+    section and the transcript's digest), and the transcript itself (``transcript``: its lines
+    as JSON), which is stored beside the payload, not in it."""
+
+    signed: dict[str, Any]
+    transcript: list[dict[str, Any]]
+
+
+def signed_sections(user: User, track: Track, renews: tuple[date, date] | None = None) -> Sections:
+    """What a new certificate signs for the trainee as they stand now; ``renews``: the
+    validity (issued on, expires on) of the certificate a renewal replaces, whose counted
+    continuing education the renewal names."""
     from training.certs.services import record_of
 
     record = record_of(user, track)
-    lines = transcript(completed_courses(user, record), record, track)
-    return {
-        "certifies": certifies(track, record).as_payload(),
-        "transcript": [line.as_payload() for line in lines],
-    }
+    ce = ce_counted(approved_ce(user.id), *renews) if renews else []
+    lines = [
+        line.as_payload() for line in transcript(completed_courses(user, record), record, track, ce)
+    ]
+    return Sections(
+        signed={
+            "certifies": certifies(track, record, ce).as_payload(),
+            TRANSCRIPT_DIGEST: transcript_sha256(lines),
+        },
+        transcript=lines,
+    )

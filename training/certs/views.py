@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from certificates.codes import CodeError, format_code, parse_code
-from certificates.transcript import Certifies, sentences_of, transcript_of
+from certificates.transcript import Certifies, TranscriptLine, sentences_of, transcript_of
+from certificates.transcript_digest import has_transcript
 from training.auth import role_required
 from training.certs import bp, issuing, keys, renewals, services
 from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
@@ -275,14 +276,10 @@ def _lookup(code_text: str):  # type: ignore[no-untyped-def]
     return _described(services.public_answer(services.by_code(code), utcnow().date()))
 
 
-#: the statuses whose transcript is shown (as their PDF is downloadable): never a revoked or
-#: replaced certificate's
-TRANSCRIPT_STATUSES = ("valid", "expired")
-
-
 def _described(answer):  # type: ignore[no-untyped-def]
     """The answer with what the certificate certifies in plain words, who issued it, and the
-    address of its transcript where there is one to show (read from the signed payload)."""
+    address of its transcript where there is one to show (a valid or expired certificate's
+    whose transcript is intact: ``services.public_answer``)."""
     if answer["status"] == "not_found":
         return answer
     payload = answer["payload"]
@@ -292,7 +289,8 @@ def _described(answer):  # type: ignore[no-untyped-def]
         "signatory": payload.get("issued_by"),
         "provider_approval": payload.get("provider_approval"),
     }
-    if answer["status"] in TRANSCRIPT_STATUSES and transcript_of(payload) is not None:
+    shown = answer["status"] in services.TRANSCRIPT_STATUSES
+    if shown and has_transcript(payload) and "transcript_problem" not in answer:
         answer["transcript_url"] = public_url("certs.verify_transcript", code=answer["code"])
     return answer
 
@@ -321,22 +319,38 @@ def _certifies(answer) -> Certifies | None:  # type: ignore[no-untyped-def]
 @bp.route("/verify/<code>/transcript")
 @lookup_limit
 def verify_transcript(code: str):  # type: ignore[no-untyped-def]
-    """The signed transcript of a valid or expired certificate: its courses, live events and
-    outside training with dates and hours, and nothing else about the holder."""
+    """The transcript of a valid or expired certificate, checked against the digest its
+    payload signs: its courses, live events, outside training and (a renewal) continuing
+    education with dates and hours, and nothing else about the holder. One whose stored copy
+    does not match is an integrity failure: said, never shown."""
     try:
         answer = _lookup(code)
     except CodeError:
         abort(404)
     if answer["status"] == "not_found":
         abort(404)
-    lines = transcript_of(answer["payload"])
-    if answer["status"] not in TRANSCRIPT_STATUSES:
+    lines = None
+    if answer["status"] not in services.TRANSCRIPT_STATUSES:
         status = 410
+    elif "transcript_problem" in answer:
+        status = 500
     else:
+        lines = _transcript_lines(answer)
         status = 200 if lines is not None else 404
     return render_template(
         "certs/transcript.html", answer=answer, lines=lines, certifies=_certifies(answer)
     ), status
+
+
+def _transcript_lines(answer) -> tuple[TranscriptLine, ...] | None:  # type: ignore[no-untyped-def]
+    """The transcript ``services.public_answer`` checked and put beside the payload, or one
+    signed inline before digests were (None for a certificate signed before transcripts)."""
+    beside = answer.get("transcript")
+    if beside is not None:
+        return tuple(TranscriptLine.from_payload(line) for line in beside["lines"])
+    if not has_transcript(answer["payload"]):
+        return None
+    return transcript_of(answer["payload"])
 
 
 @bp.route("/verify/<code>.json")

@@ -1,18 +1,22 @@
 """Renewal by continuing education through the app: the reminder on the certificate page and the
 home page from the track's earliest reminder day, CE approved by a lead counting toward it (and
-nothing else), renewal only once the CE is there, and the leads' "Renewals due" page and CSV."""
+nothing else), renewal only once the CE is there, the renewed certificate naming the CE that
+renewed it, and the leads' "Renewals due" page and CSV."""
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from certificates.codes import format_code
 from certificates.rulebook import ContinuingEducation
 from certificates.tracks import Renewal
 from tests.helpers import count, in_app, make_certificate, make_user, post, sign_in, text_of
 from tests.helpers import use_track as give_track
+from tests.training.certs.test_transcript_views import _pdf_pages
 from tests.training.certs.test_views import issue, make_eligible, only_certificate
 from tests.training.outside.support import make_record
 from training.extensions import db
@@ -108,6 +112,119 @@ def test_renewal_needs_the_ce_and_then_issues_a_new_certificate(app, client, hol
         assert new.kind == "renewal" and new.expires_on > cert.expires_on
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"renewed", "replaced"} <= actions
+
+
+def _renewed_with_ce(app, trainee, cert):
+    """Renew ``cert`` once the CE is there (some of it not counted): the renewal."""
+    expires_in(cert, 30)
+    ethics = {"ethical_responsibility": 6}
+    make_record(trainee, "approved", kind="ce", hours=ethics, day=TODAY, title="Ethics update")
+    make_record(trainee, "approved", kind="ce", hours=ethics, day=TODAY, title="ethics  UPDATE")
+    make_record(
+        trainee,
+        "approved",
+        kind="ce",
+        hours={"advocacy": 14},
+        day=TODAY,
+        title="Advocacy today",
+        provider="State College",
+    )
+    make_record(trainee, "submitted", kind="ce", hours={"advocacy": 9}, title="Not approved yet")
+    before = TODAY - timedelta(days=1)
+    make_record(
+        trainee, "approved", kind="ce", hours={"advocacy": 9}, day=before, title="Too early"
+    )
+    own = app.test_client()
+    sign_in(own, trainee)
+    assert "Renewed." in text_of(post(own, f"/certificate/{cert.id}/renew", follow_redirects=True))
+    with in_app():
+        new = db.session.scalars(select(Certificate).where(Certificate.id != cert.id)).one()
+        db.session.expunge(new)
+    return new
+
+
+COUNTED_CE = [
+    {
+        "kind": "ce",
+        "on": TODAY.isoformat(),
+        "title": "Advocacy today",
+        "hours": {"advocacy": 14.0},
+        "provider": "State College",
+    },
+    {
+        "kind": "ce",
+        "on": TODAY.isoformat(),
+        "title": "Ethics update",
+        "hours": {"ethical_responsibility": 6.0},
+        "provider": "Recovery Academy",
+    },
+]
+RENEWED_WITH = (
+    "Renewed with 20 hours of continuing education (Advocacy 14, Ethical Responsibility 6)."
+)
+
+
+def test_a_renewed_certificate_names_the_ce_that_renewed_it(app, holder, tmp_path):
+    _, _, trainee, cert = holder
+    new = _renewed_with_ce(app, trainee, cert)
+    payload = json.loads(new.payload)
+    assert payload["certifies"]["continuing_education"] == {
+        "advocacy": 14.0,
+        "ethical_responsibility": 6.0,
+    }
+    assert [line for line in json.loads(new.transcript) if line["kind"] == "ce"] == COUNTED_CE
+    visitor = app.test_client()
+    code = format_code(new.code)
+    page = text_of(visitor.get(f"/verify/{code}"))
+    assert (
+        "Continuing education 20 hours counted for this renewal (Advocacy 14, Ethical "
+        "Responsibility 6)"
+    ) in page
+    assert RENEWED_WITH in visitor.get(f"/verify/{code}.json").json["certifies"]
+    transcript = text_of(visitor.get(f"/verify/{code}/transcript"))
+    assert "Continuing education counted for this renewal" in transcript
+    assert "Advocacy today State College Advocacy 14 14" in transcript
+    assert "Ethics update Recovery Academy Ethical Responsibility 6 6" in transcript
+    assert "Continuing-education hours counted: 20." in transcript
+    for not_counted in ("ethics UPDATE", "Not approved yet", "Too early"):
+        assert not_counted not in transcript
+    first, second = _pdf_pages(app, new, tmp_path)
+    assert RENEWED_WITH in first
+    assert "Continuing education counted for this renewal" in second
+    assert "Advocacy today State College Advocacy 14 14" in second
+
+
+def test_a_first_certificate_names_no_ce(app, holder):
+    _, _, _, cert = holder
+    assert "continuing_education" not in json.loads(cert.payload)["certifies"]
+    assert "Continuing education" not in text_of(app.test_client().get(f"/verify/{cert.code}"))
+
+
+def test_a_reissued_renewal_still_names_the_ce_that_renewed_it(app, client, holder):
+    lead, _, trainee, cert = holder
+    renewal = _renewed_with_ce(app, trainee, cert)
+    sign_in(client, lead)
+    for name in ("Riley Chen-Okafor", "Riley Okafor"):  # corrected twice
+        current = only_current()
+        post(client, f"/certificates/{current.id}/reissue", {"holder_name": name})
+    latest = only_current()
+    assert latest.id != renewal.id and latest.kind == "reissue"
+    assert json.loads(latest.payload)["certifies"]["continuing_education"] == {
+        "advocacy": 14.0,
+        "ethical_responsibility": 6.0,
+    }
+    assert [x for x in json.loads(latest.transcript) if x["kind"] == "ce"] == COUNTED_CE
+
+
+def only_current():
+    with in_app():
+        current = db.session.scalars(
+            select(Certificate).where(
+                Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)
+            )
+        ).one()
+        db.session.expunge(current)
+        return current
 
 
 def test_a_track_without_ce_keeps_its_old_reminder_and_renewal(app, client, setup):

@@ -1,8 +1,11 @@
-"""What a certificate certifies, through the app: issuing signs the summary and the transcript,
-the stored PDF prints both, and the public verification page, its JSON and the transcript page
-say what the certificate certifies and who issued it (a transcript only for a valid or expired
-certificate); an old certificate, signed before transcripts, still verifies and shows as before."""
+"""What a certificate certifies, through the app: issuing signs the summary and the transcript's
+digest (the transcript is stored beside the payload), the stored PDF prints both, and the public
+verification page, its JSON and the transcript page say what the certificate certifies and who
+issued it (a transcript only for a valid or expired certificate, and only if it is the one
+signed); an old certificate, signed before transcripts, still verifies and shows as before, and
+one signed with its transcript inline too."""
 
+import hashlib
 import json
 import subprocess
 from dataclasses import replace
@@ -102,7 +105,7 @@ def long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def test_issuing_signs_what_the_holder_completed_and_the_transcript(app, certified):
+def test_issuing_signs_what_the_holder_completed_and_the_transcripts_digest(app, certified):
     _, _, cert = certified
     payload = json.loads(cert.payload)
     assert payload["v"] == 1 and payload["approved_minutes"] == {
@@ -116,13 +119,12 @@ def test_issuing_signs_what_the_holder_completed_and_the_transcript(app, certifi
         "live_hours": 1.5,
         "outside_hours": 3.0,
         "practice_minutes": 120,
-        "direct_service_minutes": 0,
+        "direct_service_minutes": None,  # the track asks for no direct service
         "supervision_minutes": {"individual": 0, "group": 60},
         "exam": {
             "name": "NCPRSS examination",
             "result": "passed",
             "on": (TODAY - timedelta(days=5)).isoformat(),
-            "detail": "82 %",
         },
         "evaluation": {
             "title": "Competency evaluation",
@@ -137,7 +139,9 @@ def test_issuing_signs_what_the_holder_completed_and_the_transcript(app, certifi
     assert len(payload["certifies"]["attestations"]["versions"][0]) > 8
     assert "Code of ethics" not in cert.payload
     assert payload["training_hours"] == payload["certifies"]["training_hours"]
-    assert payload["transcript"] == [
+    assert "82 %" not in cert.payload and "transcript" not in payload
+    assert payload["transcript_sha256"] == hashlib.sha256(cert.transcript.encode()).hexdigest()
+    assert json.loads(cert.transcript) == [
         {
             "kind": "outside",
             "on": OUTSIDE_DAY.isoformat(),
@@ -199,9 +203,8 @@ def test_the_verification_page_says_what_it_certifies_and_links_the_transcript(a
         "Training hours Mentoring/Education 4.5, Ethical Responsibility 1.5 (total 6; 1.5 at "
         "live events; 3 of outside training)"
     ) in page
-    assert (
-        "2 hours of supervised practice (0 hours in direct service), 1 hour of supervision" in page
-    )
+    assert "2 hours of supervised practice, 1 hour of supervision" in page
+    assert "direct service" not in page
     assert f"Exam NCPRSS examination: passed on {long(TODAY - timedelta(days=5))}" in page
     assert (
         f"Competency evaluation Signed by Sam Supervisor on {long(TODAY - timedelta(days=6))}"
@@ -226,6 +229,14 @@ def test_the_json_says_what_it_certifies_who_issued_it_and_where_the_transcript_
     }
     assert answer["transcript_url"].endswith(f"/verify/{code}/transcript")
     assert answer["transcript_url"].startswith("http")
+    # the transcript beside the payload, marked as covered by its digest, not signed itself
+    assert "transcript" not in answer["payload"]
+    assert answer["transcript"]["covered_by"] == "payload.transcript_sha256"
+    assert [line["title"] for line in answer["transcript"]["lines"]] == [
+        "Mentoring 101",
+        "Ethics workshop",
+        "Basics",
+    ]
     # anyone can check the signed facts offline, and the report lists them line by line
     with app.app_context():
         from training.certs import keys
@@ -276,7 +287,11 @@ def test_a_revoked_certificate_shows_no_transcript(app, client, certified):
     assert response.status_code == 410
     assert "so its transcript is not shown" in text_of(response)
     assert "Mentoring 101" not in text_of(response)
-    assert "transcript_url" not in visitor.get(f"/verify/{code}.json").json
+    answer = visitor.get(f"/verify/{code}.json")
+    assert "transcript_url" not in answer.json and "transcript" not in answer.json
+    for training in ("Mentoring 101", "Ethics workshop", "State University"):
+        assert training not in answer.get_data(as_text=True)
+    assert answer.json["payload"]["transcript_sha256"]  # the digest alone reveals nothing
 
 
 def test_a_replaced_certificate_shows_no_transcript_and_its_replacement_does(
@@ -287,18 +302,24 @@ def test_a_replaced_certificate_shows_no_transcript_and_its_replacement_does(
     with in_app():
         new = db.session.scalars(select(Certificate).where(Certificate.id != old.id)).one()
         new_code_text, payload = format_code(new.code), json.loads(new.payload)
+        transcript = new.transcript
     visitor = app.test_client()
     assert visitor.get(f"/verify/{format_code(old.code)}/transcript").status_code == 410
     assert "replaced by a newer certificate" in text_of(
         visitor.get(f"/verify/{format_code(old.code)}/transcript")
     )
-    assert [line["title"] for line in payload["transcript"]] == [
+    assert [line["title"] for line in json.loads(transcript)] == [
         "Mentoring 101",
         "Ethics workshop",
         "Basics",
     ]
+    assert "transcript" not in payload
     fresh = visitor.get(f"/verify/{new_code_text}/transcript")
     assert fresh.status_code == 200 and "Riley Chen-Okafor" in text_of(fresh)
+    old_answer = visitor.get(f"/verify/{format_code(old.code)}.json")
+    assert "transcript" not in old_answer.json and "transcript_url" not in old_answer.json
+    assert "Mentoring 101" not in old_answer.get_data(as_text=True)
+    assert "Mentoring 101" in visitor.get(f"/verify/{new_code_text}.json").get_data(as_text=True)
 
 
 def test_unknown_and_malformed_codes_have_no_transcript(app):

@@ -6,9 +6,11 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30 00:40:00
 
-New tables only, plus two changes to old ones:
+New tables, plus changes to old ones:
 
 - ``hours_entry.direct_service``: false for every entry logged before (nobody was asked).
+- ``certificate.transcript``: the courses, events and outside training a certificate lists,
+  kept beside its signed payload, which carries their digest.
 - ``track_signature`` names the attestation signed (every signature before this was of a track's
   code of ethics, its only attestation) and, for a signature given again to renew a certificate,
   that certificate. One signature per person, attestation, text version and renewal is kept by
@@ -451,6 +453,11 @@ def upgrade():
             "ix_outside_record_trainee_kind", ["trainee_id", "kind"], unique=False
         )
 
+    # A certificate's transcript, whose SHA-256 its signed payload carries (older certificates
+    # carry their transcript inside the payload, or none).
+    with op.batch_alter_table("certificate", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("transcript", sa.Text(), nullable=True))
+
     with op.batch_alter_table("hours_entry", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("direct_service", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -511,6 +518,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("certificate", schema=None) as batch_op:
+        batch_op.drop_column("transcript")
+
     with op.batch_alter_table("track_signature", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_track_signature_renewal_of_id_certificate"), type_="foreignkey"
