@@ -3,8 +3,13 @@
 - **Outside training** counts toward a track's training hours up to the track's allowance
   (``[training] outside_max_hours``): ``counted_outside`` takes the approved records in date
   order (then by id, so the answer never depends on the order they are given in) until the
-  allowance is used up. The record that crosses it counts in part, its hours shared across its
-  domains in proportion and rounded down to quarter hours; later records count nothing.
+  allowance is used up. The record that crosses it counts in part: what is left of the allowance
+  is shared across its domains in proportion, in whole quarter hours by the largest-remainder
+  method (each domain its share rounded down, then the quarters left over one each to the
+  domains with the largest remainders), so the allowance is used to the last quarter hour and no
+  domain counts more than the record holds; later records count nothing. A course counts once:
+  a copy of an earlier record (the same ``course_key`` on the same day: a double click, or one
+  certificate sent and approved twice) counts nothing.
 - **Continuing education** renews a certificate: ``ce_counted`` keeps the CE records dated
   within the certificate's validity, each course once (a repeat of the same provider's same
   course, however its words are spaced or capitalised, does not count again), and ``ce_hours``
@@ -21,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from certificates.rulebook import OutsideTraining
+from courses.domains import DOMAINS
 
 #: the least and the most hours one record may hold, and the step they go in
 MIN_RECORD_HOURS = 0.25
@@ -47,18 +53,19 @@ def in_order(records: Iterable[OutsideTraining]) -> list[OutsideTraining]:
 
 def counted_outside(records: Sequence[OutsideTraining], cap_hours: float) -> dict[str, float]:
     """The hours by domain of approved outside training that count toward training, at most
-    ``cap_hours`` in all. Domains that count nothing are left out."""
+    ``cap_hours`` in all, each course once. Domains that count nothing are left out."""
     remaining = quarters(cap_hours)
     counted: dict[str, int] = {}
+    seen: set[tuple[tuple[str, str], date]] = set()
     for record in in_order(records):
         if remaining <= 0:
             break
+        if (course_key(record), record.day) in seen:  # a copy of a record counted already
+            continue
+        seen.add((course_key(record), record.day))
         by_domain = {d: quarters(h) for d, h in record.hours.items() if quarters(h) > 0}
         total = sum(by_domain.values())
-        if total <= remaining:
-            share = by_domain
-        else:  # the record that crosses the cap: its part, in proportion, rounded down
-            share = {d: q * remaining // total for d, q in by_domain.items()}
+        share = by_domain if total <= remaining else shared(by_domain, remaining)
         for domain, q in share.items():
             if q:
                 counted[domain] = counted.get(domain, 0) + q
@@ -66,14 +73,41 @@ def counted_outside(records: Sequence[OutsideTraining], cap_hours: float) -> dic
     return {domain: _hours(q) for domain, q in counted.items()}
 
 
+def shared(by_domain: Mapping[str, int], available: int) -> dict[str, int]:
+    """``available`` quarter hours (at most the record's) shared across a record's domains in
+    proportion to its quarter hours there, by the largest-remainder method: each domain's share
+    rounded down, then the quarters left over one each to the domains whose shares lost the
+    most (equal remainders in the order of ``DOMAINS``). Adds up to ``available`` exactly, and
+    never gives a domain more than the record holds in it (a share below a domain's hours
+    rounds up to them at most)."""
+    whole = sum(by_domain.values())
+    if whole <= available:
+        return dict(by_domain)
+    share = {d: q * available // whole for d, q in by_domain.items()}
+    left_over = available - sum(share.values())  # fewer than the domains: each lost < 1
+    order = {domain: n for n, domain in enumerate(DOMAINS)}
+    by_remainder = sorted(
+        by_domain,
+        key=lambda d: (-(by_domain[d] * available % whole), order.get(d, len(order)), d),
+    )
+    for domain in by_remainder[:left_over]:
+        share[domain] += 1
+    return share
+
+
 def course_key(record: OutsideTraining) -> tuple[str, str]:
     """What makes two records the same course: provider and title, compared without regard
     to case or spaces ("Ethics  in Practice" and "ethics in practice" are one course)."""
+    return course_key_of(record.provider, record.title)
+
+
+def course_key_of(provider: str, title: str) -> tuple[str, str]:
+    """``course_key`` of a provider and a title."""
 
     def squeezed(text: str) -> str:
         return "".join(text.casefold().split())
 
-    return squeezed(record.provider), squeezed(record.title)
+    return squeezed(provider), squeezed(title)
 
 
 def ce_counted(records: Sequence[OutsideTraining], start: date, end: date) -> list[OutsideTraining]:

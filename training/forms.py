@@ -19,10 +19,11 @@ checked by ``input_checks.refuse_malformed_input`` with the same rule (``input_c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms import DecimalField, Field, PasswordField, StringField, TextAreaField
 
 from training.validators import one_line
 
@@ -52,3 +53,34 @@ class Form(FlaskForm):
             elif isinstance(field, TextAreaField):
                 field.filters = (_newlines, *field.filters)
             return field
+
+
+#: hours as people type them: plain digits, an optional decimal point, a minus (which the
+#: field's range then refuses in words); no exponents, separators such as 1_0, other scripts'
+#: digits, NaN or infinity
+_PLAIN_HOURS = re.compile(r"-?(?:[0-9]{1,4}(?:\.[0-9]{1,4})?|\.[0-9]{1,4})")
+
+
+class HoursField(DecimalField):
+    """A number of hours in a box: plain decimal digits only, else the field's message (what
+    ``Decimal`` alone would take includes "sNaN", "1_0" and "٣", which a form must refuse)."""
+
+    def __init__(
+        self, *args: Any, message: str = "Enter the hours as a number, e.g. 1.5.", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if (
+            valuelist
+            and str(valuelist[0]).strip()
+            and not _PLAIN_HOURS.fullmatch(str(valuelist[0]).strip())
+        ):
+            self.data = None
+            raise ValueError(self.message)
+        try:
+            super().process_formdata([str(v).strip() for v in valuelist])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None

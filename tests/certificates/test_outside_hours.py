@@ -13,7 +13,6 @@ from certificates.outside_hours import (
     counted_outside,
     course_key,
     hours_problem,
-    total,
 )
 from certificates.rulebook import OutsideTraining
 from courses.domains import DOMAINS
@@ -27,7 +26,7 @@ def record(id, hours, day=DAY, kind="outside", provider="Recovery Academy", titl
 
 def test_everything_counts_under_the_cap():
     records = [
-        record(1, {"advocacy": 2}),
+        record(1, {"advocacy": 2}, title="Advocacy"),
         record(2, {"ethical_responsibility": 1.5, "advocacy": 1}),
     ]
     assert counted_outside(records, 10) == {"advocacy": 3, "ethical_responsibility": 1.5}
@@ -47,15 +46,46 @@ def test_records_count_in_date_order_until_the_cap_and_the_crossing_one_in_part(
     }
 
 
-def test_the_crossing_record_is_rounded_down_to_quarter_hours():
-    # 1 h left, shared 2:1 -> 0.667 and 0.333 -> 0.5 and 0.25
+def test_the_crossing_record_uses_the_whole_cap_leftover_quarters_to_the_largest_remainders():
+    # 1 h left, shared 2:1 -> 0.667 and 0.333: 0.5 and 0.25 rounded down, and the quarter left
+    # over goes to advocacy, whose remainder is the larger
     records = [record(1, {"advocacy": 2, "ethical_responsibility": 1})]
-    assert counted_outside(records, 1) == {"advocacy": 0.5, "ethical_responsibility": 0.25}
+    assert counted_outside(records, 1) == {"advocacy": 0.75, "ethical_responsibility": 0.25}
+
+
+def test_equal_remainders_go_in_the_domains_order():
+    hours = {"ethical_responsibility": 1, "mentoring_education": 1, "advocacy": 1}
+    # 0.5 h of 3: each share is a sixth of an hour, nothing rounded down; two quarters left
+    assert counted_outside([record(1, hours)], 0.5) == {
+        "advocacy": 0.25,
+        "mentoring_education": 0.25,
+    }
 
 
 def test_records_of_one_day_count_by_id():
-    first, second = record(7, {"advocacy": 2}), record(9, {"ethical_responsibility": 2})
+    first = record(7, {"advocacy": 2}, title="Boundaries")
+    second = record(9, {"ethical_responsibility": 2}, title="Ethics")
     assert counted_outside([second, first], 2) == {"advocacy": 2}
+
+
+def test_the_same_course_on_the_same_day_counts_once():
+    """A double click, or one certificate sent twice and approved twice: counted once (the
+    first recorded), however the provider and title are spaced or capitalised."""
+    records = [
+        record(2, {"advocacy": 3}, provider="recovery  ACADEMY", title="ethics"),
+        record(1, {"advocacy": 3}),
+    ]
+    assert counted_outside(records, 20) == {"advocacy": 3}
+
+
+def test_the_same_course_on_another_day_or_from_another_provider_counts_again():
+    records = [
+        record(1, {"advocacy": 3}),
+        record(2, {"advocacy": 3}, day=DAY + timedelta(days=7)),  # the course taken again
+        record(3, {"advocacy": 3}, provider="Another provider"),
+        record(4, {"advocacy": 3}, title="Ethics, part 2"),
+    ]
+    assert counted_outside(records, 20) == {"advocacy": 12}
 
 
 def test_no_allowance_counts_nothing():
@@ -65,14 +95,21 @@ def test_no_allowance_counts_nothing():
 
 quarter_hours = st.integers(min_value=1, max_value=160).map(lambda q: q / 4)
 hour_maps = st.dictionaries(st.sampled_from(list(DOMAINS)), quarter_hours, min_size=1)
+#: different courses (each its own title)
 record_lists = st.lists(
     st.tuples(st.integers(min_value=0, max_value=60), hour_maps), max_size=12
 ).map(
     lambda rows: [
-        record(i + 1, hours, DAY + timedelta(days=d)) for i, (d, hours) in enumerate(rows)
+        record(i + 1, hours, DAY + timedelta(days=d), title=f"Course {i}")
+        for i, (d, hours) in enumerate(rows)
     ]
 )
 caps = st.integers(min_value=0, max_value=400).map(lambda q: q / 4)
+
+
+def in_quarters(hours: float) -> int:
+    assert (hours * 4).is_integer()
+    return int(hours * 4)
 
 
 @given(record_lists, caps)
@@ -94,11 +131,41 @@ def test_the_order_records_are_given_in_changes_nothing(records, cap, rng):
 
 
 @given(record_lists, caps)
-def test_the_cap_is_used_up_to_less_than_a_quarter_hour_per_domain(records, cap):
-    """Only the crossing record's rounding down leaves part of the cap unused."""
-    counted = total(counted_outside(records, cap))
-    approved = sum(r.total_hours for r in records)
-    assert counted >= min(cap, approved) - 0.25 * len(DOMAINS)
+def test_the_cap_is_used_to_the_last_quarter_hour(records, cap):
+    """Nothing of the cap is lost to rounding: the hours that count are the cap, or all the
+    approved hours if they are fewer."""
+    counted = sum(in_quarters(h) for h in counted_outside(records, cap).values())
+    available = sum(in_quarters(h) for r in records for h in r.hours.values())
+    assert counted == min(in_quarters(cap), available)
+
+
+@given(hour_maps, st.integers(min_value=1, max_value=160))
+def test_the_crossing_record_never_counts_more_than_its_own_hours_in_a_domain(hours, cap_q):
+    counted = counted_outside([record(1, hours)], cap_q / 4)
+    for domain, value in counted.items():
+        assert value <= hours[domain]
+    assert sum(in_quarters(h) for h in counted.values()) == min(
+        cap_q, sum(in_quarters(h) for h in hours.values())
+    )
+
+
+@given(record_lists, caps, st.data())
+def test_copies_of_a_record_change_nothing(records, cap, data):
+    """Approving copies (the same course, day and provider, with new ids after it) counts no
+    more hours, wherever the copies fall among the other records."""
+    if not records:
+        return
+    copies = [
+        record(
+            100 + n,
+            original.hours,
+            original.day,
+            provider=original.provider.upper(),
+            title=f"  {original.title.lower()} ",
+        )
+        for n, original in enumerate(data.draw(st.lists(st.sampled_from(records), max_size=5)))
+    ]
+    assert counted_outside(records + copies, cap) == counted_outside(records, cap)
 
 
 def ce(id, day, title="Ethics in Practice", provider="Recovery Academy", hours=None):

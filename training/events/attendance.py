@@ -22,7 +22,7 @@ from certificates.live_training import PARTIAL, STATUSES
 from training import audit
 from training.dates import long_date
 from training.events.models import EventAttendance, TrainingEvent
-from training.events.services import EventError, describe, hold, refuse, today
+from training.events.services import EventError, describe, gone, hold, refuse, today
 from training.extensions import db
 from training.models import Role, User, utcnow
 
@@ -123,7 +123,7 @@ def save_attendance(lead: User, event: TrainingEvent, wanted: Mapping[int, Wante
             f"This event is on {long_date(event.day)}: record attendance on or after that day."
         )
     if not hold(event.id):
-        raise refuse("This event was cancelled, so no attendance can be recorded.")
+        raise gone(event.id, "no attendance was recorded")
     people = on_roster(event, list(wanted))
     current = recorded(event.id, list(people))
     changed = 0

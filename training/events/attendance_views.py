@@ -49,6 +49,9 @@ def sheet(event_id: int):  # type: ignore[no-untyped-def]
         if not problems:
             try:
                 changed = attendance.save_attendance(current_user, event, wanted)
+            except services.EventGone as ended:  # by another lead, a moment ago
+                flash(str(ended), "error")
+                return redirect(url_for(".index")), 303
             except services.EventError as refused:
                 flash(str(refused), "error")
             else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from certificates.live_training import MAX_EVENT_HOURS
 from courses.domains import DOMAINS
 from training import limits
-from training.forms import Form
+from training.forms import Form, HoursField
 from training.validators import at_most, sensible_date
 
 #: the cohort choice meaning "every trainee"
@@ -20,14 +20,15 @@ EVERYONE = 0
 MINUTES_CHARACTERS = 4
 
 
-class HoursField(DecimalField):
-    """Hours as a number ("1.5"), blank for none; what was typed is shown again as typed."""
+class EventHoursField(HoursField):
+    """Hours in one domain of an event ("1.5"), blank for none; what was typed is shown again
+    as typed."""
 
     def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(
             label,
+            message="Enter hours as a number, for example 1.5.",
             places=None,
-            invalid_value_message="Enter hours as a number, for example 1.5.",
             validators=[
                 Optional(),
                 NumberRange(
@@ -39,15 +40,6 @@ class HoursField(DecimalField):
             render_kw={"step": "0.25", "min": "0", "max": str(MAX_EVENT_HOURS)},
             **kwargs,
         )
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and len(str(valuelist[0])) > 10:
-            self.data = None
-            raise ValueError("Enter hours as a number, for example 1.5.")
-        super().process_formdata(valuelist)
-        if isinstance(self.data, Decimal) and not self.data.is_finite():
-            self.data = None
-            raise ValueError("Enter hours as a number, for example 1.5.")
 
 
 class EventForm(Form):
@@ -79,7 +71,7 @@ class EventForm(Form):
 
 
 for _domain, _name in DOMAINS.items():
-    setattr(EventForm, f"hours_{_domain}", HoursField(f"{_name} (hours)"))
+    setattr(EventForm, f"hours_{_domain}", EventHoursField(f"{_name} (hours)"))
 
 
 class TemplateForm(Form):

@@ -13,9 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import case, delete, exists, func, select, update
+from sqlalchemy import (
+    JSON,
+    Date,
+    Integer,
+    String,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from certificates.live_training import (
     event_minutes,
@@ -29,8 +42,9 @@ from training import audit, content
 from training.dates import long_date
 from training.events.models import AttendanceStatus, EventAttendance, TrainingEvent
 from training.extensions import db
+from training.hours.assignments import supervises
 from training.hours.services import today
-from training.models import Role, SupervisorAssignment, User, utcnow
+from training.models import Role, User, UTCDateTime, utcnow
 
 EVENT = "training_event"
 COUNTED = (AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL)
@@ -38,6 +52,11 @@ COUNTED = (AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL)
 
 class EventError(ValueError):
     """A change that cannot be made, with a message for the lead who tried."""
+
+
+class EventGone(EventError):
+    """The event was deleted or cancelled by someone else while a change to it was being made:
+    its page is no place to go back to."""
 
 
 # --- the tracks' live sessions -----------------------------------------------------------------
@@ -68,31 +87,12 @@ def for_trainee(trainee: User):  # type: ignore[no-untyped-def]
 
 
 def may_see_trainee(user: User, trainee: User) -> bool:
-    """Leads see every trainee; a supervisor those assigned to them; a trainee themselves."""
+    """Leads see every trainee; a supervisor those they supervise; a trainee themselves."""
     if trainee.role != Role.TRAINEE:
         return False
     if user.role == Role.LEAD or user.id == trainee.id:
         return True
-    return user.role == Role.SUPERVISOR and (
-        db.session.scalar(
-            select(SupervisorAssignment.id).where(
-                SupervisorAssignment.supervisor_id == user.id,
-                SupervisorAssignment.trainee_id == trainee.id,
-            )
-        )
-        is not None
-    )
-
-
-def supervised_trainees(supervisor: User) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
-            .where(SupervisorAssignment.supervisor_id == supervisor.id, User.role == Role.TRAINEE)
-            .order_by(func.lower(User.name), User.id)
-        )
-    )
+    return supervises(user, trainee.id)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -225,6 +225,15 @@ def refuse(message: str) -> EventError:
     return EventError(message)
 
 
+def gone(event_id: int, so: str) -> EventGone:
+    """After ``hold`` found the event deleted or cancelled: roll back (which expires the loaded
+    event: read nothing from it after), and say which it was: "This event was deleted, so
+    ``so``"."""
+    db.session.rollback()
+    kept = db.session.scalar(select(TrainingEvent.id).where(TrainingEvent.id == event_id))
+    return EventGone(f"This event was {'deleted' if kept is None else 'cancelled'}, so {so}.")
+
+
 def hours_text(hours: Mapping[str, float]) -> str:
     """Hours by domain in words: "Advocacy 1.5 h, Ethical Responsibility 1 h"."""
     return ", ".join(f"{DOMAINS.get(d, d)} {h:g} h" for d, h in hours.items()) or "no hours"
@@ -246,19 +255,53 @@ class EventChanges:
     cohort_id: int | None
 
 
+#: how long an identical event (same title, day and cohort) counts as a second click on
+#: "Schedule", and is not added again
+SAME_EVENT_WINDOW = timedelta(minutes=1)
+
+
 def create_event(lead: User, changes: EventChanges, template_id: str | None) -> TrainingEvent:
-    event = TrainingEvent(
-        title=changes.title,
-        day=changes.day,
-        facilitator=changes.facilitator,
-        location=changes.location,
-        hours=changes.hours,
-        cohort_id=changes.cohort_id,
-        template_id=template_id,
-        created_by_id=lead.id,
+    """Schedule an event, with an audit event. A double click schedules it once: the INSERT …
+    SELECT is conditional on no identical event (same title, day and cohort, not cancelled)
+    scheduled in the last minute (``EventError`` then, nothing added), and the lead's row is
+    held first (PostgreSQL; SQLite has one writer), so two clicks take turns and the second
+    sees the first's event."""
+    db.session.execute(select(User.id).where(User.id == lead.id).with_for_update(key_share=True))
+    now = utcnow()
+    earlier = TrainingEvent.__table__.alias("earlier")
+    twin = exists().where(
+        earlier.c.title == changes.title,
+        earlier.c.day == changes.day,
+        earlier.c.cohort_id.is_(None)
+        if changes.cohort_id is None
+        else earlier.c.cohort_id == changes.cohort_id,
+        earlier.c.cancelled_at.is_(None),
+        earlier.c.created_at >= literal(now - SAME_EVENT_WINDOW, UTCDateTime()),
     )
-    db.session.add(event)
-    db.session.flush()
+    values = {
+        "title": literal(changes.title, String()),
+        "day": literal(changes.day, Date()),
+        "facilitator": literal(changes.facilitator, String()),
+        "location": literal(changes.location, String()),
+        "hours": literal(changes.hours, JSON()),
+        "template_id": literal(template_id, String()),
+        "cohort_id": literal(changes.cohort_id, Integer()),
+        "created_by_id": literal(lead.id, Integer()),
+        "created_at": literal(now, UTCDateTime()),
+        "updated_at": literal(now, UTCDateTime()),
+    }
+    statement = (
+        insert(TrainingEvent)
+        .from_select(list(values), select(*values.values()).where(~twin))
+        .returning(TrainingEvent.id)
+    )
+    event_id = db.session.execute(statement).scalar_one_or_none()
+    if event_id is None:
+        raise refuse(
+            f"{changes.title} on {long_date(changes.day)} was scheduled a moment ago, so it was "
+            "not added again."
+        )
+    event = db.session.get_one(TrainingEvent, event_id)
     audit.record(
         lead, EVENT, event.id, "scheduled", comment=f"{describe(event)}: {hours_text(event.hours)}"
     )
@@ -274,7 +317,7 @@ HOURS_FIXED = (
 
 def edit_event(lead: User, event: TrainingEvent, changes: EventChanges) -> None:
     if not hold(event.id):
-        raise refuse("This event was cancelled, so it can't be changed.")
+        raise gone(event.id, "nothing was changed")
     if changes.hours != dict(event.hours) and has_attendance(event.id):
         raise refuse(HOURS_FIXED)
     if changes.day > today() and changes.day != event.day and has_attendance(event.id):

@@ -18,6 +18,7 @@ from training.events import bp, services
 from training.events.forms import EVERYONE, ActionForm, EventForm, TemplateForm
 from training.events.models import TrainingEvent
 from training.extensions import db
+from training.hours.assignments import supervised_trainees
 from training.input_checks import database_id
 from training.models import Cohort, Role, User
 from training.validators import form_problem
@@ -46,7 +47,7 @@ def index():  # type: ignore[no-untyped-def]
     if current_user.role == Role.TRAINEE:
         return redirect(url_for(".mine"))
     if current_user.role == Role.SUPERVISOR:
-        trainees = services.supervised_trainees(current_user)
+        trainees = supervised_trainees(current_user)
         attended = services.attended_events([t.id for t in trainees])
         totals = {t.id: add_hours(a.hours for a in attended[t.id]) for t in trainees}
         return render_template("events/supervisor.html", trainees=trainees, totals=totals)
@@ -170,7 +171,12 @@ def new():  # type: ignore[no-untyped-def]
         changes = _changes(form)
         if changes is not None:
             chosen = services.template_for(form.template.data or "")
-            event = services.create_event(current_user, changes, chosen[1].id if chosen else None)
+            template_id = chosen[1].id if chosen else None
+            try:
+                event = services.create_event(current_user, changes, template_id)
+            except services.EventError as twice:  # a second click on "Schedule"
+                flash(str(twice), "info")
+                return redirect(url_for(".index")), 303
             flash(f"Scheduled {services.describe(event)}.", "success")
             return redirect(url_for(".index"))
     status = 400 if request.method == "POST" else 200
@@ -202,6 +208,9 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
         if changes is not None:
             try:
                 services.edit_event(current_user, event, changes)
+            except services.EventGone as ended:  # by another lead, a moment ago
+                flash(str(ended), "error")
+                return redirect(url_for(".index")), 303
             except services.EventError as problem:
                 form.form_errors.append(str(problem))
             else:

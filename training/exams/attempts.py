@@ -38,7 +38,7 @@ from training import audit, content
 from training.dates import long_time
 from training.exams.models import FinalExamAttempt, FinalExamExtraAttempt
 from training.extensions import db
-from training.learning.attempts import Submitted, rules
+from training.learning.attempts import AttemptHistory, Submitted, next_whole_minute, rules
 from training.models import AttemptStatus, User, UTCDateTime, utcnow
 
 SUBJECT = "user"
@@ -88,7 +88,7 @@ def _extra_count(trainee_id: int, track_id: str):  # type: ignore[no-untyped-def
 
 
 @dataclass(frozen=True)
-class ExamStanding:
+class ExamStanding(AttemptHistory[FinalExamAttempt]):
     """Where one trainee stands with one track's final exam."""
 
     track: Track
@@ -107,22 +107,6 @@ class ExamStanding:
     def allowed(self) -> int | None:
         """Attempts allowed in all (None: unlimited)."""
         return self.rule.max_attempts + self.extra if self.rule.max_attempts else None
-
-    @property
-    def used(self) -> int:
-        return sum(1 for a in self.history if a.finished)
-
-    @property
-    def passed(self) -> bool:
-        return any(a.passed for a in self.history)
-
-    @property
-    def open_attempt(self) -> FinalExamAttempt | None:
-        return next((a for a in self.history if a.status == AttemptStatus.IN_PROGRESS), None)
-
-    @property
-    def finished(self) -> list[FinalExamAttempt]:
-        return [a for a in self.history if a.status != AttemptStatus.IN_PROGRESS]
 
     @property
     def out_of_attempts(self) -> bool:
@@ -146,10 +130,7 @@ class ExamStanding:
                 "another, ask your program lead: they can grant an extra attempt."
             )
         assert self.availability.next_at is not None
-        at = self.availability.next_at  # to the next whole minute, as the quiz says it
-        at = at.replace(second=0, microsecond=0) + (
-            timedelta(minutes=1) if at.second or at.microsecond else timedelta()
-        )
+        at = next_whole_minute(self.availability.next_at)
         hours = self.rule.wait_hours
         return (
             f"Please wait before your next attempt: you can start it at {long_time(at)} (the "
@@ -347,14 +328,32 @@ def submit_attempt(
 
 
 def grant_extra_attempt(
-    lead: User, trainee: User, track: Track, reason: str
-) -> FinalExamExtraAttempt:
-    """Give a trainee one more attempt at the track's final exam, with the lead's reason, and
-    record it in the audit log (one transaction)."""
-    grant = FinalExamExtraAttempt(
-        trainee_id=trainee.id, track_id=track.id, reason=reason, granted_by_id=lead.id
+    lead: User, trainee: User, track: Track, reason: str, seen: int
+) -> int | None:
+    """Give a trainee one more attempt at the track's final exam, with the lead's reason and an
+    audit event (one transaction); the new grant's id. Only while the trainee has ``seen``
+    grants, as many as the lead's page showed (one ``INSERT … SELECT … WHERE``): a double
+    click, or a page from before another lead's grant, adds nothing (None). The trainee's row
+    is held first (PostgreSQL; SQLite has one writer), so two grants take turns and the second
+    counts the first's."""
+    db.session.execute(select(User.id).where(User.id == trainee.id).with_for_update(key_share=True))
+    values = {
+        "trainee_id": literal(trainee.id),
+        "track_id": literal(track.id),
+        "reason": literal(reason),
+        "granted_by_id": literal(lead.id),
+        "granted_at": literal(utcnow(), UTCDateTime()),
+    }
+    rows = select(*values.values()).where(_extra_count(trainee.id, track.id) == seen)
+    statement = (
+        insert(FinalExamExtraAttempt)
+        .from_select(list(values), rows)
+        .returning(FinalExamExtraAttempt.id)
     )
-    db.session.add(grant)
+    grant_id = db.session.execute(statement).scalar_one_or_none()
+    if grant_id is None:
+        db.session.rollback()
+        return None
     name = track.exam.name if track.exam else "the final exam"
     audit.record(
         lead,
@@ -364,4 +363,4 @@ def grant_extra_attempt(
         comment=f"1 extra attempt at {name} ({track.id}): {reason}",
     )
     db.session.commit()
-    return grant
+    return grant_id

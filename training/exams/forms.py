@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
 from training import limits
 from training.forms import Form
+from training.input_checks import DATABASE_INT_MAX
 from training.validators import at_most, sensible_date
 
 RESULTS = {"passed": "Passed", "not_passed": "Not passed"}
@@ -73,6 +82,11 @@ class WithdrawForm(Form):
 
 
 class ExtraAttemptForm(Form):
+    #: how many extra attempts the lead's page showed: a grant is added only while that is so
+    seen = IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(), NumberRange(min=0, max=DATABASE_INT_MAX)],
+    )
     reason = TextAreaField(
         "Reason",
         validators=[

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from training import content
 from training.auth import role_required
 from training.csv_export import csv_download
+from training.dates import long_date
 from training.exams import attempts, bp, services
 from training.exams.forms import ExtraAttemptForm, ResultForm, WithdrawForm
 from training.exams.models import ExamResult, FinalExamAttempt
@@ -45,14 +46,17 @@ def _person_page(trainee: User, **forms: object):  # type: ignore[no-untyped-def
         results = services.results_of(trainee.id, track.id)  # type: ignore[union-attr]
         context |= {"results": results, "counting": services.counting_result(results)}
     elif exam is not None and track is not None:
-        context["standing"] = attempts.standing(trainee, track, exam)
+        context["standing"] = standing = attempts.standing(trainee, track, exam)
     if lead:
+        extra_form = forms.get("extra_form") or ExtraAttemptForm(formdata=None)
+        if "standing" in context:  # the grants the page shows are those the lead has seen
+            extra_form.seen.raw_data, extra_form.seen.data = None, standing.extra
         context |= {
             "result_form": forms.get("result_form") or ResultForm(formdata=None),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(formdata=None),
             "blank_withdraw_form": WithdrawForm(formdata=None),
             "withdrawing": forms.get("withdrawing"),
-            "extra_form": forms.get("extra_form") or ExtraAttemptForm(formdata=None),
+            "extra_form": extra_form,
         }
     status = 400 if forms else 200
     return render_template("exams/person.html", **context), status
@@ -92,7 +96,11 @@ def record(user_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         form.evidence.errors = [str(refused)]
         return _person_page(trainee, result_form=form)
-    flash(f"Recorded for {trainee.name}: {services.outcome_line(result)}.", "success")
+    said = f"Recorded for {trainee.name}: {services.outcome_line(result)}."
+    counting = services.counting_result(services.results_of(trainee.id, track.id))
+    if counting is not None and counting.id != result.id:
+        said += f" It does not count: the exam of {long_date(counting.day)} is later."
+    flash(said, "success")
     return redirect(url_for(".person", user_id=trainee.id))
 
 
@@ -127,11 +135,14 @@ def extra_attempt(user_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     form = ExtraAttemptForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if form.csrf_token.errors or form.seen.errors:
             abort(400)
         return _person_page(trainee, extra_form=form)
-    attempts.grant_extra_attempt(current_user, trainee, track, form.reason.data.strip())
-    flash(f"{trainee.name} has one more attempt at the final exam.", "success")
+    reason = form.reason.data.strip()
+    if attempts.grant_extra_attempt(current_user, trainee, track, reason, form.seen.data):
+        flash(f"{trainee.name} has one more attempt at the final exam.", "success")
+    else:
+        flash("Another extra attempt was just granted; nothing more was added.", "info")
     return redirect(url_for(".person", user_id=trainee.id))
 
 

@@ -18,9 +18,11 @@ from training.uploads.models import StoredFile
 
 class ExamResult(db.Model):
     """One result of an exam taken elsewhere (e.g. the IC&RC or NCPRSS examination), as a lead
-    recorded it. Never edited: a wrong record is corrected by recording a new one (the latest
-    recorded that is not withdrawn counts) or withdrawn, with a reason (a conditional UPDATE
-    ``WHERE withdrawn_at IS NULL``, so two leads cannot both withdraw it)."""
+    recorded it. Never edited: a wrong record is corrected by recording a new one or withdrawn,
+    with a reason (a conditional UPDATE ``WHERE withdrawn_at IS NULL``, so two leads cannot
+    both withdraw it). Of the results not withdrawn, the one of the latest exam ``day`` counts
+    (of two for the same day, the latest recorded): a first attempt recorded late does not
+    replace a later pass."""
 
     __tablename__ = "exam_result"
     __table_args__ = (Index("ix_exam_result_trainee_track", "trainee_id", "track_id"),)

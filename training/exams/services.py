@@ -22,7 +22,7 @@ from training.dates import long_date
 from training.exams.attempts import SUBJECT
 from training.exams.models import ExamResult, FinalExamAttempt
 from training.extensions import db
-from training.hours.services import assigned_trainee_ids
+from training.hours.assignments import supervises
 from training.models import AttemptStatus, Role, User, utcnow
 from training.uploads.services import store_upload
 
@@ -36,13 +36,13 @@ class ExamError(ValueError):
 
 def visible_trainee(viewer: User, trainee_id: int) -> User | None:
     """The trainee, if ``viewer`` may see their exam: a lead, the trainee, or a supervisor
-    assigned to them; None otherwise (the page is then "not found")."""
+    who supervises them; None otherwise (the page is then "not found")."""
     trainee = db.session.get(User, trainee_id)
     if trainee is None or trainee.role != Role.TRAINEE:
         return None
     if viewer.role == Role.LEAD or viewer.id == trainee.id:
         return trainee
-    if viewer.role == Role.SUPERVISOR and trainee.id in assigned_trainee_ids(viewer):
+    if supervises(viewer, trainee.id):
         return trainee
     return None
 
@@ -50,8 +50,14 @@ def visible_trainee(viewer: User, trainee_id: int) -> User | None:
 # --- results of an exam taken elsewhere --------------------------------------------------------
 
 
+#: the order of results from the one that counts: the latest exam by the date it was taken (a
+#: first attempt recorded late does not replace a later pass), then the latest recorded
+LATEST_FIRST = (ExamResult.day.desc(), ExamResult.recorded_at.desc(), ExamResult.id.desc())
+
+
 def results_of(trainee_id: int, track_id: str | None = None) -> list[ExamResult]:
-    """The trainee's recorded results, newest recorded first (withdrawn ones too)."""
+    """The trainee's recorded results, the latest exam first, then the latest recorded
+    (withdrawn ones too)."""
     conditions = [ExamResult.trainee_id == trainee_id]
     if track_id is not None:
         conditions.append(ExamResult.track_id == track_id)
@@ -64,15 +70,16 @@ def results_of(trainee_id: int, track_id: str | None = None) -> list[ExamResult]
                 joinedload(ExamResult.file),
             )
             .where(*conditions)
-            .order_by(ExamResult.recorded_at.desc(), ExamResult.id.desc())
+            .order_by(*LATEST_FIRST)
         )
     )
 
 
 def counting_result(results: Iterable[ExamResult]) -> ExamResult | None:
-    """The result that counts: the latest recorded that is not withdrawn."""
+    """The result that counts: of those not withdrawn, the one of the latest exam by the date
+    it was taken; of two for the same day, the latest recorded."""
     standing = [r for r in results if not r.withdrawn]
-    return max(standing, key=lambda r: (r.recorded_at, r.id), default=None)
+    return max(standing, key=lambda r: (r.day, r.recorded_at, r.id), default=None)
 
 
 def record_result(
@@ -174,7 +181,7 @@ def exam_outcomes(user_ids: list[int], track: Track) -> dict[int, ExamOutcome | 
                 func.row_number()
                 .over(
                     partition_by=ExamResult.trainee_id,
-                    order_by=(ExamResult.recorded_at.desc(), ExamResult.id.desc()),
+                    order_by=LATEST_FIRST,
                 )
                 .label("place")
             )

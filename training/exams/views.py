@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from certificates.tracks import Track
 from courses.exam_draw import blueprint_in_order, domain_results, position_key, to_review
@@ -19,7 +18,8 @@ from training.exams import attempts, bp, services
 from training.exams.forms import ExamAttemptForm, StartExamForm
 from training.exams.models import FinalExamAttempt
 from training.extensions import db
-from training.hours.services import assigned_trainee_ids, track_for
+from training.hours.assignments import supervised_trainees
+from training.hours.services import track_for
 from training.learning.attempts import Submitted
 from training.learning.quiz_views import ALREADY_SUBMITTED, labelled
 from training.models import AttemptStatus, Role, User
@@ -71,12 +71,8 @@ def index():  # type: ignore[no-untyped-def]
 
 def _supervised():  # type: ignore[no-untyped-def]
     """A supervisor's trainees, each with their exam as eligibility sees it."""
-    ids = assigned_trainee_ids(current_user)
-    trainees = db.session.scalars(
-        select(User).where(User.id.in_(ids), User.role == Role.TRAINEE).order_by(User.name)
-    ).all()
     by_track: dict[str, tuple[Track, list[User]]] = {}
-    for trainee in trainees:
+    for trainee in supervised_trainees(current_user):
         track = track_for(trainee)
         if track is not None and track.exam is not None:
             by_track.setdefault(track.id, (track, []))[1].append(trainee)

@@ -3,36 +3,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import DateField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from certificates.outside_hours import MAX_RECORD_HOURS
 from courses.domains import DOMAINS
 from training import limits
-from training.forms import Form
+from training.forms import Form, HoursField
 from training.validators import at_most, sensible_date
-
-
-class HoursField(DecimalField):
-    """Hours in one domain: a number box in quarter-hour steps; empty means none."""
-
-    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter the hours as a number, e.g. 1.5 (or leave it empty).") from None
 
 
 class OutsideForm(Form):
     provider = StringField(
         "Provider",
-        validators=[InputRequired("Enter who gave the course."), at_most(limits.PROVIDER)],
+        validators=[DataRequired("Enter who gave the course."), at_most(limits.PROVIDER)],
         description="The organisation that gave the course, as on the certificate.",
     )
     title = StringField(
         "Course title",
-        validators=[InputRequired("Enter the course's title."), at_most(limits.COURSE_TITLE)],
+        validators=[DataRequired("Enter the course's title."), at_most(limits.COURSE_TITLE)],
     )
     day = DateField(
         "Date completed",
@@ -62,6 +51,7 @@ for _domain, _name in DOMAINS.items():
         f"hours_{_domain}",
         HoursField(
             _name,
+            message="Enter the hours as a number, e.g. 1.5 (or leave it empty).",
             places=None,
             validators=[
                 Optional(),
@@ -76,11 +66,22 @@ for _domain, _name in DOMAINS.items():
     )
 
 
+#: room for the version a decision form carries (``services.version_of``: 32 characters)
+VERSION_LENGTH = 64
+
+
 class ActionForm(Form):
-    """CSRF only, for buttons that change one record (approve, withdraw)."""
+    """CSRF only, for buttons that change one record (withdraw)."""
 
 
-class ReturnForm(Form):
+class DecisionForm(Form):
+    """A lead's approval: the version of the record they looked at (``services.version_of``),
+    so a record sent again since changes nothing."""
+
+    seen = HiddenField(validators=[at_most(VERSION_LENGTH)])
+
+
+class ReturnForm(DecisionForm):
     comment = TextAreaField(
         "Comment for the trainee",
         validators=[at_most(limits.REASON)],

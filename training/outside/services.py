@@ -4,7 +4,15 @@ trainee corrects and resubmits a returned one or withdraws one not yet approved.
 
 Every change of status is a conditional UPDATE or DELETE (``WHERE status = <what we saw>``), so
 when two people act on one record at the same moment exactly one change takes effect; the other
-is told plainly. Each change writes an audit event in the same transaction.
+is told plainly. A lead's decision also names the version they looked at (when the record was
+last sent, ``version_of``), so a decision taken on a page opened before the trainee corrected
+and resent the record changes nothing. Each change writes an audit event in the same
+transaction.
+
+Copies: the lead is shown a record's likely copies (``copies.possible_copies``), the counting
+rule counts a course once (``certificates.outside_hours.counted_outside``), and a trainee's
+double click sends a record once (``add``). The lists leads and supervisors page through are
+in ``queries``.
 
 For the integrator: ``approved_outside`` and ``approved_ce`` give the approved records as the
 pure rules read them (``certificates.rulebook.OutsideTraining``).
@@ -14,18 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from certificates.outside_hours import KINDS, counted_outside, total
 from certificates.rulebook import OutsideTraining
 from training import audit
+from training.dates import long_time
 from training.extensions import db
 from training.hours.services import assigned_trainee_ids, track_for
 from training.models import Role, User, utcnow
+from training.outside import copies
 from training.outside.models import OutsideRecord, OutsideStatus
 from training.uploads import services as uploads
 
@@ -34,6 +44,19 @@ SUBJECT = "outside_record"
 
 class OutsideError(ValueError):
     """An action that cannot be taken, with a message for the person who tried."""
+
+    #: how the message is shown (a flash message's category)
+    category = "error"
+
+
+class AlreadySent(OutsideError):
+    """A second click on "Send": the first one's record stands."""
+
+    category = "info"
+
+
+class RecordChanged(OutsideError):
+    """The trainee sent the record again after the lead opened it: nothing was decided."""
 
 
 # --- for the integrator ------------------------------------------------------------------------
@@ -82,9 +105,15 @@ def approved_ce(user_id: int) -> list[OutsideTraining]:
 
 def may_view(user: User, record: OutsideRecord) -> bool:
     """The trainee, program leads, and the supervisors assigned to the trainee."""
-    if user.role == Role.LEAD or record.trainee_id == user.id:
+    return may_see_records_of(user, record.trainee_id)
+
+
+def may_see_records_of(user: User, trainee_id: int) -> bool:
+    """Program leads (anyone's), a trainee (their own), a supervisor (their assigned
+    trainees')."""
+    if user.role == Role.LEAD or trainee_id == user.id:
         return True
-    return user.role == Role.SUPERVISOR and record.trainee_id in assigned_trainee_ids(user)
+    return user.role == Role.SUPERVISOR and trainee_id in assigned_trainee_ids(user)
 
 
 def records_of(trainee: User) -> list[OutsideRecord]:
@@ -134,44 +163,6 @@ def allowance_of(trainee: User, records: list[OutsideRecord]) -> Allowance | Non
     )
 
 
-def queue_query() -> Select:
-    """Submitted records, oldest first (the lead's queue)."""
-    return (
-        select(OutsideRecord)
-        .options(joinedload(OutsideRecord.trainee), joinedload(OutsideRecord.file))
-        .where(OutsideRecord.status == OutsideStatus.SUBMITTED)
-        .order_by(OutsideRecord.submitted_at, OutsideRecord.id)
-    )
-
-
-def listing_query(
-    viewer: User, *, status: str = "", kind: str = "", trainee_id: int | None = None
-) -> Select:
-    """Records a lead (all) or a supervisor (their assigned trainees') may see, newest first,
-    optionally of one status, kind or trainee."""
-    query = select(OutsideRecord).options(
-        joinedload(OutsideRecord.trainee), joinedload(OutsideRecord.decided_by)
-    )
-    if viewer.role != Role.LEAD:
-        query = query.where(OutsideRecord.trainee_id.in_(assigned_trainee_ids(viewer)))
-    if status in set(OutsideStatus):
-        query = query.where(OutsideRecord.status == status)
-    if kind in KINDS:
-        query = query.where(OutsideRecord.kind == kind)
-    if trainee_id is not None:
-        query = query.where(OutsideRecord.trainee_id == trainee_id)
-    return query.order_by(OutsideRecord.submitted_at.desc(), OutsideRecord.id.desc())
-
-
-def page_of(query: Select, page: int, size: int) -> tuple[list[OutsideRecord], int, int]:
-    """One page of a query's records: the records, the page (kept in range) and the pages."""
-    counted = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-(counted or 0) // size))
-    page = min(max(1, page), pages)
-    rows = db.session.scalars(query.limit(size).offset((page - 1) * size)).unique().all()
-    return list(rows), page, pages
-
-
 # --- the trainee's changes ---------------------------------------------------------------------
 
 
@@ -190,7 +181,15 @@ def add(trainee: User, kind: str, facts: Facts, file_storage: FileStorage) -> Ou
     saved) when the file is refused."""
     if kind not in KINDS:
         raise OutsideError("Choose outside training or continuing education.")
+    copies.hold_submissions_of(trainee)
     stored = uploads.store_upload(file_storage, trainee)
+    sent = (trainee.id, kind, facts.provider, facts.title, facts.day, _clean_hours(facts.hours))
+    if copies.sent_a_moment_ago(*sent, sha256=stored.sha256):
+        db.session.rollback()  # the file stored just now goes with it
+        raise AlreadySent(
+            "You sent this record a moment ago: it is waiting for your program lead. It was "
+            "not sent twice."
+        )
     record = OutsideRecord(trainee_id=trainee.id, kind=kind, file_id=stored.id)
     _fill(record, facts)
     db.session.add(record)
@@ -220,9 +219,19 @@ def resubmit(
         "status": OutsideStatus.SUBMITTED,
         "submitted_at": utcnow(),
         "updated_at": utcnow(),
+        # the return it answers stays in the audit log with its comment
+        "decided_by_id": None,
+        "decided_at": None,
+        "lead_comment": None,
     }
-    if not _changed(record.id, OutsideStatus.RETURNED, **values):
+    record_id = record.id
+    if not _changed(record_id, OutsideStatus.RETURNED, **values):
         db.session.rollback()
+        now = db.session.scalar(select(OutsideRecord.status).where(OutsideRecord.id == record_id))
+        if now == OutsideStatus.SUBMITTED:  # sent from another tab, or a double click
+            raise AlreadySent(
+                "You sent this record again a moment ago: it is waiting for your program lead."
+            )
         raise OutsideError("This record changed while you were editing it; nothing was saved.")
     if new_file:
         uploads.discard(trainee, old_file)
@@ -268,24 +277,44 @@ def withdraw(trainee: User, record: OutsideRecord) -> None:
 # --- the lead's decisions ----------------------------------------------------------------------
 
 
-def approve(lead: User, record: OutsideRecord) -> None:
-    _decide(lead, record, OutsideStatus.APPROVED, None)
+def version_of(record: OutsideRecord) -> str:
+    """The version of a record a lead's decision form carries: when it was last sent, to the
+    microsecond, as ISO 8601 in UTC."""
+    return record.submitted_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def return_record(lead: User, record: OutsideRecord, comment: str) -> None:
+def version_from(text: str | None) -> datetime | None:
+    """The moment a decision form says the lead saw, or None if it says none (or something
+    that is not a moment in a stated time zone)."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo is not None else None
+
+
+def approve(lead: User, record: OutsideRecord, seen: datetime) -> None:
+    """Approve the version of the record sent at ``seen`` (the one the lead looked at)."""
+    _decide(lead, record, OutsideStatus.APPROVED, None, seen)
+
+
+def return_record(lead: User, record: OutsideRecord, comment: str, seen: datetime) -> None:
     comment = comment.strip()
     if not comment:
         raise OutsideError("Write a comment so the trainee knows what to correct.")
-    _decide(lead, record, OutsideStatus.RETURNED, comment)
+    _decide(lead, record, OutsideStatus.RETURNED, comment, seen)
 
 
-def _decide(lead: User, record: OutsideRecord, new: OutsideStatus, comment: str | None) -> None:
+def _decide(
+    lead: User, record: OutsideRecord, new: OutsideStatus, comment: str | None, seen: datetime
+) -> None:
     if lead.role != Role.LEAD:
         raise OutsideError("Only a program lead can decide on outside training.")
     record_id = record.id  # the record expires with a rollback, and may be gone by then
     if not _changed(
         record_id,
         OutsideStatus.SUBMITTED,
+        sent_at=seen,
         status=new,
         lead_comment=comment,
         decided_by_id=lead.id,
@@ -293,35 +322,52 @@ def _decide(lead: User, record: OutsideRecord, new: OutsideStatus, comment: str 
         updated_at=utcnow(),
     ):
         db.session.rollback()
-        raise OutsideError(_already_decided(record_id))
+        _why_not_decided(record_id)
     action = "approved" if new == OutsideStatus.APPROVED else "returned"
     audit.record(lead, SUBJECT, record_id, action, OutsideStatus.SUBMITTED, new, comment)
     db.session.commit()
 
 
-def _already_decided(record_id: int) -> str:
-    """Why a decision changed nothing: what happened to the record meanwhile, and who did it."""
+WITHDRAWN = "Nothing was changed: the trainee withdrew this record a moment ago."
+
+
+def _why_not_decided(record_id: int) -> None:
+    """Raise why a decision changed nothing: what happened to the record meanwhile, and who
+    did it (RecordChanged if the trainee sent it again since the lead opened it)."""
     now = db.session.execute(
-        select(OutsideRecord.status, User.name)
+        select(OutsideRecord.status, OutsideRecord.submitted_at, User.name)
         .outerjoin(User, User.id == OutsideRecord.decided_by_id)
         .where(OutsideRecord.id == record_id)
     ).first()
     if now is None:
-        return "Nothing was changed: the trainee withdrew this record a moment ago."
-    status, who = now
+        raise OutsideError(WITHDRAWN)
+    status, sent_at, who = now
     if status == OutsideStatus.SUBMITTED:  # sent again after a return: look again
-        return "Nothing was changed: this record changed a moment ago. Please look at it again."
+        raise RecordChanged(
+            "This record changed since you opened it: the trainee resubmitted it at "
+            f"{long_time(sent_at)}. Review it again."
+        )
     done = "approved" if status == OutsideStatus.APPROVED else "returned to the trainee"
-    return (
+    raise OutsideError(
         f"Nothing was changed: this record was already {done} a moment ago by {who or 'someone'}."
     )
 
 
-def _changed(record_id: int, expected: OutsideStatus, **values: object) -> bool:
+def was_withdrawn(record_id: int) -> bool:
+    """The record is gone because its trainee withdrew it (ids are never reused)."""
+    return any(e.action == "withdrawn" for e in audit.history(SUBJECT, record_id))
+
+
+def _changed(
+    record_id: int, expected: OutsideStatus, sent_at: datetime | None = None, **values: object
+) -> bool:
+    """Change the record only if its status is still ``expected`` (and, given ``sent_at``, it
+    was last sent then): whether it changed."""
+    conditions = [OutsideRecord.id == record_id, OutsideRecord.status == expected]
+    if sent_at is not None:
+        conditions.append(OutsideRecord.submitted_at == sent_at)
     result = db.session.execute(
-        update(OutsideRecord)
-        .where(OutsideRecord.id == record_id, OutsideRecord.status == expected)
-        .values(**values),
+        update(OutsideRecord).where(*conditions).values(**values),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount == 1  # type: ignore[attr-defined]

@@ -18,8 +18,8 @@ from training.csv_export import csv_download
 from training.extensions import db
 from training.input_checks import database_id, takes_files
 from training.models import Role, User
-from training.outside import bp, services
-from training.outside.forms import ActionForm, OutsideForm, ReturnForm
+from training.outside import bp, copies, queries, services
+from training.outside.forms import ActionForm, DecisionForm, OutsideForm, ReturnForm
 from training.outside.models import STATUS_WORDS, OutsideRecord, OutsideStatus
 from training.security_headers import CONTENT_SECURITY_POLICY
 from training.uploads import services as uploads
@@ -123,7 +123,7 @@ def _edit(kind: str, record: OutsideRecord | None):  # type: ignore[no-untyped-d
                 db.session.rollback()
                 form.certificate.errors = [str(error)]
             except services.OutsideError as error:
-                flash(str(error), "error")
+                flash(str(error), error.category)
                 return redirect(url_for(".index")), 303
         elif chosen is not None and not form.certificate.errors:
             form.certificate.errors = [CHOOSE_AGAIN]
@@ -184,12 +184,17 @@ def detail(record_id: int):  # type: ignore[no-untyped-def]
 
 
 def _detail(record: OutsideRecord, return_form: ReturnForm, status: int = 200):  # type: ignore[no-untyped-def]
+    """The record's page; a lead's decision forms carry the version shown (``seen``), and a
+    lead is shown the trainee's records this one looks like a copy of."""
+    lead = current_user.role == Role.LEAD
     return render_template(
         "outside/detail.html",
         record=record,
         events=audit.history(services.SUBJECT, record.id),
         form=ActionForm(),
         return_form=return_form,
+        seen=services.version_of(record),
+        copies=copies.possible_copies([record]).get(record.id, []) if lead else [],
     ), status
 
 
@@ -227,13 +232,19 @@ stored_file.talisman_view_options = {  # type: ignore[attr-defined]
 @bp.route("/queue")
 @role_required(Role.LEAD)
 def queue():  # type: ignore[no-untyped-def]
-    records, page, pages = services.page_of(
-        services.queue_query(), request.args.get("page", 1, type=int), QUEUE_PAGE
+    records, page, pages = queries.page_of(
+        queries.queue_query(), request.args.get("page", 1, type=int), QUEUE_PAGE
     )
-    return render_template("outside/queue.html", records=records, page=page, pages=pages)
+    return render_template(
+        "outside/queue.html",
+        records=records,
+        page=page,
+        pages=pages,
+        copies=copies.possible_copies(records),
+    )
 
 
-def _not_decided(record_id: int, error: Exception):  # type: ignore[no-untyped-def]
+def _not_decided(record_id: int, error: Exception | str):  # type: ignore[no-untyped-def]
     """Back to the record (or to the queue, if the trainee withdrew it), saying why."""
     flash(str(error), "error")
     if db.session.scalar(select(OutsideRecord.id).where(OutsideRecord.id == record_id)) is None:
@@ -241,14 +252,36 @@ def _not_decided(record_id: int, error: Exception):  # type: ignore[no-untyped-d
     return redirect(url_for(".detail", record_id=record_id)), 303
 
 
+def _seen(form: DecisionForm):  # type: ignore[no-untyped-def]
+    """The version of the record the lead decided on; 400 for a form that does not say (only
+    a tampered or broken one: the record's page always does)."""
+    if form.csrf_token.errors or form.seen.errors:
+        abort(400)
+    seen = services.version_from(form.seen.data)
+    if seen is None:
+        abort(400)
+    return seen
+
+
+def _to_decide(record_id: int) -> OutsideRecord | None:
+    """The record a lead decides on; None if its trainee withdrew it meanwhile."""
+    record = db.session.get(OutsideRecord, record_id)
+    if record is None and not services.was_withdrawn(record_id):
+        abort(404)
+    return record
+
+
 @bp.route("/<int:record_id>/approve", methods=["POST"])
 @role_required(Role.LEAD)
 def approve(record_id: int):  # type: ignore[no-untyped-def]
-    record = _record_or_404(record_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form = DecisionForm()
+    form.validate_on_submit()
+    seen = _seen(form)
+    record = _to_decide(record_id)
+    if record is None:
+        return _not_decided(record_id, services.WITHDRAWN)
     try:
-        services.approve(current_user, record)
+        services.approve(current_user, record, seen)
     except services.OutsideError as error:
         return _not_decided(record_id, error)
     flash(f"Approved: {record.title} for {record.trainee.name}.", "success")
@@ -258,14 +291,19 @@ def approve(record_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:record_id>/return", methods=["POST"])
 @role_required(Role.LEAD)
 def return_record(record_id: int):  # type: ignore[no-untyped-def]
-    record = _record_or_404(record_id)
     form = ReturnForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    valid = form.validate_on_submit()
+    seen = _seen(form)
+    record = _to_decide(record_id)
+    if record is None:
+        return _not_decided(record_id, services.WITHDRAWN)
+    if not valid:
         return _detail(record, form, 400)
     try:
-        services.return_record(current_user, record, form.comment.data or "")
+        services.return_record(current_user, record, form.comment.data or "", seen)
+    except services.RecordChanged as error:  # shown again as it is now, the comment kept
+        flash(str(error), "error")
+        return _detail(record, form, 409)
     except services.OutsideError as error:
         if not (form.comment.data or "").strip():
             form.comment.errors = [str(error)]
@@ -297,9 +335,12 @@ def _filters() -> dict[str, object]:
 @role_required(Role.LEAD, Role.SUPERVISOR)
 def listing():  # type: ignore[no-untyped-def]
     filters = _filters()
-    query = services.listing_query(current_user, **filters)  # type: ignore[arg-type]
-    records, page, pages = services.page_of(query, request.args.get("page", 1, type=int), LIST_PAGE)
-    trainee = db.session.get(User, filters["trainee_id"]) if filters["trainee_id"] else None
+    wanted = filters["trainee_id"]
+    if wanted is not None and not services.may_see_records_of(current_user, wanted):  # type: ignore[arg-type]
+        abort(404)  # a supervisor names only their own trainees
+    query = queries.listing_query(current_user, **filters)  # type: ignore[arg-type]
+    records, page, pages = queries.page_of(query, request.args.get("page", 1, type=int), LIST_PAGE)
+    trainee = db.session.get(User, wanted) if wanted else None
     return render_template(
         "outside/records.html",
         records=records,
@@ -314,7 +355,7 @@ def listing():  # type: ignore[no-untyped-def]
 @role_required(Role.LEAD)
 def export_csv():  # type: ignore[no-untyped-def]
     """Every record (of the chosen status, kind or trainee), oldest first."""
-    query = services.listing_query(current_user, **_filters())  # type: ignore[arg-type]
+    query = queries.listing_query(current_user, **_filters())  # type: ignore[arg-type]
     query = query.order_by(None).order_by(OutsideRecord.day, OutsideRecord.id)
     header = [
         "Trainee",

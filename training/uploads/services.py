@@ -21,12 +21,13 @@ import warnings
 import filetype
 from flask import current_app
 from PIL import Image
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 
 from training import audit, limits
 from training.extensions import db
-from training.models import Role, SupervisorAssignment, User
+from training.hours.assignments import supervises
+from training.models import Role, User
 from training.uploads.models import StoredFile
 
 SUBJECT = "stored_file"
@@ -102,7 +103,8 @@ def detected_type(data: bytes) -> str:
     if kind is None:
         raise UploadError(f"We couldn't recognise this kind of file. {ASK}")
     if kind.mime not in ACCEPTED:
-        what = DESCRIBED.get(kind.mime, f"a {kind.extension.upper()} file")
+        # no article before a bare format name: "a EXE file" reads wrong, "in EXE format" not
+        what = DESCRIBED.get(kind.mime, f"in {kind.extension.upper()} format")
         raise UploadError(f"This file is {what}. {ASK}")
     if kind.mime in IMAGES:
         _verify_image(data, IMAGES[kind.mime])
@@ -182,21 +184,12 @@ def discard(actor: User, file_id: int) -> None:
 
 
 def may_download(user: User, stored: StoredFile) -> bool:
-    """Its owner, program leads, and the supervisors assigned to its owner."""
+    """Its owner, program leads, and the supervisors who supervise its owner."""
     if not user.is_authenticated or not user.active:
         return False
     if user.id == stored.owner_id or user.role == Role.LEAD:
         return True
-    return user.role == Role.SUPERVISOR and bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    SupervisorAssignment.trainee_id == stored.owner_id,
-                    SupervisorAssignment.supervisor_id == user.id,
-                )
-            )
-        )
-    )
+    return supervises(user, stored.owner_id)
 
 
 def file_data(file_id: int) -> bytes:

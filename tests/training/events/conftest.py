@@ -1,15 +1,26 @@
 """The people and events of the training-event tests: two cohorts, trainees in each and in
-none, a supervisor of one trainee, another supervisor, and a lead."""
+none, a supervisor of one trainee, another supervisor, and a lead; a database several
+connections really share, for races; and another lead ending an event at the worst moment."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete, update
 
 from certificates.rulebook import EventTemplate, TrainingRule
-from tests.helpers import assign, make_cohort, make_user, save, use_track
+from tests.helpers import (
+    TEST_DATABASE_URL,
+    app_with_database,
+    assign,
+    make_cohort,
+    make_user,
+    save,
+    use_track,
+)
 from training.events.models import EventAttendance, TrainingEvent
+from training.extensions import db
 from training.models import Role, utcnow
 
 TEMPLATE = EventTemplate(
@@ -38,6 +49,33 @@ def attend(event: TrainingEvent, trainee, status: str = "present", minutes=None)
     row = EventAttendance(event_id=event.id, trainee_id=trainee.id, status=status, minutes=minutes)
     save(row)
     return row
+
+
+@pytest.fixture
+def racing(tmp_path):
+    """An app on a database several connections really share (a SQLite file, or
+    TEST_DATABASE_URL), for parallel requests."""
+    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
+    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+        yield app
+
+
+def end_meanwhile(monkeypatch, module, how: str) -> None:  # type: ignore[no-untyped-def]
+    """Another lead deletes (``how="delete"``) or cancels the event just before ``module``'s
+    change takes the event's row (``hold``): after the page loaded the event, the moment a
+    race can hit. Needs ``racing`` (the other lead's connection commits at once)."""
+    real_hold = module.hold
+
+    def another_lead_first(event_id: int, **kwargs: object) -> bool:
+        with db.engine.begin() as other:
+            if how == "delete":
+                other.execute(delete(TrainingEvent).where(TrainingEvent.id == event_id))
+            else:
+                ended = update(TrainingEvent).where(TrainingEvent.id == event_id)
+                other.execute(ended.values(cancelled_at=utcnow()))
+        return real_hold(event_id, **kwargs)
+
+    monkeypatch.setattr(module, "hold", another_lead_first)
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     count,
+    fetch,
     html_of,
     in_app,
     make_cohort,
@@ -24,10 +23,10 @@ from tests.helpers import (
     sign_in,
     text_of,
 )
-from tests.training.events.conftest import attend, days_ago, make_event
+from tests.training.events.conftest import attend, days_ago, end_meanwhile, make_event
 from tests.training.events.test_scheduling import audit_of
 from training.events import attendance
-from training.events.models import EventAttendance
+from training.events.models import EventAttendance, TrainingEvent
 from training.extensions import db
 from training.models import Role, User, utcnow
 
@@ -289,13 +288,6 @@ def test_the_csv_of_every_attendance_in_a_date_range(client, people):
         assert message in text_of(refused)
 
 
-@pytest.fixture
-def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
-        yield app
-
-
 def test_two_leads_saving_the_same_trainee_at_once_leave_one_record(racing):
     app = racing
     morgan, casey = (
@@ -336,3 +328,65 @@ def test_two_leads_saving_the_same_trainee_at_once_leave_one_record(racing):
         assert events[-1].to_status == final[0]
         if len(events) == 2:
             assert events[1].action == "changed" and events[1].from_status == events[0].to_status
+
+
+def test_saving_attendance_while_another_lead_deletes_the_event(racing):
+    """Whoever goes first, the other is told in words: never a 500, never attendance at an
+    event that is gone."""
+    app = racing
+    morgan, casey = (
+        make_user(Role.LEAD, name="Morgan Lead"),
+        make_user(Role.LEAD, name="Casey Lead"),
+    )
+    cohort = make_cohort("Race cohort")
+    trainee = make_user(Role.TRAINEE, name="Riley Chen", cohort_id=cohort.id)
+    for _ in range(4):
+        event = make_event(cohort_id=cohort.id)
+        url = f"/events/{event.id}/attendance"
+        answered: dict[str, tuple[int, str | None]] = {}
+
+        def saving(client, url=url, answered=answered):  # type: ignore[no-untyped-def]
+            response = post(client, url, sheet((trainee, "present", "")))
+            answered["save"] = (response.status_code, response.headers.get("Location"))
+            return client.get(response.location) if response.location else response
+
+        def deleting(client, event_id=event.id):  # type: ignore[no-untyped-def]
+            return client.get(post(client, f"/events/{event_id}/delete").location)
+
+        saved, deleted = race(app, as_user(morgan, saving), as_user(casey, deleting))
+        assert not saved.startswith("ERROR") and not deleted.startswith("ERROR"), (saved, deleted)
+        if fetch(TrainingEvent, event.id) is None:  # the deletion went first
+            assert "Deleted Boundaries workshop" in deleted, deleted
+            assert records(event.id) == {}
+            # too late to load the event (404), or too late to hold it: told, and sent back
+            assert answered["save"] in ((404, None), (303, "/events/")), answered
+            if answered["save"][0] == 303:
+                assert "This event was deleted, so no attendance was recorded." in saved
+        else:  # the attendance went first: the event took place, and is kept
+            assert answered["save"] == (302, f"{url}?page=1"), answered
+            assert records(event.id) == {trainee.id: ("present", None)}
+            assert "Attendance is recorded for this event, so it is kept" in deleted, deleted
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "said"),
+    [
+        ("delete", "This event was deleted, so no attendance was recorded."),
+        ("cancel", "This event was cancelled, so no attendance was recorded."),
+    ],
+)
+def test_an_event_ended_while_the_attendance_was_being_saved(racing, monkeypatch, meanwhile, said):
+    """Another lead deletes or cancels the event between this save loading it and holding its
+    row (the moment the race above can hit): the lead is sent back to the events, told which."""
+    people = {"lead": make_user(Role.LEAD, name="Morgan Lead")}
+    people["trainee"] = make_user(Role.TRAINEE, name="Riley Chen")
+    event = make_event()
+    end_meanwhile(monkeypatch, attendance, meanwhile)
+    client = racing.test_client()
+    sign_in(client, people["lead"])
+    response = post(
+        client, f"/events/{event.id}/attendance", sheet((people["trainee"], "present", ""))
+    )
+    assert response.status_code == 303 and response.location == "/events/"
+    assert said in text_of(client.get(response.location))
+    assert records(event.id) == {} and count(EventAttendance) == 0

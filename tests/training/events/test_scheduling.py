@@ -6,14 +6,33 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from tests.helpers import count, fetch, html_of, in_app, post, sign_in, text_of
-from tests.training.events.conftest import attend, days_ago, make_event
+from certificates.rulebook import TrainingRule
+from tests.helpers import (
+    as_user,
+    count,
+    fetch,
+    html_of,
+    in_app,
+    make_user,
+    post,
+    race,
+    sign_in,
+    text_of,
+    use_track,
+)
+from tests.training.events.conftest import (
+    TEMPLATE,
+    attend,
+    days_ago,
+    end_meanwhile,
+    make_event,
+)
 from training import limits
 from training.events.models import TrainingEvent
 from training.extensions import db
-from training.models import AuditEvent
+from training.models import AuditEvent, Role, utcnow
 
 
 def audit_of(subject_type: str, action: str | None = None) -> list[AuditEvent]:
@@ -213,6 +232,69 @@ def test_a_cancelled_event_cannot_be_edited(client, people):
     sign_in(client, people["lead"])
     answer = client.get(f"/events/{event.id}/edit", follow_redirects=True)
     assert "was cancelled, so it can't be changed" in text_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "said"),
+    [
+        ("delete", "This event was deleted, so nothing was changed."),
+        ("cancel", "This event was cancelled, so nothing was changed."),
+    ],
+)
+def test_an_event_ended_while_an_edit_was_being_saved(racing, monkeypatch, meanwhile, said):
+    from training.events import services
+
+    lead = make_user(Role.LEAD, name="Morgan Lead")
+    event = make_event()
+    end_meanwhile(monkeypatch, services, meanwhile)
+    client = racing.test_client()
+    sign_in(client, lead)
+    answer = post(client, f"/events/{event.id}/edit", event_form(title="Renamed"))
+    assert answer.status_code == 303 and answer.location == "/events/"
+    assert said in text_of(client.get(answer.location))
+    assert audit_of("training_event", "edited") == []
+    if meanwhile == "cancel":
+        assert fetch(TrainingEvent, event.id).title == "Boundaries workshop"
+
+
+def test_a_second_click_on_schedule_adds_the_event_once(client, people):
+    sign_in(client, people["lead"])
+    first = post(client, "/events/new", event_form())
+    assert first.status_code == 302
+    again = post(client, "/events/new", event_form())
+    assert again.status_code == 303 and again.location == "/events/"
+    listing = text_of(client.get(again.location))
+    assert "Motivational interviewing practice on" in listing
+    assert "was scheduled a moment ago, so it was not added again." in listing
+    assert count(TrainingEvent) == 1 and len(audit_of("training_event", "scheduled")) == 1
+    # the same session for another cohort, or under another title, is another event
+    post(client, "/events/new", event_form(cohort=str(people["spring"].id)))
+    post(client, "/events/new", event_form(title="Motivational interviewing, part 2"))
+    assert count(TrainingEvent) == 3
+
+
+def test_the_same_event_can_be_scheduled_again_after_a_minute(client, people):
+    sign_in(client, people["lead"])
+    post(client, "/events/new", event_form())
+    with in_app():
+        db.session.execute(update(TrainingEvent).values(created_at=utcnow() - timedelta(minutes=2)))
+        db.session.commit()
+    assert post(client, "/events/new", event_form()).status_code == 302
+    assert count(TrainingEvent) == 2
+
+
+def test_a_double_click_on_schedule_schedules_one_event(racing):
+    use_track(racing, "peer-recovery", training=TrainingRule(events=(TEMPLATE,)))
+    lead = make_user(Role.LEAD, name="Morgan Lead")
+
+    def schedule(client):  # type: ignore[no-untyped-def]
+        return post(client, "/events/new", event_form(), follow_redirects=True)
+
+    outcomes = race(racing, *[as_user(lead, schedule) for _ in range(4)])
+    assert all(o.startswith("200 ") for o in outcomes), outcomes
+    assert sum("Scheduled Motivational interviewing practice" in o for o in outcomes) == 1
+    assert sum("so it was not added again" in o for o in outcomes) == 3, outcomes
+    assert count(TrainingEvent) == 1 and len(audit_of("training_event", "scheduled")) == 1
 
 
 def test_the_list_has_upcoming_and_past_events_and_a_cohort_filter(client, people):

@@ -20,6 +20,7 @@ from tests.helpers import (
 )
 from tests.training.exams.conftest import NCPRSS, client_of, final_exam
 from training import limits
+from training.exams import services
 from training.exams.models import ExamResult
 from training.exams.services import exam_outcomes
 from training.extensions import db
@@ -84,7 +85,7 @@ def test_the_trainee_waits_for_a_result_until_one_is_recorded(app, people, exter
     assert outcome_of(people["trainee"]) is None
 
 
-def test_the_latest_recorded_result_counts(app, people, external):
+def test_a_later_exam_replaces_an_earlier_one(app, people, external):
     lead_client, trainee = client_of(app, people["lead"]), people["trainee"]
     record(lead_client, trainee, result="not_passed", score="", day="2026-01-10")
     assert outcome_of(trainee).passed is False
@@ -92,7 +93,68 @@ def test_the_latest_recorded_result_counts(app, people, external):
     record(lead_client, trainee, day="2026-03-03")
     assert outcome_of(trainee).passed is True
     page = text_of(lead_client.get(f"/exam/people/{trainee.id}"))
-    assert "Replaced by a later record" in page and "This is the result that counts" in page
+    assert "Replaced by the later exam of 3 March 2026" in page
+    assert "This is the result that counts" in page
+
+
+WHEN = "The result that counts is the latest by the date the exam was taken"
+
+
+def test_an_older_exam_recorded_late_does_not_replace_a_later_pass(app, people, external):
+    lead_client, trainee = client_of(app, people["lead"]), people["trainee"]
+    record(lead_client, trainee, day="2026-11-25")
+    # a first attempt, backfilled afterwards
+    backfilled = record(lead_client, trainee, result="not_passed", score="", day="2026-03-01")
+    flashed = text_of(lead_client.get(backfilled.location))
+    assert "Recorded for Riley Chen: NCPRSS examination: not passed on 1 March 2026." in flashed
+    assert "It does not count: the exam of 25 November 2026 is later." in flashed
+
+    assert outcome_of(trainee).passed is True
+    assert outcome_of(trainee).day == date(2026, 11, 25)
+    page = text_of(lead_client.get(f"/exam/people/{trainee.id}"))
+    assert WHEN in page and "Replaced by the later exam of 25 November 2026" in page
+    mine = text_of(client_of(app, trainee).get("/exam/"))
+    assert "You passed on 25 November 2026." in mine and WHEN in mine
+    assert "not passed" not in mine.split("Recorded results")[0]
+    supervised = text_of(client_of(app, people["supervisor"]).get("/exam/"))
+    assert "NCPRSS examination: passed on 25 November 2026" in supervised
+    with in_app():
+        results = services.results_of(trainee.id)
+        assert [r.day for r in results] == [date(2026, 11, 25), date(2026, 3, 1)]
+        assert services.counting_result(reversed(results)).day == date(2026, 11, 25)
+
+
+def test_two_results_for_the_same_exam_day_the_latest_recorded_counts(app, people, external):
+    lead_client, trainee = client_of(app, people["lead"]), people["trainee"]
+    record(lead_client, trainee, day="2026-03-03", score="590 scaled")
+    record(lead_client, trainee, result="not_passed", day="2026-03-03", score="590 scaled")
+    assert outcome_of(trainee).passed is False
+    page = text_of(lead_client.get(f"/exam/people/{trainee.id}"))
+    assert "Replaced by a later record for the same exam date" in page
+
+
+def test_withdrawing_the_latest_exam_lets_the_one_before_it_count(app, people, external):
+    lead_client, trainee = client_of(app, people["lead"]), people["trainee"]
+    record(lead_client, trainee, day="2026-01-10")
+    record(lead_client, trainee, result="not_passed", day="2026-03-03")
+    latest = find(ExamResult, trainee_id=trainee.id, day=date(2026, 3, 3))
+    post(lead_client, f"/exam/results/{latest.id}/withdraw", {"reason": "Wrong trainee."})
+    assert outcome_of(trainee).passed is True
+    assert outcome_of(trainee).day == date(2026, 1, 10)
+
+
+def test_exam_outcomes_take_the_latest_exam_of_each_trainee(app, people, external):
+    lead_client = client_of(app, people["lead"])
+    riley, jordan = people["trainee"], people["other_trainee"]
+    record(lead_client, riley, day="2026-11-25")
+    record(lead_client, riley, result="not_passed", day="2026-03-01")
+    record(lead_client, jordan, result="not_passed", day="2026-11-25")
+    record(lead_client, jordan, day="2026-03-01")
+    with in_app():
+        track = track_for(db.session.get(User, riley.id))
+        outcomes = exam_outcomes([riley.id, jordan.id], track)
+    assert (outcomes[riley.id].passed, outcomes[riley.id].day) == (True, date(2026, 11, 25))
+    assert (outcomes[jordan.id].passed, outcomes[jordan.id].day) == (False, date(2026, 11, 25))
 
 
 def test_a_withdrawn_result_no_longer_counts_and_says_why(app, people, external):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.helpers import count, fetch, find, html_of, in_app, post, text_of, use_track
@@ -150,7 +151,12 @@ def test_attempts_run_out_and_a_lead_grants_one_more(app, people):
     person = text_of(lead_client.get(f"/exam/people/{trainee.id}"))
     assert "Riley Chen has used every attempt without passing. Attempts used: 1 of 1." in person
     reason = "Went over advocacy with their supervisor."
-    granted = post(lead_client, f"/exam/people/{trainee.id}/extra-attempt", {"reason": reason})
+    assert 'name="seen" type="hidden" value="0"' in html_of(
+        lead_client.get(f"/exam/people/{trainee.id}")
+    )
+    granted = post(
+        lead_client, f"/exam/people/{trainee.id}/extra-attempt", {"reason": reason, "seen": "0"}
+    )
     page = text_of(lead_client.get(granted.location))
     assert "Riley Chen has one more attempt at the final exam." in page
     assert "Attempts used: 1 of 2 (1 from the exam and 1 extra)." in page
@@ -167,11 +173,11 @@ def test_attempts_run_out_and_a_lead_grants_one_more(app, people):
 def test_an_extra_attempt_needs_a_reason_and_a_lead(app, people, internal):
     trainee = people["trainee"]
     url = f"/exam/people/{trainee.id}/extra-attempt"
-    refused = post(client_of(app, people["lead"]), url, {"reason": ""})
+    refused = post(client_of(app, people["lead"]), url, {"reason": "", "seen": "0"})
     assert refused.status_code == 400
     assert "Say why you are granting another attempt." in text_of(refused)
     long = "r" * (limits.REASON + 1)
-    refused = post(client_of(app, people["lead"]), url, {"reason": long})
+    refused = post(client_of(app, people["lead"]), url, {"reason": long, "seen": "0"})
     assert refused.status_code == 400 and long in html_of(refused)
     for who in ("trainee", "supervisor", "other_trainee"):
         assert post(client_of(app, people[who]), url, {"reason": "Please"}).status_code == 403
@@ -181,6 +187,32 @@ def test_an_extra_attempt_needs_a_reason_and_a_lead(app, people, internal):
         post(client_of(app, people["lead"]), other_lead_target, {"reason": "x"}).status_code == 404
     )
     assert count(FinalExamExtraAttempt) == 0
+
+
+def test_a_grant_from_a_page_that_is_out_of_date_adds_nothing(app, people, internal):
+    trainee, lead_client = people["trainee"], client_of(app, people["lead"])
+    url, page = f"/exam/people/{trainee.id}/extra-attempt", f"/exam/people/{trainee.id}"
+    first = post(lead_client, url, {"reason": "Reviewed ethics.", "seen": "0"})
+    assert "Riley Chen has one more attempt" in text_of(lead_client.get(first.location))
+    assert 'name="seen" type="hidden" value="1"' in html_of(lead_client.get(page))
+
+    # the same form again (a second click, or another lead's page from before the grant)
+    again = post(lead_client, url, {"reason": "Reviewed ethics.", "seen": "0"})
+    shown = text_of(lead_client.get(again.location))
+    assert "Another extra attempt was just granted; nothing more was added." in shown
+    assert "Attempts used: 0 of 3 (2 from the exam and 1 extra)." in shown
+    assert count(FinalExamExtraAttempt) == 1 and len(events("extra exam attempt granted")) == 1
+
+    # a lead who saw the first grant and still wants another gets it
+    post(lead_client, url, {"reason": "And advocacy.", "seen": "1"})
+    assert count(FinalExamExtraAttempt) == 2 and len(events("extra exam attempt granted")) == 2
+
+
+@pytest.mark.parametrize("seen", ["", "many", "-1", "99999999999"])
+def test_a_grant_without_the_count_the_lead_saw_is_refused(app, people, internal, seen):
+    url = f"/exam/people/{people['trainee'].id}/extra-attempt"
+    refused = post(client_of(app, people["lead"]), url, {"reason": "Reviewed.", "seen": seen})
+    assert refused.status_code == 400 and count(FinalExamExtraAttempt) == 0
 
 
 def test_the_wait_between_attempts_is_kept(app, people):

@@ -1,7 +1,7 @@
 """Parallel requests on one exam record, on a database several connections really share (a
 SQLite file, or TEST_DATABASE_URL): the database decides, so parallel "Start" clicks open one
-attempt, parallel submissions count once, and two leads withdrawing one result withdraw it
-once."""
+attempt, parallel submissions count once, two leads withdrawing one result withdraw it once,
+and a double click on "Grant one more attempt" grants one."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.helpers import (
     use_track,
 )
 from tests.training.exams.conftest import NCPRSS, answers, attempt_at, client_of, final_exam
-from training.exams.models import ExamResult, FinalExamAttempt
+from training.exams.models import ExamResult, FinalExamAttempt, FinalExamExtraAttempt
 from training.extensions import db
 from training.models import AttemptStatus, AuditEvent, Role
 
@@ -101,3 +101,23 @@ def test_two_leads_withdrawing_one_result_withdraw_it_once(racing):
     assert sum("Withdrawn: NCPRSS examination" in o for o in outcomes) == 1, outcomes
     assert sum("This result was already withdrawn." in o for o in outcomes) == 1, outcomes
     assert _events("exam result withdrawn") == 1
+
+
+def test_a_double_click_on_grant_adds_one_extra_attempt(racing):
+    use_track(racing, exam=final_exam(max_attempts=1))
+    trainee = make_user(Role.TRAINEE, name="Riley Chen")
+    lead = make_user(Role.LEAD, name="Morgan Lead")
+
+    def grant(client):  # type: ignore[no-untyped-def]
+        url = f"/exam/people/{trainee.id}/extra-attempt"
+        return post(client, url, {"reason": "Reviewed ethics.", "seen": "0"}, follow_redirects=True)
+
+    outcomes = race(racing, *[as_user(lead, grant) for _ in range(CLICKS)])
+    assert all(o.startswith("200 ") for o in outcomes), outcomes
+    assert sum("Riley Chen has one more attempt" in o for o in outcomes) == 1, outcomes
+    refused = "Another extra attempt was just granted; nothing more was added."
+    assert sum(refused in o for o in outcomes) == CLICKS - 1, outcomes
+    with in_app():
+        grants = db.session.scalar(select(func.count()).select_from(FinalExamExtraAttempt))
+    assert grants == 1
+    assert _events("extra exam attempt granted") == 1

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
 from sqlalchemy import select
 
-from tests.helpers import in_app, save, sign_in
+from tests.helpers import html_of, in_app, save, sign_in
 from training.extensions import db
 from training.models import AuditEvent, User
 from training.outside.models import OutsideRecord
 from training.uploads.models import StoredFile
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+_files = itertools.count(1)
 YESTERDAY = datetime.now(UTC).date() - timedelta(days=1)
 
 
@@ -76,9 +79,11 @@ def make_record(
     day: date = YESTERDAY,
     title: str = "Ethics in Peer Work",
     provider: str = "Recovery Academy",
+    certificate: bytes | None = None,
     **fields: object,
 ) -> OutsideRecord:
-    stored = make_file(trainee)
+    """A record with its certificate: ``certificate``'s bytes, or a PDF of its own."""
+    stored = make_file(trainee, certificate or PDF + f"% record {next(_files)}\n".encode())
     record = OutsideRecord(
         trainee_id=trainee.id,
         kind=kind,
@@ -120,3 +125,22 @@ def only_record() -> OutsideRecord:
         db.session.expunge_all()
     assert len(records) == 1
     return records[0]
+
+
+def seen(record: OutsideRecord) -> str:
+    """The version of a record a lead's decision form carries: when it was last sent."""
+    return record.submitted_at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def decision(record: OutsideRecord, **fields: object) -> dict[str, object]:
+    """An approve or return form sent from the record's page as it is now."""
+    return {"seen": seen(record), **fields}
+
+
+def seen_on_page(client, record_id: int) -> str:  # type: ignore[no-untyped-def]
+    """The version the decision forms on the record's page carry (both the same)."""
+    found = set(
+        re.findall(r'name="seen" value="([^"]+)"', html_of(client.get(f"/outside/{record_id}")))
+    )
+    assert len(found) == 1, found
+    return found.pop()

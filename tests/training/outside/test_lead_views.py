@@ -19,6 +19,7 @@ from tests.training.outside.support import (
     PDF,
     YESTERDAY,
     as_,
+    decision,
     events_of,
     make_record,
     record_form,
@@ -50,12 +51,14 @@ def test_the_lead_approves_a_record_which_is_then_locked(client, team):
     as_(client, lead)
     page = text_of(client.get(f"/outside/{record.id}"))
     assert "Your decision" in page and "Download certificate.pdf" in page
-    response = post(client, f"/outside/{record.id}/approve", follow_redirects=True)
+    response = post(
+        client, f"/outside/{record.id}/approve", decision(record), follow_redirects=True
+    )
     assert "Approved: Ethics in Peer Work for Tia Trainee." in text_of(response)
     now = fetch(OutsideRecord, record.id)
     assert (now.status, now.decided_by_id) == ("approved", lead.id) and now.decided_at
     assert events_of("outside_record", record.id) == [(lead.id, "approved", None)]
-    again = post(client, f"/outside/{record.id}/approve", follow_redirects=True)
+    again = post(client, f"/outside/{record.id}/approve", decision(record), follow_redirects=True)
     assert (
         "Nothing was changed: this record was already approved a moment ago by Lee Lead."
         in text_of(again)
@@ -69,18 +72,18 @@ def test_returning_needs_a_comment_which_the_trainee_then_sees(client, team):
     trainee, lead = team["trainee"], team["lead"]
     record = make_record(trainee)
     as_(client, lead)
-    refused = post(client, f"/outside/{record.id}/return", {"comment": "  "})
+    refused = post(client, f"/outside/{record.id}/return", decision(record, comment="  "))
     assert refused.status_code == 400
     assert 'id="comment-error">Write a comment so the trainee knows what to correct.' in html_of(
         refused
     )
     assert fetch(OutsideRecord, record.id).status == "submitted"
-    too_long = post(client, f"/outside/{record.id}/return", {"comment": "x" * 2001})
+    too_long = post(client, f"/outside/{record.id}/return", decision(record, comment="x" * 2001))
     assert too_long.status_code == 400 and "at most 2,000 characters" in text_of(too_long)
     response = post(
         client,
         f"/outside/{record.id}/return",
-        {"comment": "Please add the hours per domain."},
+        decision(record, comment="Please add the hours per domain."),
         follow_redirects=True,
     )
     assert "Returned to Tia Trainee with your comment." in text_of(response)

@@ -81,6 +81,8 @@ def test_pdf_png_and_jpeg_are_stored_with_the_type_of_their_content(
     [
         (word_document(), "This file is a Word document. Please upload a PDF, PNG or JPEG."),
         (image_bytes("GIF"), "This file is a GIF image. Please upload a PDF, PNG or JPEG."),
+        # a kind with no description of its own: no article to get wrong ("a EXE file")
+        (b"MZ" + b"\0" * 64, "This file is in EXE format. Please upload a PDF, PNG or JPEG."),
         (b"Just some text, renamed.", "We couldn't recognise this kind of file."),
         (b"", "This file is empty."),
         # a PNG's signature on something that is not an image

@@ -110,6 +110,16 @@ def test_a_trainee_records_a_course_with_its_certificate(client, team, kind, but
             "hours_ethical_responsibility",
             "Enter the hours as a number",
         ),
+        # what Python's Decimal takes but a form must not (sNaN was a 500 under gunicorn)
+        *(
+            (
+                {"hours_ethical_responsibility": typed},
+                "hours_ethical_responsibility",
+                "Enter the hours as a number",
+            )
+            for typed in ("sNaN", "NaN", "inf", "1_0", "\u0663", "1e1", "2.5.1")
+        ),
+        ({"provider": "   "}, "provider", "Enter who gave the course."),
         ({"certificate": None}, "certificate", "Choose the certificate of completion to upload."),
         (
             {"certificate": upload(b"", "")},
@@ -143,7 +153,7 @@ def test_a_chosen_file_must_be_chosen_again_after_another_mistake(client, team):
 def test_the_trainee_is_told_how_many_outside_hours_their_track_counts(app, client, team):
     trainee = team["trainee"]
     use_track(app, training=TrainingRule(outside_max_hours=3))
-    make_record(trainee, "approved", hours={"advocacy": 2})
+    make_record(trainee, "approved", hours={"advocacy": 2}, title="Advocacy")
     make_record(trainee, "approved", hours={"ethical_responsibility": 2.5})
     make_record(trainee, "approved", kind="ce", hours={"advocacy": 10})  # CE: not training
     make_record(trainee, "submitted", hours={"advocacy": 10})  # not approved: does not count
