@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from certificates.evaluation import evaluation_items
-from certificates.hours import Totals
+from certificates.hours import Totals, exact, hours_word, quarter_hours_up
 from certificates.outside_hours import counted_outside
 from certificates.requirements import EXPERIENCE, hours_progress
 from certificates.rulebook import (
@@ -93,11 +92,6 @@ class Checklist:
             for name in names
             if (items := tuple(i for i in self.items if i.group == name))
         ]
-
-
-def hours_word(value: float) -> str:
-    """6 -> '6 hours', 1 -> '1 hour', 1.5 -> '1.5 hours'."""
-    return f"{value:g} hour{'' if value == 1 else 's'}"
 
 
 def course_hours_earned(record: TraineeRecord) -> dict[str, float]:
@@ -188,8 +182,8 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
             group,
         )
     if rule.live_min_percent:
-        required = rule.total_hours or sum(track.training_hours.values())
-        needed = _quarter_up(required * rule.live_min_percent / 100)
+        required = exact(rule.total_hours) or sum(map(exact, track.training_hours.values()))
+        needed = float(quarter_hours_up(required * exact(rule.live_min_percent) / 100))
         have = earned.live_total
         met = have >= needed
         yield Item(
@@ -198,11 +192,6 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
             "" if met else f"{needed - have:g} more hours at live training events",
             group,
         )
-
-
-def _quarter_up(hours: float) -> float:
-    quarters = Fraction(hours).limit_denominator(1000) * 4
-    return float(-(-quarters // 1) / 4)
 
 
 def _hours_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
@@ -258,25 +247,4 @@ def eligibility(track: Track, record: TraineeRecord) -> Checklist:
     items += _evaluation_items(track, record)
     items += _exam_items(track, record)
     items += _attestation_items(track, record)
-    return Checklist(tuple(items))
-
-
-def renewal_checklist(
-    track: Track,
-    completed_since_issue: frozenset[str],
-    titles: Mapping[str, str],
-    attested_since_issue: bool,
-) -> Checklist:
-    """What renewing a certificate needs: the renewal courses completed again since it was
-    issued, and (if the track says so) the attestation signed again."""
-    items = list(_course_items(track.renewal.courses, completed_since_issue, titles))
-    if track.renewal.attestation and track.attestation is not None:
-        title = track.attestation.title.lower()
-        items.append(
-            Item(
-                f"Sign the {title} again",
-                attested_since_issue,
-                "" if attested_since_issue else f"Read and sign the {title} again.",
-            )
-        )
     return Checklist(tuple(items))

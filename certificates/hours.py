@@ -1,14 +1,20 @@
 """Supervision and supervised-practice hours: the rules an entry must meet, the warnings worth a
 second look, and the arithmetic of totals. Durations are whole minutes throughout, so sums are
 exact; hours appear only when shown to people.
+
+Also the helpers every package shares for hours and dates: exact hours rounded to the quarter
+hour (``quarter_hours_down``, ``quarter_hours_up``), and hours and dates in words
+(``hours_word``, ``long_date``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from courses.domains import DOMAINS
@@ -147,6 +153,45 @@ def duplicate_warning(facts: EntryFacts, others: Iterable[OtherEntry]) -> str | 
                 "Is this a different session?"
             )
     return None
+
+
+# --- exact hours, in quarter hours ------------------------------------------------------------
+
+QUARTER_HOUR = Fraction(1, 4)
+
+Number = int | float | Decimal | Fraction
+
+
+def exact(value: Number) -> Fraction:
+    """A number as an exact fraction. A float is read as it is written (0.1 is 1/10, not the
+    binary number nearest to it), so hours typed or read from a file mean what they say."""
+    if isinstance(value, float):
+        return Fraction(str(value))
+    return Fraction(value)
+
+
+def quarter_hours_down(hours: Number) -> Fraction:
+    """Hours rounded down to the quarter hour, exactly: 1.3 -> 5/4."""
+    return math.floor(exact(hours) / QUARTER_HOUR) * QUARTER_HOUR
+
+
+def quarter_hours_up(hours: Number) -> Fraction:
+    """Hours rounded up to the quarter hour, exactly: 1.3 -> 3/2."""
+    return math.ceil(exact(hours) / QUARTER_HOUR) * QUARTER_HOUR
+
+
+def hours_word(value: Number) -> str:
+    """Hours in words, to the hundredth (sums of quarter hours never print 9.999): 6 -> "6
+    hours", 1 -> "1 hour", 1.5 -> "1.5 hours"."""
+    rounded = round(float(value), 2)
+    return f"{rounded:g} hour{'' if rounded == 1 else 's'}"
+
+
+def long_date(day: date | str) -> str:
+    """A date, a datetime or "2026-06-01" -> 1 June 2026 (no leading zero)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_minutes(minutes: int | Fraction) -> str:

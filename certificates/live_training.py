@@ -12,13 +12,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
+from certificates.hours import QUARTER_HOUR as QUARTER
+from certificates.hours import Number, exact, quarter_hours_down
 from courses.domains import DOMAINS
 
 STEP_MINUTES = 15
-QUARTER = Fraction(1, 4)
 MIN_EVENT_HOURS = QUARTER
 MAX_EVENT_HOURS = 12
 
@@ -31,16 +31,6 @@ STATUSES = {
     PARTIAL: "Attended part",
     ABSENT: "Did not attend",
 }
-
-Number = int | float | Decimal | Fraction
-
-
-def exact(value: Number) -> Fraction:
-    """A number as an exact fraction. A float is read as it is written (0.1 is 1/10, not the
-    binary number nearest to it), so hours typed or read from a file mean what they say."""
-    if isinstance(value, float):
-        return Fraction(str(value))
-    return Fraction(value)
 
 
 def is_quarter_hours(value: Number) -> bool:
@@ -148,7 +138,7 @@ def hours_attended(
     for domain, value in event_hours.items():
         hours = exact(value)
         if share < 1:
-            hours = math.floor(hours * share / QUARTER) * QUARTER
+            hours = quarter_hours_down(hours * share)
         if hours > 0:
             given[domain] = float(hours)
     return given

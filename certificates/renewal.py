@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from certificates.eligibility import Checklist, Item, _course_items
+from certificates.hours import long_date
 from certificates.outside_hours import ce_counted, ce_hours
 from certificates.rulebook import OutsideTraining
 from certificates.tracks import Track
@@ -154,5 +155,5 @@ def reminder_sentence(expires_on: date, today: date, progress: CeProgress) -> st
     """E.g. "Your certificate expires on 3 June 2027. You have 8 of 20 continuing-education
     hours (2 of 6 in Ethical Responsibility)."""
     verb = "expires" if expires_on >= today else "expired"
-    first = f"Your certificate {verb} on {expires_on.day} {expires_on:%B %Y}."
+    first = f"Your certificate {verb} on {long_date(expires_on)}."
     return f"{first} {progress.sentence}".strip()

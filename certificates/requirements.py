@@ -5,12 +5,11 @@ fractions where shared), as in ``certificates.hours``."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from certificates.hours import STEP_MINUTES, HoursRules, Totals, as_hours
+from certificates.hours import HoursRules, Totals, as_hours, exact, hours_word, quarter_hours_up
 from certificates.rulebook import ExperienceRule
 from courses.domains import DOMAINS
 
@@ -69,15 +68,9 @@ class Requirement:
         return f"{as_hours(self.missing_minutes)} more approved hours of {self.label}"
 
 
-def exact(number: int | float | Fraction) -> Fraction:
-    """A number from a track file, exactly as written: 12.5 -> 25/2, 0.1 -> 1/10 (not the
-    binary float nearest to it)."""
-    return Fraction(str(number)) if isinstance(number, float) else Fraction(number)
-
-
-def quarter_hours_up(minutes: int | Fraction) -> int:
+def minutes_up_to_quarter_hour(minutes: int | Fraction) -> int:
     """Minutes rounded up to the quarter hour: what a trainee must log to cover them."""
-    return math.ceil(Fraction(minutes) / STEP_MINUTES) * STEP_MINUTES
+    return int(quarter_hours_up(Fraction(minutes) / 60) * 60)
 
 
 def supervision_for_practice(practice_minutes: int, practice_hours_per_hour: float) -> int:
@@ -86,7 +79,7 @@ def supervision_for_practice(practice_minutes: int, practice_hours_per_hour: flo
     ratio = exact(practice_hours_per_hour)
     if ratio <= 0:
         return 0
-    return quarter_hours_up(Fraction(practice_minutes) / ratio)
+    return minutes_up_to_quarter_hour(Fraction(practice_minutes) / ratio)
 
 
 def group_cap(max_percent: float, required_minutes: int | Fraction) -> Fraction | None:
@@ -104,7 +97,7 @@ def counted_supervision(all_minutes: Fraction, group: Fraction, cap: Fraction | 
 
 
 def _hours_words(minutes: int | Fraction) -> str:
-    return "1 hour" if minutes == 60 else f"{as_hours(minutes)} hours"
+    return hours_word(Fraction(minutes) / 60)
 
 
 def _more_hours(minutes: int | Fraction) -> str:
@@ -130,7 +123,7 @@ def _capped(
             else f"group supervision does not count{where} on this track"
         )
         advice = (
-            f"{counts}; log {_more_hours(quarter_hours_up(required - counted))} of "
+            f"{counts}; log {_more_hours(minutes_up_to_quarter_hour(required - counted))} of "
             f"individual supervision{where}"
         )
     return Requirement(label, required, counted, SUPERVISION, advice)
@@ -151,7 +144,7 @@ def hours_progress(
             EXPERIENCE,
         )
     ]
-    direct = quarter_hours_up(exact(experience.direct_service_hours) * 60)
+    direct = minutes_up_to_quarter_hour(exact(experience.direct_service_hours) * 60)
     if direct > 0:
         progress.append(
             Requirement(
@@ -169,7 +162,7 @@ def hours_progress(
     group = Fraction(done.approved_group_supervision)
     progress.append(_capped("supervision", rules.supervision_minutes, supervision, group, cap))
     if exact(ratio) > 0:
-        label = f"1 hour of supervision for every {_hours_words(exact(ratio) * 60)} of practice"
+        label = f"1 hour of supervision for every {hours_word(exact(ratio))} of practice"
         needed = _capped(label, for_practice, supervision, group, cap)
         advice = needed.advice or (
             f"{_more_hours(needed.missing_minutes)} of approved supervision: your "

@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-
-def long_date(day: date | str) -> str:
-    """A date, a datetime or "2026-06-01" -> 1 June 2026."""
-    if isinstance(day, str):
-        day = date.fromisoformat(day)
-    return f"{day.day} {day:%B %Y}"
+from certificates.hours import long_date
 
 
 def long_time(moment: datetime) -> str:

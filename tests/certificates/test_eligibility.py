@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from certificates.eligibility import TraineeRecord, eligibility, renewal_checklist
+from certificates.eligibility import TraineeRecord, eligibility
 from certificates.hours import HoursRules, Logged, totals
 from certificates.tracks import Attestation, Renewal, Track
 
@@ -106,10 +106,3 @@ def test_supervision_per_domain_counts_a_shared_session_by_halves():
 def test_the_code_of_ethics_must_be_signed():
     result = eligibility(TRACK, record(attested=False))
     assert [i.missing for i in result.outstanding] == ["Read and sign the code of ethics."]
-
-
-def test_renewal_needs_the_renewal_courses_again_and_a_new_signature():
-    assert not renewal_checklist(TRACK, frozenset(), TITLES, False).eligible
-    partly = renewal_checklist(TRACK, frozenset({"boundaries"}), TITLES, False)
-    assert [i.missing for i in partly.outstanding] == ["Read and sign the code of ethics again."]
-    assert renewal_checklist(TRACK, frozenset({"boundaries"}), TITLES, True).eligible

@@ -103,6 +103,14 @@ def test_signing_only_one_attestation_again_leaves_the_other_to_sign():
     ]
 
 
+def test_the_renewal_course_not_taken_again_is_still_needed():
+    result = checklist(ENOUGH, done=frozenset())
+    assert [item.missing for item in result.outstanding] == [
+        "Complete the course “Ethics in practice”: read every module, pass its quiz and have "
+        "its practice accepted"
+    ]
+
+
 def test_a_track_without_ce_asks_only_what_it_did():
     old = replace(TRACK, renewal=Renewal(courses=("ethics",), attestation=False))
     result = checklist([], track=old)

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +23,8 @@ from certificates.tracks import Attestation, Track
 from training import audit
 from training.attestations.models import LeadConfirmation
 from training.extensions import db
-from training.models import Role, SupervisorAssignment, TrackSignature, User, utcnow
+from training.hours.assignments import supervises
+from training.models import Role, TrackSignature, User, utcnow
 
 #: audit events are about the person (the audit log's "Person" filter finds them)
 SUBJECT = "user"
@@ -110,18 +110,7 @@ def may_see(user: User, trainee: User) -> bool:
         return False
     if user.role == Role.LEAD:
         return True
-    return (
-        user.role == Role.SUPERVISOR
-        and user.active
-        and bool(
-            db.session.scalar(
-                select(SupervisorAssignment.trainee_id).where(
-                    SupervisorAssignment.trainee_id == trainee.id,
-                    SupervisorAssignment.supervisor_id == user.id,
-                )
-            )
-        )
-    )
+    return supervises(user, trainee.id)
 
 
 # --- the trainee's attestations ----------------------------------------------------------------
@@ -129,8 +118,9 @@ def may_see(user: User, trainee: User) -> bool:
 
 def renewing_since(user: User, track: Track) -> datetime | None:
     """When the trainee's current certificate was issued, if they are renewing it now (it
-    expires within the reminder window) and the track asks to sign the attestations again;
-    else None."""
+    expires within the track's renewal window, the one the renewal checklist and reminder use)
+    and the track asks to sign the attestations again; else None."""
+    from training.certs.renewals import window
     from training.certs.services import current_certificate
 
     if not track.renewal.attestation:
@@ -139,7 +129,7 @@ def renewing_since(user: User, track: Track) -> datetime | None:
     if current is None:
         return None
     days_left = (current.expires_on - utcnow().date()).days
-    return current.issued_at if days_left <= current_app.config["RENEWAL_REMINDER_DAYS"] else None
+    return current.issued_at if days_left <= window(track) else None
 
 
 def standings(user: User, track: Track, since: datetime | None = None) -> list[Standing]:

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from certificates.rulebook import EvaluationRule
 from certificates.supervisors import accepted_text, qualifies
 from certificates.tracks import Track
 from training.evaluations.models import CompetencyEvaluation, EvaluationStatus
 from training.extensions import db
+from training.hours.assignments import supervised_trainees, supervision
 from training.hours.services import track_for
-from training.models import Cohort, Role, SupervisorAssignment, User
+from training.models import Cohort, Role, User
 
 Evaluation = CompetencyEvaluation
 
@@ -22,18 +23,10 @@ Evaluation = CompetencyEvaluation
 def supervised_by(supervisor_id: int) -> Any:
     """A condition on an evaluation: ``supervisor_id`` wrote it, is assigned to its trainee (who
     is not themselves) and is an active account with the supervisor role."""
-    assigned = exists().where(
-        SupervisorAssignment.trainee_id == Evaluation.trainee_id,
-        SupervisorAssignment.supervisor_id == supervisor_id,
-    )
-    active = exists().where(
-        User.id == supervisor_id, User.role == Role.SUPERVISOR, User.active.is_(True)
-    )
     return (
         (Evaluation.supervisor_id == supervisor_id)
         & (Evaluation.trainee_id != supervisor_id)
-        & assigned
-        & active
+        & supervision(Evaluation.trainee_id, supervisor_id)
     )
 
 
@@ -47,20 +40,7 @@ def evaluation_track(trainee: User) -> Track | None:
 
 def trainees_to_evaluate(supervisor: User) -> list[tuple[User, Track]]:
     """The supervisor's assigned trainees whose track asks for an evaluation, by name."""
-    if supervisor.role != Role.SUPERVISOR or not supervisor.active:
-        return []
-    trainees = list(
-        db.session.scalars(
-            select(User)
-            .join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
-            .where(
-                SupervisorAssignment.supervisor_id == supervisor.id,
-                User.role == Role.TRAINEE,
-                User.id != supervisor.id,
-            )
-            .order_by(User.name, User.id)
-        )
-    )
+    trainees = supervised_trainees(supervisor)
     cohort_ids = {t.cohort_id for t in trainees if t.cohort_id is not None}
     if cohort_ids:  # loaded once, so ``track_for`` finds each cohort without a query of its own
         list(db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))))

@@ -12,13 +12,19 @@ Submitting an entry checks, in the same UPDATE, that its supervisor still superv
 trainee (``still_supervises``), after taking a shared lock on the assignment, which a lead's
 ending of it waits for (or the other way round): an entry submitted at the moment a
 supervision ends is either refused or returned with the others, never left waiting.
+
+The same rule says what a supervisor may see of a trainee (hours, events, exam results, files,
+evaluations, attestations): ``supervises``, ``supervised_trainees`` and, inside a query or an
+UPDATE, ``supervision``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
+from sqlalchemy.orm import aliased
 
 from training import audit
 from training.extensions import db
@@ -36,17 +42,50 @@ class Ended:
     practice_returned: int = 0
 
 
+def supervision(trainee_id: Any, supervisor_id: Any) -> ColumnElement[bool]:
+    """A condition: ``supervisor_id`` is assigned to ``trainee_id`` and is an active account
+    with the supervisor role (each a column or a value). Its tables are aliased, so it holds
+    inside any query, one on ``User`` or ``SupervisorAssignment`` included."""
+    assignment = aliased(SupervisorAssignment)
+    account = aliased(User)
+    assigned = exists().where(
+        assignment.trainee_id == trainee_id, assignment.supervisor_id == supervisor_id
+    )
+    active = exists().where(
+        account.id == supervisor_id, account.role == Role.SUPERVISOR, account.active.is_(True)
+    )
+    return assigned & active
+
+
+def supervises(user: User, trainee_id: int) -> bool:
+    """Whether ``user`` may see this trainee's records as their supervisor: assigned to them,
+    and an active account with the supervisor role (as the database has it now)."""
+    if user.role != Role.SUPERVISOR or user.id == trainee_id:
+        return False
+    return bool(db.session.scalar(select(supervision(trainee_id, user.id))))
+
+
+def supervised_trainees(supervisor: User) -> list[User]:
+    """The trainees ``supervisor`` may see (none once they are inactive), by name."""
+    if supervisor.role != Role.SUPERVISOR:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role == Role.TRAINEE,
+                User.id != supervisor.id,
+                supervision(User.id, supervisor.id),
+            )
+            .order_by(func.lower(User.name), User.id)
+        )
+    )
+
+
 def still_supervises():  # type: ignore[no-untyped-def]
     """A condition on an hours entry: its supervisor is assigned to its trainee and is an
     active account with the supervisor role."""
-    assigned = exists().where(
-        SupervisorAssignment.trainee_id == HoursEntry.trainee_id,
-        SupervisorAssignment.supervisor_id == HoursEntry.supervisor_id,
-    )
-    supervisor = exists().where(
-        User.id == HoursEntry.supervisor_id, User.role == Role.SUPERVISOR, User.active.is_(True)
-    )
-    return assigned & supervisor
+    return supervision(HoursEntry.trainee_id, HoursEntry.supervisor_id)
 
 
 def hold_assignment(trainee_id: int, supervisor_id: int | None) -> None:

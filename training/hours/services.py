@@ -69,10 +69,13 @@ def assigned_trainee_ids(supervisor: User) -> set[int]:
 
 
 def may_view(user: User, entry: HoursEntry) -> bool:
-    """The trainee who logged it, the supervisor it is for (while assigned), and leads."""
+    """The trainee who logged it, the supervisor it is for (while they supervise the trainee),
+    and leads."""
+    from training.hours.assignments import supervises
+
     if user.role == Role.LEAD or entry.trainee_id == user.id:
         return True
-    return entry.supervisor_id == user.id and entry.trainee_id in assigned_trainee_ids(user)
+    return entry.supervisor_id == user.id and supervises(user, entry.trainee_id)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -21,12 +21,12 @@ from sqlalchemy import exists, func, select
 from certificates.supervisors import accepted_text, qualifies, why_not
 from training import audit, content
 from training.extensions import db
+from training.hours.assignments import supervises
 from training.hours.services import (
     ATTESTATION,
     SUBJECT,
     HoursError,
     _move,
-    assigned_trainee_ids,
     track_for,
 )
 from training.models import (
@@ -38,15 +38,38 @@ from training.models import (
     utcnow,
 )
 
+#: what approving a supervised-practice entry that claims direct service attests
+DIRECT_SERVICE_ATTESTATION = (
+    "I attest that these hours took place as described, including that they were direct "
+    "service with the people supported."
+)
+#: the box ticked to approve several entries at once, when one of them claims direct service
+QUEUE_DIRECT_SERVICE_ATTESTATION = (
+    "I attest that these hours took place as described, and that those marked “Direct "
+    "service: yes” were direct service with the people supported."
+)
+
+
+def attestation_of(entry: HoursEntry) -> str:
+    """What approving the entry attests (its sign-off keeps these words): that the hours took
+    place as described and, where the entry claims direct service, that they were."""
+    return DIRECT_SERVICE_ATTESTATION if entry.direct_service else ATTESTATION
+
+
+def queue_attestation(entries: Iterable[HoursEntry]) -> str:
+    """The words of the box a supervisor ticks to approve the entries shown, naming direct
+    service when one of them claims it."""
+    if any(e.direct_service for e in entries):
+        return QUEUE_DIRECT_SERVICE_ATTESTATION
+    return ATTESTATION
+
 
 def _check_supervisor(supervisor: User, entry: HoursEntry | None) -> HoursEntry:
     if entry is None or supervisor.role != Role.SUPERVISOR or not supervisor.active:
         raise HoursError("That entry is not in your queue.")
     if entry.trainee_id == supervisor.id:
         raise HoursError("You can't sign off your own hours.")
-    if entry.supervisor_id != supervisor.id or entry.trainee_id not in assigned_trainee_ids(
-        supervisor
-    ):
+    if entry.supervisor_id != supervisor.id or not supervises(supervisor, entry.trainee_id):
         raise HoursError("That entry is not in your queue.")
     return entry
 
@@ -154,7 +177,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
                 supervisor_id=supervisor.id,
                 supervisor_name=supervisor.name,
                 supervisor_credential=credential or "",
-                attestation=ATTESTATION,
+                attestation=attestation_of(entry),
             )
         )
         audit.record(
@@ -164,7 +187,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
             "approved",
             EntryStatus.SUBMITTED,
             EntryStatus.APPROVED,
-            ATTESTATION,
+            attestation_of(entry),
         )
         db.session.commit()
         outcome.done += 1

@@ -244,6 +244,7 @@ def detail(entry_id: int):  # type: ignore[no-untyped-def]
         sign_off_problem=signoffs.qualification_problem(entry.trainee, current_user.credential)
         if reviewing
         else "",
+        attestation=signoffs.attestation_of(entry),
         events=audit.history(services.SUBJECT, entry.id),
         form=ActionForm(),
         return_form=ReturnForm(),
@@ -307,5 +308,6 @@ def summary():  # type: ignore[no-untyped-def]
         entries=entries,
         totals=services.totals_of(entries),
         track=services.track_for(current_user),
+        attestation=services.ATTESTATION,
         now=utcnow(),
     )

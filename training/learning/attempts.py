@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import JSON, exists, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -70,8 +71,51 @@ def rules(quiz: Quiz, extra: int) -> Quiz:
     return replace(quiz, max_attempts=quiz.max_attempts + extra) if quiz.max_attempts else quiz
 
 
+class Attempt(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def finished(self) -> bool: ...
+
+
+A = TypeVar("A", bound=Attempt)
+
+
+class AttemptHistory(Generic[A]):
+    """What a trainee's attempts say, the same for a course's quiz and a track's final exam:
+    ``history`` is their attempts, oldest first."""
+
+    history: list[A]
+
+    @property
+    def used(self) -> int:
+        return sum(1 for a in self.history if a.finished)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.history)
+
+    @property
+    def open_attempt(self) -> A | None:
+        return next((a for a in self.history if a.status == AttemptStatus.IN_PROGRESS), None)
+
+    @property
+    def finished(self) -> list[A]:
+        return [a for a in self.history if a.status != AttemptStatus.IN_PROGRESS]
+
+
+def next_whole_minute(at: datetime) -> datetime:
+    """``at`` rounded up to the minute: "you can start it at 15:01" must not be refused at
+    15:01."""
+    return at.replace(second=0, microsecond=0) + (
+        timedelta(minutes=1) if at.second or at.microsecond else timedelta()
+    )
+
+
 @dataclass(frozen=True)
-class Standing:
+class Standing(AttemptHistory[QuizAttempt]):
     """Where one trainee stands with one course's quiz."""
 
     course: Course
@@ -84,22 +128,6 @@ class Standing:
     def allowed(self) -> int | None:
         """Attempts allowed in all (None: unlimited)."""
         return rules(self.course.quiz, self.extra).max_attempts or None
-
-    @property
-    def used(self) -> int:
-        return sum(1 for a in self.history if a.finished)
-
-    @property
-    def passed(self) -> bool:
-        return any(a.passed for a in self.history)
-
-    @property
-    def open_attempt(self) -> QuizAttempt | None:
-        return next((a for a in self.history if a.status == AttemptStatus.IN_PROGRESS), None)
-
-    @property
-    def finished(self) -> list[QuizAttempt]:
-        return [a for a in self.history if a.status != AttemptStatus.IN_PROGRESS]
 
     @property
     def refusal(self) -> str | None:
@@ -115,11 +143,7 @@ class Standing:
                 "ask your program lead: they can grant extra attempts."
             )
         assert self.availability.next_at is not None
-        # to the next whole minute: "at 15:01" must not be refused at 15:01
-        at = self.availability.next_at
-        at = at.replace(second=0, microsecond=0) + (
-            timedelta(minutes=1) if at.second or at.microsecond else timedelta()
-        )
+        at = next_whole_minute(self.availability.next_at)
         return (
             f"Please wait before your next attempt: you can start it at "
             f"{long_time(at)} (the quiz asks for "

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from certificates.outside_hours import KINDS
 from training.extensions import db
-from training.hours.services import assigned_trainee_ids
+from training.hours.assignments import supervision
 from training.models import Role, User
 from training.outside.models import OutsideRecord, OutsideStatus
 
@@ -32,7 +32,7 @@ def listing_query(
         joinedload(OutsideRecord.trainee), joinedload(OutsideRecord.decided_by)
     )
     if viewer.role != Role.LEAD:
-        query = query.where(OutsideRecord.trainee_id.in_(assigned_trainee_ids(viewer)))
+        query = query.where(supervision(OutsideRecord.trainee_id, viewer.id))
     if status in set(OutsideStatus):
         query = query.where(OutsideRecord.status == status)
     if kind in KINDS:

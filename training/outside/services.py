@@ -33,7 +33,8 @@ from certificates.rulebook import OutsideTraining
 from training import audit
 from training.dates import long_time
 from training.extensions import db
-from training.hours.services import assigned_trainee_ids, track_for
+from training.hours.assignments import supervises
+from training.hours.services import track_for
 from training.models import Role, User, utcnow
 from training.outside import copies
 from training.outside.models import OutsideRecord, OutsideStatus
@@ -113,7 +114,7 @@ def may_see_records_of(user: User, trainee_id: int) -> bool:
     trainees')."""
     if user.role == Role.LEAD or trainee_id == user.id:
         return True
-    return user.role == Role.SUPERVISOR and trainee_id in assigned_trainee_ids(user)
+    return supervises(user, trainee_id)
 
 
 def records_of(trainee: User) -> list[OutsideRecord]:

@@ -50,7 +50,7 @@ def queue():  # type: ignore[no-untyped-def]
         page=page,
         pages=pages,
         totals=totals,
-        attestation=services.ATTESTATION,
+        attestation=signoffs.queue_attestation(entries),
         form=ActionForm(),
         return_form=ReturnForm(),
     )
