@@ -1,6 +1,9 @@
-"""Demo data: a lead, a supervisor and trainees at different points, safe to load twice."""
+"""Demo data: a lead, a supervisor and trainees at different points, safe to load twice. The
+second track's cohort, which shows the rest of the rulebook, is in ``training.demo_rulebook``."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -9,6 +12,25 @@ from training.accounts import create_account
 from training.extensions import db
 from training.learning import services
 from training.models import HoursEntry, Role, User
+
+# the second track's cohort: its people are listed with the rest, so they print together
+RULEBOOK_PEOPLE = [
+    ("priya@example.org", "Priya Shah", Role.SUPERVISOR, "demo-supervisor-password"),
+    ("chris@example.org", "Chris Dunn", Role.SUPERVISOR, "demo-supervisor-password"),
+    ("dana@example.org", "Dana Whitfield", Role.TRAINEE, "demo-trainee-password"),
+    ("eli@example.org", "Eli Moreno", Role.TRAINEE, "demo-trainee-password"),
+    ("frankie@example.org", "Frankie Osei", Role.TRAINEE, "demo-trainee-password"),
+]
+RULEBOOK_STAGES = {
+    "priya@example.org": "an LCSW: supervises the Recovery Coach cohort",
+    "chris@example.org": "a CPS: may not sign off on the Recovery Coach track",
+    "dana@example.org": "Recovery Coach, certified: events, outside training, exam, evaluation, CE",
+    "eli@example.org": "Recovery Coach, part-way: a returned course, a draft evaluation",
+    "frankie@example.org": "Recovery Coach, at the start: outside training waiting for the lead",
+}
+
+if TYPE_CHECKING:
+    from certificates.tracks import Track
 
 DEMO_PEOPLE = [
     ("lead@example.org", "Morgan Reyes", Role.LEAD, "demo-lead-password"),
@@ -19,6 +41,7 @@ DEMO_PEOPLE = [
     ("taylor@example.org", "Taylor Brooks", Role.TRAINEE, "demo-trainee-password"),
     ("casey@example.org", "Casey Nguyen", Role.TRAINEE, "demo-trainee-password"),
     ("jamie@example.org", "Jamie Ortiz", Role.TRAINEE, "demo-trainee-password"),
+    *RULEBOOK_PEOPLE,  # the Recovery Coach cohort and its supervisors
 ]
 
 #: what each demo trainee shows (printed with the logins)
@@ -29,6 +52,7 @@ STAGES = {
     "taylor@example.org": "certified",
     "casey@example.org": "certificate revoked",
     "jamie@example.org": "certificate expiring within 60 days",
+    **RULEBOOK_STAGES,
 }
 
 
@@ -47,7 +71,7 @@ def load_demo() -> list[str]:
     _demo_supervision()
     sam = db.session.scalar(select(User).where(User.email == "supervisor@example.org"))
     if jordan is not None and sam is not None:
-        _demo_practice(jordan, sam, accept=False)  # one response waits in Sam's queue
+        practice_responses(jordan, sam, accept=False)  # one response waits in Sam's queue
     for email in (
         "riley@example.org",
         "taylor@example.org",
@@ -57,12 +81,14 @@ def load_demo() -> list[str]:
         _demo_eligible_trainee(email)
     certificate_note = _demo_certificates()
     _demo_cohort()
+    from training.demo_rulebook import load_rulebook_demo
+
+    notes = [certificate_note, *load_rulebook_demo()]
     lines = [f"Demo data ready ({created} account(s) created). Sign in with:"]
     for email, _name, role, password in DEMO_PEOPLE:
         stage = f"  ({STAGES[email]})" if email in STAGES else ""
         lines.append(f"  {role.label:<13} {email:<24} password: {password}{stage}")
-    if certificate_note:
-        lines.append(certificate_note)
+    lines += [note for note in notes if note]
     return lines
 
 
@@ -147,31 +173,42 @@ def _demo_supervision() -> None:
 
 
 def _demo_eligible_trainee(email: str) -> None:
-    """A trainee who has done everything the track asks."""
-    import random
-    from datetime import timedelta
-
-    from certificates.hours import EntryFacts
-    from training.certs import services as certs
-    from training.hours import services as hours
-    from training.hours import signoffs
-    from training.learning import quiz_tallies
-    from training.models import AttemptStatus, QuizAttempt, utcnow
-
+    """A trainee who has done everything the track asks: every course, its practice hours (all
+    in direct service), supervision in every domain and for the practice done, the code of
+    ethics signed, and the final exam passed if the track has one."""
     riley = db.session.scalar(select(User).where(User.email == email))
     sam = db.session.scalar(select(User).where(User.email == "supervisor@example.org"))
     lead = db.session.scalar(select(User).where(User.email == "lead@example.org"))
+    from training.hours import services as hours
+
     track = hours.default_track()
-    if riley is None or track is None or hours.entries_of(riley):
+    if riley is None or sam is None or lead is None or track is None:
         return
-    hours.assign(lead, riley, sam)
+    if not hours.entries_of(riley):
+        hours.assign(lead, riley, sam)
+        complete_courses(riley, [c.id for c in content.library().courses])
+        practice_responses(riley, sam, accept=True)
+        log_approved_hours(riley, sam, track, practice_days=42, first_day_ago=2)
+        from training.certs import services as certs
+
+        certs.sign_attestation(riley, track)
+    pass_final_exam(riley, track)  # also for a demo database made before the exam existed
+
+
+def complete_courses(trainee: User, course_ids: list[str]) -> None:
+    """Every module of these courses read and each quiz passed (as grading would record it)."""
+    from training.learning import quiz_tallies
+    from training.models import AttemptStatus, QuizAttempt, utcnow
+
     for course in content.library().courses:
+        if course.id not in course_ids:
+            continue
         for module in course.modules:
-            services.mark_complete(riley, course.id, module.id)
+            services.mark_complete(trainee, course.id, module.id)
         ids = [q.id for q in course.quiz.questions][: course.quiz.questions_per_attempt]
         db.session.add(
             QuizAttempt(
-                user_id=riley.id,
+                user_id=trainee.id,
                 course_id=course.id,
                 content_version=course.version,
                 seed=1,
@@ -185,39 +222,84 @@ def _demo_eligible_trainee(email: str) -> None:
                 passed=True,
             )
         )
-        quiz_tallies.count_graded(riley.id, course.id, True, ids, ids)  # as grading would
+        quiz_tallies.count_graded(trainee.id, course.id, True, ids, ids)  # as grading would
     db.session.commit()
-    _demo_practice(riley, sam, accept=True)
-    today = hours.today()
-    plan = [(12 * 60, "supervised_practice", ("recovery_wellness", "mentoring_education"))] * 42
+
+
+def log_approved_hours(
+    trainee: User, supervisor: User, track: Track, practice_days: int, first_day_ago: int
+) -> None:
+    """A 12-hour (or shorter) block of direct-service practice a day for ``practice_days`` days,
+    then enough individual supervision for each domain's minimum, the track's total and its
+    ratio; every entry submitted and approved by ``supervisor``."""
+    import math
+    import random
+    from datetime import timedelta
+
+    from certificates.hours import MAX_ENTRY_MINUTES, EntryFacts
+    from training.hours import services as hours
+    from training.hours import signoffs
+
+    practice_minutes = max(track.hours.practice_minutes, track.experience.direct_service_hours * 60)
+    block = min(MAX_ENTRY_MINUTES, math.ceil(practice_minutes / practice_days / 15) * 15)
+    plan = [(block, "supervised_practice", ("recovery_wellness", "mentoring_education"))]
+    plan *= practice_days
+    supervision = [(60, "individual_supervision", (d,)) for d in track.training_hours]
     for domain, needed in track.hours.supervision_by_domain.items():
-        plan += [(60, "individual_supervision", (domain,))] * (needed // 60 + 1)
-    ids = []
+        supervision += [(60, "individual_supervision", (domain,))] * (needed // 60)
+    ratio = track.experience.practice_hours_per_supervision_hour
+    needed = max(track.hours.supervision_minutes, block * practice_days / ratio if ratio else 0)
+    domains = list(track.training_hours) or ["ethical_responsibility"]
+    while len(supervision) * 60 < needed:
+        domain = domains[len(supervision) % len(domains)]
+        supervision.append((60, "individual_supervision", (domain,)))
+    today = hours.today()
     rng = random.Random(7)
-    for day, (minutes, kind, domains) in enumerate(plan, start=2):
+    ids = []
+    for day, (minutes, kind, domains_of) in enumerate(plan + supervision, start=first_day_ago):
+        practice = kind == "supervised_practice"
         entry = hours.save_entry(
-            riley,
+            trainee,
             EntryFacts(
                 today - timedelta(days=day),
                 minutes,
                 kind,
-                rng.choice(["in_person", "video"]),
-                domains,
-                sam.id,
+                "in_person" if practice else rng.choice(["in_person", "video"]),
+                domains_of,
+                supervisor.id,
                 "Peer support shifts at the recovery centre."
-                if kind == "supervised_practice"
+                if practice
                 else "Individual supervision on this domain.",
+                direct_service=practice,
             ),
         )
         ids.append(entry.id)
-    hours.submit(riley, ids)
-    signoffs.approve(sam, ids)
-    certs.sign_attestation(riley, track)
+    hours.submit(trainee, ids)
+    signoffs.approve(supervisor, ids)
 
 
-def _demo_practice(trainee: User, supervisor: User, accept: bool) -> None:
-    """Practice responses: every exercise accepted by ``supervisor`` (``accept``), else one
-    response to the first exercise, waiting for them. Nothing is added twice."""
+def pass_final_exam(trainee: User, track: Track) -> None:
+    """The track's internal final exam taken and passed through the exam's own services (each
+    question answered right), unless it has none or the trainee passed it already."""
+    from courses.exam_draw import position_key
+    from training.exams import attempts
+
+    rule = attempts.internal_exam(track)
+    if rule is None or attempts.standing(trainee, track, rule).passed:
+        return
+    attempt = attempts.start_attempt(trainee, track, rule)
+    questions = attempts.questions_of(attempt)
+    assert questions is not None  # drawn a moment ago from the courses as they are
+    answers = {position_key(i): sorted(q.answer) for i, q in enumerate(questions, 1)}
+    attempts.submit_attempt(rule, attempt, questions, answers)
+
+
+def practice_responses(
+    trainee: User, supervisor: User, accept: bool, course_ids: list[str] | None = None
+) -> None:
+    """Practice responses: every exercise (of ``course_ids``, else of every course) accepted by
+    ``supervisor`` (``accept``), else one response to the first exercise, waiting for them.
+    Nothing is added twice."""
     from training.practice import services as practice
     from training.practice.models import PracticeResponse
 
@@ -226,6 +308,8 @@ def _demo_practice(trainee: User, supervisor: User, accept: bool) -> None:
     ):
         return
     for course in content.library().courses:
+        if course_ids is not None and course.id not in course_ids:
+            continue
         for exercise in course.exercises:
             response = practice.submit(
                 trainee,
@@ -291,6 +375,9 @@ def _demo_cohort() -> None:
     )
     db.session.add(cohort)
     db.session.flush()
-    for user in db.session.scalars(select(User).where(User.role == Role.TRAINEE)):
+    coaches = [email for email, *_ in RULEBOOK_PEOPLE]  # the Recovery Coach cohort's
+    for user in db.session.scalars(
+        select(User).where(User.role == Role.TRAINEE, User.email.not_in(coaches))
+    ):
         user.cohort_id = cohort.id
     db.session.commit()
