@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     app.config.from_prefixed_env()
-    for key in TEXT_SETTINGS:  # text as written: FLASK_PROVIDER_APPROVAL=1234 is not a number
+    for key in (*TEXT_SETTINGS, *RAW_TEXT_SETTINGS):  # text as written: 1234 is not a number
         if f"FLASK_{key}" in os.environ:
             app.config[key] = os.environ[f"FLASK_{key}"]
     for name in ("DATABASE_URL", "SECRET_KEY"):
@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         input_checks,
         lead,
         learning,
+        mail,
         main,
         outside,
         practice,
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     input_checks.init_app(app)  # before the blueprints: their <int:…> routes use its converter
     security_headers.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
     _navigation(app)
     blueprints = (main.bp, auth.bp, learning.bp, hours.bp, supervise.bp, lead.bp, certs.bp)
     for blueprint in (
@@ -102,6 +104,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         evaluations.bp,
         exams.bp,
         attestations.bp,
+        mail.bp,
     ):
         app.register_blueprint(blueprint)
     return app
@@ -142,6 +145,9 @@ def _configure_database(app: Flask) -> None:
 
 #: settings printed on pages and certificates: one line of plain text each
 TEXT_SETTINGS = ("PROGRAM_NAME", "PROVIDER_APPROVAL", "CERTIFICATE_SIGNATORY")
+#: settings read as written from the environment (FLASK_MAIL_PASSWORD=12345 is not a number),
+#: but not printed, so not held to one short line
+RAW_TEXT_SETTINGS = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 TEXT_SETTING_MAX_LENGTH = 200
 
 

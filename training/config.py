@@ -102,6 +102,37 @@ class Config:
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 256 * 1024
 
+    # Email (``training.mail``). Messages are written to an outbox with the event they tell of;
+    # ``flask --app wsgi mail send`` sends them. With no MAIL_SERVER they wait in the outbox
+    # (the lead's mail console lists them) and "Forgot your password?" is not offered.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    #: STARTTLS after connecting (port 587); MAIL_USE_SSL: TLS from the start (port 465)
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    #: the From address, e.g. "Peer Support Training <training@example.org>"; a bare address
+    #: is shown with PROGRAM_NAME
+    MAIL_DEFAULT_SENDER = ""
+    #: seconds to wait for the SMTP server (connecting, and each command)
+    MAIL_TIMEOUT = 10
+    #: a supervisor's digest of what waits for them comes at most once per this many hours;
+    #: 0 sends a message for each entry or practice response at once
+    MAIL_DIGEST_HOURS = 24
+    #: attempts before a message is given up (failed); the waits between them grow from one
+    #: minute to six hours
+    MAIL_MAX_ATTEMPTS = 12
+    #: days before a certificate expires when its holder is reminded by email
+    MAIL_RENEWAL_DAYS = [60, 30, 7]
+    #: how long a link to set a password lasts: from an invitation (hours), from "Forgot your
+    #: password?" (minutes)
+    INVITATION_VALID_HOURS = 7 * 24
+    FORGOT_PASSWORD_VALID_MINUTES = 60
+    #: "Forgot your password?" requests allowed per client address and per email address
+    FORGOT_PASSWORD_PER_ADDRESS = "10 per hour"  # noqa: S105 (a rate, not a password)
+    FORGOT_PASSWORD_PER_EMAIL = "3 per hour"  # noqa: S105 (a rate, not a password)
+
 
 class TestConfig(Config):
     TESTING = True

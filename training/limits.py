@@ -53,3 +53,5 @@ QUERY_VALUE = 2_000
 EVENT_TITLE = 200
 #: where or how a live training event takes place, e.g. "Room 2, Main St" or "Video call"
 EVENT_LOCATION = 200
+#: an email's subject line, written by the app (a program's name and a few words)
+MAIL_SUBJECT = 200

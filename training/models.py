@@ -340,11 +340,28 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ResetPurpose(StrEnum):
+    #: made by a lead and handed over (no mail needed)
+    HANDOVER = "handover"
+    #: emailed to a new person to set their first password
+    INVITATION = "invitation"
+    #: emailed to someone who asked from the sign-in page ("Forgot your password?")
+    FORGOT = "forgot"
+
+
 class PasswordReset(db.Model):
-    """A one-time link a lead hands to someone who forgot their password. Only a hash of the
-    token is stored, so a database copy cannot be used to reset anyone's password."""
+    """A one-time link to set a password: handed over by a lead, or emailed (an invitation, a
+    "forgot password" request). Only a hash of the token is stored, so a database copy cannot
+    be used to set anyone's password."""
+
+    __table_args__ = (
+        CheckConstraint("purpose IN ('handover', 'invitation', 'forgot')", name="purpose"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(
+        String(12), default=ResetPurpose.HANDOVER, server_default=ResetPurpose.HANDOVER.value
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
