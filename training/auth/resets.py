@@ -1,4 +1,5 @@
-"""One-time password reset links, made by a program lead and handed over (no mail server)."""
+"""One-time links to set a password: made by a program lead and handed over (no mail server
+needed), emailed with an invitation, or emailed on request ("Forgot your password?")."""
 
 from __future__ import annotations
 
@@ -10,13 +11,21 @@ from training import audit
 from training.auth import login_sessions
 from training.auth.tokens import new_token, token_hash
 from training.extensions import db
-from training.models import PasswordReset, User, utcnow
+from training.models import PasswordReset, ResetPurpose, User, utcnow
 
 VALID_FOR = timedelta(hours=72)
 
 
-def create(user: User, lead: User) -> str:
-    """A new link token for ``user``; any earlier unused link stops working."""
+def create(
+    user: User,
+    lead: User | None,
+    purpose: ResetPurpose = ResetPurpose.HANDOVER,
+    valid_for: timedelta = VALID_FOR,
+) -> str:
+    """A new link token for ``user`` (made by ``lead``, or None when the person asked for it
+    themselves); any earlier unused link stops working. Handed-over links are audited and
+    committed here; for the emailed purposes the caller audits, queues the message and commits,
+    all in one transaction."""
     now = utcnow()
     db.session.execute(
         update(PasswordReset)
@@ -28,12 +37,14 @@ def create(user: User, lead: User) -> str:
         PasswordReset(
             user_id=user.id,
             token_hash=token_hash(token),
-            created_by_id=lead.id,
-            expires_at=now + VALID_FOR,
+            purpose=purpose,
+            created_by_id=lead.id if lead else None,
+            expires_at=now + valid_for,
         )
     )
-    audit.record(lead, "user", user.id, "password reset link made")
-    db.session.commit()
+    if purpose == ResetPurpose.HANDOVER:
+        audit.record(lead, "user", user.id, "password reset link made")
+        db.session.commit()
     return token
 
 
