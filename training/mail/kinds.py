@@ -53,6 +53,9 @@ LEAD_WEEKLY = Kind(
     (Role.LEAD,),
 )
 
+#: a program lead checks that email works (the mail console's "Send me a test message")
+TEST = Kind("test", "A test message you send yourself", (Role.LEAD,), required=True)
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -65,6 +68,7 @@ KINDS: dict[str, Kind] = {
         RENEWAL_DUE,
         OUTSIDE_DECISION,
         LEAD_WEEKLY,
+        TEST,
     )
 }
 
