@@ -112,11 +112,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
 def _navigation(app: Flask) -> None:
     """How many items wait for the signed-in person, shown in the navigation."""
+    from flask import has_request_context
     from flask_login import current_user
 
     @app.context_processor
     def waiting():  # type: ignore[no-untyped-def]
-        if not current_user.is_authenticated:
+        # no request (an email rendered by the mail worker): nobody is signed in
+        if not has_request_context() or not current_user.is_authenticated:
             return {"waiting": 0}
         from training.hours.services import waiting_counts
 
