@@ -35,6 +35,7 @@ from training.certs.services import (
 from training.extensions import db
 from training.hours import services as hours
 from training.input_checks import is_one_line
+from training.mail import notices
 from training.models import (
     REVOCATION_CATEGORIES,
     Certificate,
@@ -242,6 +243,7 @@ def issue(
         to_status="valid",
         comment=f"{format_code(certificate.code)} for {user.name}",
     )
+    notices.certificate_issued(certificate)
     db.session.commit()
     return certificate
 
@@ -279,6 +281,7 @@ def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> 
         "revoked",
         f"{REVOCATION_CATEGORIES[category]}: {reason.strip()}",
     )
+    notices.certificate_revoked(certificate)
     db.session.commit()
 
 
@@ -288,6 +291,7 @@ def _replace(
     transitions.link_replacement(old.id, new.id)
     audit.record(actor, SUBJECT, old.id, "replaced", "valid", "replaced", comment)
     audit.record(actor, SUBJECT, new.id, action, to_status="valid", comment=comment)
+    notices.certificate_replaced(new, action)
     db.session.commit()
 
 

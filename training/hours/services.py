@@ -21,6 +21,7 @@ from certificates.hours import PRACTICE, EntryFacts, Logged, OtherEntry, Totals,
 from certificates.tracks import Track
 from training import audit, content
 from training.extensions import db
+from training.mail import notices
 from training.models import (
     Cohort,
     EntryStatus,
@@ -292,6 +293,7 @@ def submit(trainee: User, entry_ids: Iterable[int]) -> Submitted:
             outcome.count += 1
         elif entry.editable:
             outcome.no_supervisor.append(entry.day)
+    notices.hours_sent_for_sign_off(trainee, outcome.count)
     db.session.commit()
     return outcome
 

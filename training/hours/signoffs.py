@@ -29,6 +29,7 @@ from training.hours.services import (
     _move,
     track_for,
 )
+from training.mail import notices
 from training.models import (
     EntryStatus,
     HoursEntry,
@@ -142,6 +143,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
     """Approve each entry with the attestation, while the supervisor's credential qualifies
     for the trainee's track; the sign-off keeps the credential as it is now."""
     outcome = Outcome(problems=[])
+    signed_off = notices.SignedOff()  # one message per trainee, however many entries
     for entry_id in entry_ids:
         try:
             entry = _check_supervisor(supervisor, db.session.get(HoursEntry, entry_id))
@@ -189,6 +191,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
             EntryStatus.APPROVED,
             attestation_of(entry),
         )
+        signed_off.add(entry)
         db.session.commit()
         outcome.done += 1
     return outcome
@@ -214,6 +217,7 @@ def return_entry(supervisor: User, entry_id: int, comment: str) -> None:
         EntryStatus.RETURNED,
         comment,
     )
+    notices.hours_returned(entry)
     db.session.commit()
 
 
@@ -249,4 +253,5 @@ def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
         EntryStatus.RETURNED,
         reason,
     )
+    notices.hours_sign_off_withdrawn(entry)
     db.session.commit()

@@ -35,6 +35,7 @@ from training.dates import long_time
 from training.extensions import db
 from training.hours.assignments import supervises
 from training.hours.services import track_for
+from training.mail import notices
 from training.models import Role, User, utcnow
 from training.outside import copies
 from training.outside.models import OutsideRecord, OutsideStatus
@@ -326,6 +327,7 @@ def _decide(
         _why_not_decided(record_id)
     action = "approved" if new == OutsideStatus.APPROVED else "returned"
     audit.record(lead, SUBJECT, record_id, action, OutsideStatus.SUBMITTED, new, comment)
+    notices.outside_decided(record.trainee, record_id, record.kind, new == OutsideStatus.APPROVED)
     db.session.commit()
 
 

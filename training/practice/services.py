@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from courses.model import Course, Exercise
 from training import audit
 from training.extensions import db
+from training.mail import notices
 from training.models import Role, SupervisorAssignment, User, utcnow
 from training.practice.models import PracticeResponse, PracticeStatus
 
@@ -302,6 +303,7 @@ def submit(trainee: User, course: Course, exercise: Exercise, text: str) -> Prac
         to_status=PracticeStatus.SUBMITTED,
         comment=f"{course.id} / {exercise.id}, try {response.attempt}",
     )
+    notices.practice_sent_for_review(trainee)
     db.session.commit()
     return response
 
@@ -365,6 +367,9 @@ def review(
         PracticeStatus.SUBMITTED,
         new,
         feedback or None,
+    )
+    notices.practice_reviewed(
+        response.trainee, response.course_id, response.exercise_id, new == PracticeStatus.ACCEPTED
     )
     db.session.commit()
     db.session.expire(response)

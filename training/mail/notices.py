@@ -1,0 +1,237 @@
+"""Messages written when something happens: to a trainee when their hours are signed off,
+returned or a sign-off withdrawn, their practice is accepted or returned, their outside training
+or continuing education is approved or returned, and their certificate is issued, renewed,
+re-issued or revoked; to a supervisor when something new waits for them (only when
+``MAIL_DIGEST_HOURS`` is 0: otherwise their periodic digest tells them).
+
+Each function is called by the service that makes the change, next to its ``audit.record`` and
+before its commit, so the message is written in the event's transaction: an event that changes
+nothing (a lost race, a stale page) or rolls back writes no message.
+
+Privacy: a message says what happened and links to the page. No comment, feedback, rating,
+reason or title of outside training goes into one, and a supervisor's message names no
+trainee (see ``training.mail.outbox``).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from training import content
+from training.extensions import db
+from training.mail import kinds
+from training.mail.models import MailStatus, OutboxMessage
+from training.mail.outbox import queue
+from training.models import Certificate, EntryStatus, HoursEntry, User
+from training.urls import public_url
+
+# --- hours -------------------------------------------------------------------------------------
+
+
+class SignedOff:
+    """One message per trainee for one approval action, however many entries it signs.
+
+    A supervisor's approval signs each entry in a transaction of its own, and the message must
+    be in the transaction of what it tells. So the first entry approved writes the message, and
+    each next one withdraws it (while it is still unsent: a conditional DELETE) and writes it
+    again with the new count, in its own transaction. Should the worker have claimed the message
+    in between, it is sent as it was, and the next entries get a message of their own: nothing
+    is ever told twice or lost."""
+
+    def __init__(self) -> None:
+        #: trainee id -> (the message not yet sent, how many entries it tells)
+        self._written: dict[int, tuple[int, int]] = {}
+
+    def add(self, entry: HoursEntry) -> None:
+        """``entry`` was just approved, in the current transaction."""
+        trainee = entry.trainee
+        message_id, told = self._written.pop(trainee.id, (0, 0))
+        count = told + 1 if message_id and _withdrawn(message_id) else 1
+        message = queue(
+            trainee,
+            kinds.HOURS_DECISION.name,
+            "hours_signed_off",
+            "Your hours were signed off",
+            count=count,
+            link=public_url("hours.index"),
+        )
+        if message is not None:
+            db.session.flush()  # its id, to withdraw it if another entry follows
+            self._written[trainee.id] = (message.id, count)
+
+
+def _withdrawn(message_id: int) -> bool:
+    """Delete the message if no worker has picked it up yet (never tried): whether it was."""
+    result = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == MailStatus.WAITING,
+            OutboxMessage.attempts == 0,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def hours_returned(entry: HoursEntry) -> None:
+    """A supervisor returned the entry with a comment (which stays on the page)."""
+    queue(
+        entry.trainee,
+        kinds.HOURS_DECISION.name,
+        "hours_returned",
+        "An hours entry was returned to you",
+        link=public_url("hours.detail", entry_id=entry.id),
+    )
+
+
+def hours_sign_off_withdrawn(entry: HoursEntry) -> None:
+    """A program lead voided the entry's sign-off; the entry is back with the trainee."""
+    queue(
+        entry.trainee,
+        kinds.HOURS_DECISION.name,
+        "hours_sign_off_withdrawn",
+        "A sign-off on your hours was withdrawn",
+        link=public_url("hours.detail", entry_id=entry.id),
+    )
+
+
+# --- practice ----------------------------------------------------------------------------------
+
+
+def practice_reviewed(trainee: User, course_id: str, exercise_id: str, accepted: bool) -> None:
+    """A supervisor accepted the trainee's practice response, or asked for another try (their
+    feedback and ratings stay on the page)."""
+    course = content.library().course(course_id)
+    queue(
+        trainee,
+        kinds.PRACTICE_DECISION.name,
+        "practice_accepted" if accepted else "practice_returned",
+        "Your practice response was accepted"
+        if accepted
+        else "Your practice response was returned for another try",
+        course_title=course.title if course else "",
+        link=public_url("practice.exercise", course_id=course_id, exercise_id=exercise_id),
+    )
+
+
+# --- outside training and continuing education -------------------------------------------------
+
+#: how a message names a record of each kind (never its title or provider: they could name a
+#: clinic or a service the trainee uses)
+OUTSIDE_WORDS = {"outside": "outside training", "ce": "continuing education"}
+
+
+def outside_decided(trainee: User, record_id: int, kind: str, approved: bool) -> None:
+    """A program lead approved the record, or returned it with a comment."""
+    what = OUTSIDE_WORDS[kind]
+    queue(
+        trainee,
+        kinds.OUTSIDE_DECISION.name,
+        "outside_approved" if approved else "outside_returned",
+        f"Your {what} was approved" if approved else f"Your {what} was returned to you",
+        what=what,
+        link=public_url("outside.detail", record_id=record_id),
+    )
+
+
+# --- certificates ------------------------------------------------------------------------------
+
+
+def certificate_issued(certificate: Certificate, renewed: bool = False) -> None:
+    """A certificate was issued to its holder (by a lead, automatically, or by renewing)."""
+    from training.certs.issuing import verify_url  # issuing writes these messages
+
+    queue(
+        certificate.holder,
+        kinds.CERTIFICATE.name,
+        "certificate_issued",
+        "Your certificate was renewed" if renewed else "A certificate was issued to you",
+        renewed=renewed,
+        track_title=certificate.track_title,
+        verify_link=verify_url(certificate.code),
+        link=public_url("certs.mine"),
+    )
+
+
+def certificate_replaced(new: Certificate, action: str) -> None:
+    """``new`` replaced the holder's certificate: ``action`` "renewed" (told as a new issue)
+    or "re-issued" (a correction, with a new code)."""
+    if action == "renewed":
+        certificate_issued(new, renewed=True)
+        return
+    from training.certs.issuing import verify_url
+
+    queue(
+        new.holder,
+        kinds.CERTIFICATE.name,
+        "certificate_replaced",
+        "Your certificate was re-issued",
+        track_title=new.track_title,
+        verify_link=verify_url(new.code),
+        link=public_url("certs.mine"),
+    )
+
+
+def certificate_revoked(certificate: Certificate) -> None:
+    """A lead revoked the certificate (the reason is on record, never in the message)."""
+    queue(
+        certificate.holder,
+        kinds.CERTIFICATE.name,
+        "certificate_revoked",
+        "Your certificate was revoked",
+        track_title=certificate.track_title,
+        link=public_url("certs.mine"),
+    )
+
+
+# --- what waits for a supervisor ---------------------------------------------------------------
+
+
+def _each_at_once() -> bool:
+    """``MAIL_DIGEST_HOURS`` 0: a supervisor hears of each submission at once (otherwise the
+    periodic digest, ``training.mail.schedule``, tells them)."""
+    return float(current_app.config.get("MAIL_DIGEST_HOURS", 24) or 0) <= 0
+
+
+def hours_sent_for_sign_off(trainee: User, count: int) -> None:
+    """The trainee submitted ``count`` hours entries: each supervisor they went to (an active
+    one, still assigned to the trainee) hears of it, when messages go at once."""
+    if not count or not _each_at_once():
+        return
+    from training.hours.assignments import supervision
+
+    waiting_for = select(HoursEntry.supervisor_id).where(
+        HoursEntry.trainee_id == trainee.id, HoursEntry.status == EntryStatus.SUBMITTED
+    )
+    supervisors = db.session.scalars(
+        select(User)
+        .where(User.id.in_(waiting_for), supervision(trainee.id, User.id))
+        .order_by(User.id)
+    )
+    for supervisor in supervisors:
+        _new_for_review(supervisor, hours=True)
+
+
+def practice_sent_for_review(trainee: User) -> None:
+    """The trainee sent a practice response: every supervisor assigned to them (active) may
+    review it, so each hears of it, when messages go at once."""
+    if not _each_at_once():
+        return
+    from training.hours.services import assigned_supervisors
+
+    for supervisor in assigned_supervisors(trainee):
+        if supervisor.id != trainee.id:
+            _new_for_review(supervisor, hours=False)
+
+
+def _new_for_review(supervisor: User, hours: bool) -> None:
+    queue(
+        supervisor,
+        kinds.SUPERVISOR_DIGEST.name,
+        "new_for_review",
+        "Something new is waiting for your review",
+        hours=hours,
+        link=public_url("supervise.queue"),
+        practice_link=public_url("supervise.queue") + "#practice",
+    )
