@@ -1,7 +1,7 @@
 """Renewal by continuing education: what renewing a certificate needs (``renewal_status``), the
 reminder its holder sees before it expires, and the leads' "Renewals due" page with its CSV.
 
-E-mail reminders are not sent yet: they come with the notifications issue.
+Reminders by email (60, 30 and 7 days ahead) are written by ``training.mail.schedule_renewals``.
 """
 
 from __future__ import annotations
