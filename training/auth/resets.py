@@ -79,6 +79,8 @@ def use(reset: PasswordReset, password_hash: str) -> bool:
     login_sessions.end_all(user)  # signed out everywhere: sign in with the new password
     lead = db.session.get(User, reset.created_by_id) if reset.created_by_id else None
     link = f"with a one-time link from {lead.name}" if lead else "with a one-time link"
+    if reset.purpose == ResetPurpose.INVITATION:
+        link = f"invitation accepted (from {lead.name})" if lead else "invitation accepted"
     audit.record(user, "user", user.id, "password reset", comment=link)
     db.session.commit()
     return True

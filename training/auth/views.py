@@ -203,4 +203,4 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
             return render_template("auth/reset_invalid.html"), 404
         flash("Your new password is set. Please sign in with it.", "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form, user=reset.user)
+    return render_template("auth/reset.html", form=form, user=reset.user, reset=reset)

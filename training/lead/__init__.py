@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
 
-from training.lead import attempts, cohorts, records, views  # noqa: E402,F401  (they register routes on bp)
+from training.lead import attempts, cohorts, people_import, records, views  # noqa: E402,F401  (they register routes on bp)

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from training import limits
 from training.auth.forms import email_field
 from training.forms import Form
 from training.input_checks import database_id
+from training.lead.invitations import PEOPLE_CSV_MAX_BYTES
 from training.models import Role
 from training.validators import at_most
 
@@ -30,7 +39,7 @@ class NewPersonForm(PersonForm):
         validators=[at_most(limits.CREDENTIAL)],
         description='For example "Certified Peer Recovery Specialist, licence 12345".',
     )
-    submit = SubmitField("Create account")
+    submit = SubmitField("Create account and invite")
 
 
 class EditPersonForm(PersonForm):
@@ -72,3 +81,17 @@ class AddTraineesForm(Form):
         option_widget=CheckboxInput(),
     )
     submit = SubmitField("Add to the cohort")
+
+
+class ImportPeopleForm(Form):
+    """A CSV file of people to invite (read by ``training.lead.invitations``)."""
+
+    people_file = FileField("CSV file", render_kw={"accept": ".csv,text/csv"})
+    submit = SubmitField("Check the file")
+
+
+class ConfirmImportForm(Form):
+    """The CSV text of a checked file, carried back hidden from its preview: checked again."""
+
+    people = TextAreaField(widget=HiddenInput(), validators=[at_most(PEOPLE_CSV_MAX_BYTES)])
+    submit = SubmitField("Create the accounts and send the invitations")

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from training import audit
-from training.accounts import EmailTaken, create_account
+from training.accounts import EmailTaken
 from training.auth import login_sessions, role_required
-from training.auth.passwords import temporary_password
 from training.certs import services as cert_services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
 from training.hours import assignments, signoffs
 from training.hours import services as hours_services
 from training.hours.forms import ActionForm, VoidForm
-from training.lead import bp
+from training.lead import bp, invitations
 from training.lead.attempts import attempts_of
 from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
+from training.lead.people_import import invited_page
+from training.mail import configured
 from training.models import HoursEntry, Role, User, utcnow
 from training.urls import public_url
 from training.validators import form_problem
@@ -73,25 +74,23 @@ PEOPLE_PAGE = 50
 @bp.route("/people/new", methods=["GET", "POST"])
 @role_required(Role.LEAD)
 def new_person():  # type: ignore[no-untyped-def]
-    """Create an account with a one-time password the lead hands over."""
+    """Create an account without a password, and invite the person to choose one: by email,
+    and with the link shown to hand over (for programs without mail)."""
     form = NewPersonForm()
     if form.validate_on_submit():
-        password = temporary_password()
         try:
-            user = create_account(
+            invited = invitations.invite_one(
+                current_user,
                 form.email.data,
                 form.name.data,
                 form.role.data,
-                password,
-                by=current_user,
-                credential=form.credential.data if form.role.data == Role.SUPERVISOR else None,
-                must_change_password=True,
+                credential=form.credential.data,
             )
         except EmailTaken as taken:  # perhaps created a moment ago, by another lead
             form.email.errors.append(str(taken))
         else:
-            return render_template("lead/person_created.html", user=user, password=password)
-    return render_template("lead/new_person.html", form=form)
+            return invited_page([invited])
+    return render_template("lead/new_person.html", form=form, mailed=configured(current_app))
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
@@ -135,6 +134,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         sign_off_tracks=signoffs.sign_off_tracks(user) if user.role == Role.SUPERVISOR else [],
         entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
         quiz_attempts=attempts_of(user) if user.role == Role.TRAINEE else [],
+        invitation=invitations.waiting(user),
         **_certificate_context(user),
         assign_form=_assign_form(user),
         action_form=ActionForm(),
@@ -271,3 +271,21 @@ def reset_link(user_id: int):  # type: ignore[no-untyped-def]
         link=link,
         hours=int(resets.VALID_FOR.total_seconds() // 3600),
     )
+
+
+@bp.route("/people/<int:user_id>/invitation", methods=["POST"])
+@role_required(Role.LEAD)
+def send_invitation_again(user_id: int):  # type: ignore[no-untyped-def]
+    """A new invitation link (emailed, and shown to hand over); the old one stops working."""
+    user = _person(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    invited = invitations.send_again(current_user, user)
+    if invited is None:
+        flash(
+            f"{user.name} has no invitation waiting: they have chosen a password, or their "
+            "account is deactivated, or a newer link was made.",
+            "info",
+        )
+        return redirect(url_for(".edit_person", user_id=user.id)), 303
+    return invited_page([invited], again=True)

@@ -1,0 +1,115 @@
+"""Inviting many people at once from a CSV file: upload, a preview of every row with its
+problems (nothing created), then a confirmation that checks the file again and invites every
+good row (``training.lead.invitations``). Also the page that shows who was invited, with the
+links to hand over (kept for programs without mail), and a sample file to start from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Response, abort, current_app, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from training.auth import role_required
+from training.csv_export import csv_download
+from training.extensions import db
+from training.input_checks import takes_files
+from training.lead import bp, invitations
+from training.lead.forms import ConfirmImportForm, ImportPeopleForm
+from training.mail import configured
+from training.models import Cohort, Role
+
+
+def invited_page(
+    invited: Sequence[invitations.Invited],
+    refused: Sequence[invitations.PersonRow] = (),
+    *,
+    again: bool = False,
+) -> str:
+    """Who was just invited, with each link to hand over in person (shown once), and the rows of
+    a file that were not."""
+    return render_template(
+        "lead/invited.html",
+        invited=invited,
+        refused=refused,
+        again=again,
+        mailed=configured(current_app),
+        lasts=invitations.lasts(),
+    )
+
+
+def _upload_page(form: ImportPeopleForm, problem: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "lead/people_import.html",
+        form=form,
+        problem=problem,
+        max_rows=invitations.PEOPLE_CSV_MAX_ROWS,
+        required=invitations.REQUIRED_COLUMNS,
+        optional=invitations.OPTIONAL_COLUMNS,
+    ), status
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@takes_files
+@role_required(Role.LEAD)
+def import_people():  # type: ignore[no-untyped-def]
+    """Upload a CSV file of people, and see what would happen to each row."""
+    form = ImportPeopleForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _upload_page(form)
+    upload = form.people_file.data
+    if not upload or not getattr(upload, "filename", ""):
+        return _upload_page(form, "Choose a CSV file to upload.", 400)
+    try:
+        text = invitations.decode_csv(upload.read(invitations.PEOPLE_CSV_MAX_BYTES + 1))
+        people = invitations.preview(text)
+    except invitations.CsvRefused as refused:
+        return _upload_page(form, str(refused), 400)
+    confirm = ConfirmImportForm(formdata=None, people=text)
+    return render_template(
+        "lead/people_import_preview.html",
+        people=people,
+        confirm=confirm,
+        mailed=configured(current_app),
+    )
+
+
+@bp.route("/people/import/confirm", methods=["POST"])
+@role_required(Role.LEAD)
+def confirm_import():  # type: ignore[no-untyped-def]
+    """Check the file's text again (never the preview's word for it) and invite every good row,
+    in one transaction."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        problem = "The file is too large to invite at once. Split it into smaller files."
+        return _upload_page(ImportPeopleForm(formdata=None), problem, 400)
+    try:
+        invited, refused = invitations.invite_all(current_user, form.people.data or "")
+    except invitations.CsvRefused as problem:
+        return _upload_page(ImportPeopleForm(formdata=None), str(problem), 400)
+    return invited_page(invited, refused)
+
+
+@bp.route("/people/import/sample.csv")
+@role_required(Role.LEAD)
+def people_import_sample() -> Response:
+    """A CSV file with the columns filled in for three made-up people."""
+    cohort = db.session.scalar(select(Cohort.name).order_by(Cohort.start_date.desc()).limit(1))
+    header = [*invitations.REQUIRED_COLUMNS, *invitations.OPTIONAL_COLUMNS]
+    rows = [
+        ["Riley Chen", "riley.chen@example.org", "trainee", "", cohort or ""],
+        [
+            "Sam Okafor",
+            "sam.okafor@example.org",
+            "supervisor",
+            "Certified Peer Recovery Specialist, licence 12345",
+            "",
+        ],
+        ["Morgan Lee", "morgan.lee@example.org", "lead", "", ""],
+    ]
+    return csv_download("people-to-invite.csv", header, rows)
