@@ -289,6 +289,8 @@ LIMITED = [
     ("hours_entry", "notes", limits.NOTES),
     ("hours_entry", "return_comment", limits.RETURN_COMMENT),
     ("lead_confirmation", "withdraw_reason", limits.CONFIRMATION_WITHDRAW_REASON),
+    ("outbox_message", "subject", limits.MAIL_SUBJECT),
+    ("outbox_message", "to_address", limits.EMAIL),
     ("outside_record", "lead_comment", limits.REASON),
     ("outside_record", "provider", limits.PROVIDER),
     ("outside_record", "title", limits.COURSE_TITLE),
@@ -335,8 +337,15 @@ def one_of_each(people):
     with in_app():
         sign_off_id = db.session.scalar(select(SignOff.id).where(SignOff.entry_id == entry.id))
     rulebook = _one_of_each_rulebook_record(trainee, supervisor)
+    from training.mail.models import OutboxMessage
+
+    message = OutboxMessage(
+        kind="test", to_address="t@example.org", subject="s", text_body="t", html_body="h"
+    )
+    save(message)
     return {
         **rulebook,
+        "outbox_message": message.id,
         "practice_response": response.id,
         "extra_quiz_attempts": grant.id,
         "user": trainee.id,

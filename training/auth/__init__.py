@@ -63,4 +63,4 @@ def role_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-from training.auth import views  # noqa: E402,F401  (registers the routes on bp)
+from training.auth import forgot, views  # noqa: E402,F401  (registers the routes on bp)

@@ -28,6 +28,7 @@ SUBJECTS = {
     "outside_record": "Outside training",
     "stored_file": "Uploaded file",
     "competency_evaluation": "Competency evaluation",
+    "outbox_message": "Email",
 }
 
 

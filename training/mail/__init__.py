@@ -21,4 +21,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["public_url"] = public_url  # links in messages
 
 
-from training.mail import models, views  # noqa: E402,F401
+from training.mail import console, models, views  # noqa: E402,F401
