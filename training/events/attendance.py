@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from math import ceil
 
 from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from certificates.live_training import PARTIAL, STATUSES
 from training import audit
@@ -25,6 +23,7 @@ from training.events.models import EventAttendance, TrainingEvent
 from training.events.services import EventError, describe, gone, hold, refuse, today
 from training.extensions import db
 from training.models import Role, User, utcnow
+from training.upserts import dialect_insert
 
 #: the most trainees the attendance page lists (and saves) at once: a search narrows the rest
 ROSTER_PAGE = 50
@@ -100,12 +99,6 @@ def on_roster(event: TrainingEvent, trainee_ids: list[int]) -> dict[int, User]:
 # --- recording attendance ----------------------------------------------------------------------
 
 
-@cache
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which has ``on_conflict_do_nothing`` (SQLite and PostgreSQL)."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-
-
 def status_words(status: str, minutes: int | None) -> str:
     words = STATUSES.get(status, status).lower()
     return f"{words} ({minutes} minutes)" if status == PARTIAL else words
@@ -150,9 +143,8 @@ def _save_one(
     for _ in range(3):
         now = utcnow()
         if seen is None:
-            insert = _insert(db.session.get_bind().dialect.name)
             new_id = db.session.execute(
-                insert(EventAttendance)
+                dialect_insert(EventAttendance)
                 .values(
                     event_id=event.id,
                     trainee_id=trainee.id,

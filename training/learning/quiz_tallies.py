@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -51,11 +50,11 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
 from training.models import AttemptStatus, QuizAttempt
+from training.upserts import dialect_insert
 
 
 class QuizTally(db.Model):
@@ -94,12 +93,6 @@ class QuizStanding(db.Model):
     passed: Mapped[bool] = mapped_column(default=False)
 
 
-@cache
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which has ``on_conflict_do_update`` (SQLite and PostgreSQL)."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-
-
 def count_graded(
     user_id: int,
     course_id: str,
@@ -108,8 +101,7 @@ def count_graded(
     correct_ids: Iterable[str],
 ) -> None:
     """Add one just-finished attempt to the tallies (in the caller's transaction)."""
-    insert_ = _insert(db.session.get_bind().dialect.name)
-    course = insert_(QuizTally).values(course_id=course_id, attempts=1, passed=int(passed))
+    course = dialect_insert(QuizTally).values(course_id=course_id, attempts=1, passed=int(passed))
     db.session.execute(
         course.on_conflict_do_update(
             index_elements=["course_id"],
@@ -119,7 +111,7 @@ def count_graded(
             },
         )
     )
-    standing = insert_(QuizStanding).values(
+    standing = dialect_insert(QuizStanding).values(
         user_id=user_id, course_id=course_id, finished=1, passed=passed
     )
     db.session.execute(
@@ -139,7 +131,7 @@ def count_graded(
         {"course_id": course_id, "question_id": q, "shown": n, "missed": int(q not in right)}
         for q, n in sorted(drawn.items())  # one order for everyone: no deadlocks
     ]
-    questions = insert_(QuestionTally).values(rows)
+    questions = dialect_insert(QuestionTally).values(rows)
     db.session.execute(
         questions.on_conflict_do_update(
             index_elements=["course_id", "question_id"],
@@ -311,7 +303,6 @@ def _differences(
 
 def _apply(changes: list[Change]) -> None:
     """Write the recounted tallies (in the caller's transaction)."""
-    insert_ = _insert(db.session.get_bind().dialect.name)
     for model, keys, values, _ in _tallies():
         table = model.__table__
         mine = [c for c in changes if c.model is model]
@@ -321,7 +312,7 @@ def _apply(changes: list[Change]) -> None:
             if c.now is not None
         ]
         if upserts:
-            upsert = insert_(table)
+            upsert = dialect_insert(table)
             db.session.execute(
                 upsert.on_conflict_do_update(
                     index_elements=list(keys), set_={v: upsert.excluded[v] for v in values}

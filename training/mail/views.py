@@ -8,12 +8,9 @@ changed. Required kinds (security, invitations) can be turned off neither here n
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from training import audit
 from training.extensions import csrf, db
@@ -23,19 +20,13 @@ from training.mail.kinds import KINDS, Kind, optional_for
 from training.mail.models import MailOptOut
 from training.mail.outbox import read_unsubscribe_token
 from training.models import User
-
-
-@cache
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which has ``on_conflict_do_nothing`` (SQLite and PostgreSQL)."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+from training.upserts import dialect_insert
 
 
 def turn_off(user: User, kind: str) -> bool:
     """Stop ``kind`` for ``user`` (in the caller's transaction); False if it was off already."""
-    insert = _insert(db.session.get_bind().dialect.name)
     written = db.session.execute(
-        insert(MailOptOut)
+        dialect_insert(MailOptOut)
         .values(user_id=user.id, kind=kind)
         .on_conflict_do_nothing(index_elements=["user_id", "kind"])
         .returning(MailOptOut.kind)

@@ -5,7 +5,6 @@ import pytest
 
 from tests.helpers import PASSWORD, app_with_database, count, make_user, post, sign_in, text_of
 from training.auth.password_strength import password_problem
-from training.auth.passwords import temporary_password
 from training.models import User
 
 PERSON = ("alex.rivera@example.org", "Alex Rivera")
@@ -57,10 +56,6 @@ def test_easily_guessed_passwords_are_refused_with_the_reason(password, why):
 )
 def test_long_or_random_passwords_are_accepted(password):
     assert password_problem(password[:128], 10, PERSON, SITE) is None
-
-
-def test_temporary_passwords_made_for_a_lead_to_hand_over_always_pass():
-    assert all(password_problem(temporary_password(), 10, PERSON, SITE) is None for _ in range(200))
 
 
 def test_registration_refuses_a_common_password():
