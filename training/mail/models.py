@@ -97,3 +97,14 @@ class MailOptOut(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailScheduleMark(db.Model):
+    """A scheduled job done for its period, e.g. ``weekly:2026-W48``: the worker that writes
+    the mark (in the transaction of the messages it writes) does the job; every other worker,
+    and every later pass, skips it without working anything out again."""
+
+    __tablename__ = "mail_schedule_mark"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
