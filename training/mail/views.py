@@ -94,7 +94,7 @@ def unsubscribe(token: str):  # type: ignore[no-untyped-def]
         return render_template("mail/pages/unsubscribe_invalid.html"), 404
     kind = KINDS[named[1]]
     form = UnsubscribeForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # a link checker's HEAD changes nothing either
         already = kind.name in turned_off(user)
         return render_template("mail/pages/unsubscribe.html", form=form, kind=kind, already=already)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
