@@ -356,6 +356,15 @@ class PasswordReset(db.Model):
 
     __table_args__ = (
         CheckConstraint("purpose IN ('handover', 'invitation', 'forgot')", name="purpose"),
+        # one working link per person: two made at once (a double click on "Email me a link")
+        # cannot both work; the database refuses the second (``resets.create`` retries it)
+        Index(
+            "uq_password_reset_unused",
+            "user_id",
+            unique=True,
+            sqlite_where=text("used_at IS NULL"),
+            postgresql_where=text("used_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
