@@ -4,6 +4,7 @@
         app.config.update(server.settings())   # MAIL_SERVER, MAIL_PORT
         ... run the worker ...
         server.messages   # email.message.EmailMessage objects, in the order received
+        server.raw        # the same messages as the bytes that came over the wire
 
 ``stop()`` and ``start()`` take the server down and bring it back on the same port (to show
 messages waiting while mail is down); ``refuse_with(code, text)`` makes it answer every
@@ -42,6 +43,7 @@ class _Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append(message)  # type: ignore[arg-type]
+            self.server.raw.append(envelope.original_content or b"")
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 
@@ -50,6 +52,7 @@ class SMTPServer:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or _free_port()
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refusal: str | None = None
         self.lock = threading.Lock()

@@ -149,7 +149,13 @@ def _configure_database(app: Flask) -> None:
 TEXT_SETTINGS = ("PROGRAM_NAME", "PROVIDER_APPROVAL", "CERTIFICATE_SIGNATORY")
 #: settings read as written from the environment (FLASK_MAIL_PASSWORD=12345 is not a number),
 #: but not printed, so not held to one short line
-RAW_TEXT_SETTINGS = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+RAW_TEXT_SETTINGS = (
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_REPLY_TO",
+)
 TEXT_SETTING_MAX_LENGTH = 200
 
 

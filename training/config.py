@@ -115,6 +115,8 @@ class Config:
     #: the From address, e.g. "Peer Support Training <training@example.org>"; a bare address
     #: is shown with PROGRAM_NAME
     MAIL_DEFAULT_SENDER = ""
+    #: where replies go (a mailbox people read): every message then says so; empty: no Reply-To
+    MAIL_REPLY_TO = ""
     #: seconds to wait for the SMTP server (connecting, and each command)
     MAIL_TIMEOUT = 10
     #: a supervisor's digest of what waits for them comes at most once per this many hours;
@@ -123,6 +125,8 @@ class Config:
     #: attempts before a message is given up (failed); the waits between them grow from one
     #: minute to six hours
     MAIL_MAX_ATTEMPTS = 12
+    #: sent messages (and their attempts) are removed after this many days; 0 keeps them
+    MAIL_KEEP_DAYS = 90
     #: days before a certificate expires when its holder is reminded by email
     MAIL_RENEWAL_DAYS = [60, 30, 7]
     #: how long a link to set a password lasts: from an invitation (hours), from "Forgot your

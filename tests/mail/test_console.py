@@ -24,7 +24,10 @@ from tests.helpers import (
     sign_in,
     text_of,
 )
+from tests.mail.sending import run_worker
+from tests.smtp_server import SMTPServer
 from training.extensions import db
+from training.mail.kinds import KINDS
 from training.mail.models import MailAttempt, MailStatus, OutboxMessage
 from training.models import AuditEvent, Role
 
@@ -130,7 +133,7 @@ def test_counts_and_lists_every_message_with_its_recipient_but_never_its_bodies(
     assert "5 messages, newest first" in page
     assert "Riley Chen riley@example.org" in page
     assert "Your certificate is issued" in page
-    assert "A certificate of yours is issued, revoked or replaced" in page  # the kind's label
+    assert KINDS["certificate"].label in page  # the kind, as the settings page names it
     assert "550 <gone@example.org> mailbox unavailable" in page  # escaped, as written
     assert "<gone@" not in client.get(CONSOLE).get_data(as_text=True)
     assert "Failed Try again" in page
@@ -235,13 +238,15 @@ def test_a_message_due_later_is_no_sign_of_a_stopped_worker(app, client, lead):
 
 def test_trying_a_failed_message_again_makes_it_wait_once(client, lead):
     failed = message(status=MailStatus.FAILED, attempts=12, last_error="timed out")
+    attempt(failed, "failed", now() - timedelta(hours=1))
     before = now()
 
     page = read(post(client, f"{CONSOLE}/{failed.id}/try-again", follow_redirects=True))
     assert "The message will be tried again." in page
     again = fetch(OutboxMessage, failed.id)
     assert again.status == MailStatus.WAITING
-    assert again.attempts == 12  # kept
+    assert again.attempts == 0  # its tries start afresh: the whole schedule again
+    assert count(MailAttempt) == 1  # the history stays
     assert before - timedelta(seconds=1) <= again.next_attempt_at <= now()
     [event] = audit_of(failed.id)
     assert (event.actor_id, event.from_status, event.to_status) == (lead.id, "failed", "waiting")
@@ -250,6 +255,22 @@ def test_trying_a_failed_message_again_makes_it_wait_once(client, lead):
     page = read(post(client, f"{CONSOLE}/{failed.id}/try-again", follow_redirects=True))
     assert "That message was already tried again or sent, so nothing changed." in page
     assert len(audit_of(failed.id)) == 1
+
+
+def test_a_message_tried_again_gets_every_retry_again(app, client, lead):
+    """A lead tries a message again while the server still has a passing problem: it waits
+    and is tried again later, as a new message would be, instead of failing at once."""
+    trainee = make_user(Role.TRAINEE, email="sam@example.org")
+    failed = message(trainee, status=MailStatus.FAILED, attempts=12)
+    post(client, f"{CONSOLE}/{failed.id}/try-again")
+
+    with SMTPServer() as server:
+        app.config.update(server.settings())
+        server.refuse_with("451 Try again later")
+        run_worker(app)
+
+    again = fetch(OutboxMessage, failed.id)
+    assert (again.status, again.attempts) == (MailStatus.WAITING, 1)
 
 
 def test_a_sent_message_is_never_made_to_wait_again(client, lead):
@@ -268,6 +289,7 @@ def test_trying_all_failed_again(client, lead):
     page = read(post(client, f"{CONSOLE}/try-all-again", follow_redirects=True))
     assert "3 failed messages will be tried again." in page
     assert {fetch(OutboxMessage, m.id).status for m in failed} == {MailStatus.WAITING}
+    assert {fetch(OutboxMessage, m.id).attempts for m in failed} == {0}
     assert fetch(OutboxMessage, sent.id).status == MailStatus.SENT
     assert all(len(audit_of(m.id)) == 1 for m in failed)
     assert "Try all failed again" not in page

@@ -23,7 +23,7 @@ from tests.helpers import (
 from tests.mail.sending import attempts_of, due_now, marker, outbox, queue_message, run_worker
 from tests.smtp_server import SMTPServer
 from training.extensions import db
-from training.mail import sender
+from training.mail import retention, sender, worker
 from training.mail.models import MailAttempt, MailStatus, OutboxMessage
 from training.mail.outbox import queue
 from training.mail.worker import REMOVED_BODY, backoff, send_due
@@ -87,7 +87,8 @@ def test_while_the_server_is_down_messages_wait_then_each_goes_once(app, smtp):
     assert down.problems and "could not connect" in down.problems[0]
     for message_id in ids:
         message = outbox(message_id)
-        assert message.status == MailStatus.WAITING and message.attempts == 1
+        assert message.status == MailStatus.WAITING
+        assert message.attempts == 0  # the server's fault, not the message's
         assert message.next_attempt_at > before
         assert "could not connect" in message.last_error
         assert [a.outcome for a in attempts_of(message_id)] == ["retry"]
@@ -326,3 +327,150 @@ def test_a_fault_in_writing_scheduled_messages_does_not_hold_back_the_rest(app, 
     assert outbox(message_id).status == MailStatus.SENT
     assert "Writing the scheduled messages failed" in summary.line()
     assert "a reminder could not be written" in summary.line()
+
+
+def test_a_long_outage_never_gives_a_message_up(app, smtp):
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    message_id = queue_message(make_user(Role.TRAINEE))
+    smtp.stop()
+    waits = []
+
+    for _ in range(4):
+        due_now(message_id)
+        before = utcnow()
+        assert run_worker(app).failed == 0
+        waits.append(outbox(message_id).next_attempt_at - before)
+
+    message = outbox(message_id)
+    assert (message.status, message.attempts) == (MailStatus.WAITING, 0)
+    assert [a.outcome for a in attempts_of(message_id)] == ["retry"] * 4
+    assert waits == sorted(waits) and waits[0] < waits[-1]  # it backs off all the same
+
+    smtp.start()
+    due_now(message_id)
+    assert run_worker(app).sent == 1
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_batch_goes_on(app, smtp, monkeypatch):
+    first, broken, last = (queue_message(person) for person in _trainees(3))
+    build = worker.build_message
+
+    def build_or_break(letter, config, *args):  # type: ignore[no-untyped-def]
+        if letter.id == broken:
+            raise ValueError("a header that cannot be written")
+        return build(letter, config, *args)
+
+    monkeypatch.setattr(worker, "build_message", build_or_break)
+    summary = run_worker(app)
+
+    assert (summary.sent, summary.retried, summary.failed) == (2, 0, 1)
+    assert sorted(marker(m) for m in smtp.messages) == [first, last]
+    message = outbox(broken)
+    assert (message.status, message.claim_token) == (MailStatus.FAILED, None)
+    assert "a header that cannot be written" in message.last_error
+    [attempt] = attempts_of(broken)
+    assert attempt.outcome == "failed" and "a header that cannot be written" in attempt.error
+    assert run_worker(app).sent == 0  # not tried again by itself
+
+
+def test_a_message_whose_sending_breaks_unexpectedly_fails_alone(app, smtp, monkeypatch):
+    ids = [queue_message(person) for person in _trainees(3)]
+    send = sender.Connection.send
+
+    def send_or_break(connection, message):  # type: ignore[no-untyped-def]
+        if marker(message) == ids[1]:
+            raise RuntimeError("something nobody expected")
+        send(connection, message)
+
+    monkeypatch.setattr(sender.Connection, "send", send_or_break)
+    summary = run_worker(app)
+
+    assert (summary.sent, summary.failed) == (2, 1)
+    assert _statuses(*ids) == [MailStatus.SENT, MailStatus.FAILED, MailStatus.SENT]
+    assert "something nobody expected" in attempts_of(ids[1])[0].error
+
+
+def _created(message_id: int, ago: timedelta) -> None:
+    with in_app():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(created_at=utcnow() - ago)
+        )
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("kind", "life"),
+    [
+        ("invitation", lambda config: timedelta(hours=config["INVITATION_VALID_HOURS"])),
+        (
+            "password_reset",
+            lambda config: timedelta(minutes=config["FORGOT_PASSWORD_VALID_MINUTES"]),
+        ),
+    ],
+)
+def test_a_one_time_link_that_expired_while_waiting_is_never_sent(app, smtp, kind, life):
+    """Mail was down (or not set up) longer than the link lasts: sending it would only hand
+    the person a dead link, and keeping it would keep a link in the outbox."""
+    trainee = make_user(Role.TRAINEE)
+    expired = queue_message(trainee, kind, sensitive=True)
+    fresh = queue_message(trainee, kind, sensitive=True)
+    _created(expired, life(app.config) + timedelta(minutes=1))
+    _created(fresh, life(app.config) - timedelta(minutes=5))
+
+    summary = run_worker(app)
+
+    assert (summary.sent, summary.failed) == (1, 1)
+    assert [marker(m) for m in smtp.messages] == [fresh]
+    message = outbox(expired)
+    assert message.status == MailStatus.FAILED
+    assert message.last_error == "its link expired before it could be sent"
+    assert (message.text_body, message.html_body) == (REMOVED_BODY, REMOVED_BODY)
+    [attempt] = attempts_of(expired)
+    assert (attempt.outcome, attempt.error) == ("failed", message.last_error)
+
+
+def _sent_long_ago(message_id: int, ago: timedelta, status: str = MailStatus.SENT) -> None:
+    with in_app():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status=status, sent_at=utcnow() - ago, created_at=utcnow() - ago)
+        )
+        db.session.add(MailAttempt(message_id=message_id, worker="host:1", outcome=status))
+        db.session.commit()
+
+
+def test_sent_messages_are_removed_after_mail_keep_days_but_failed_ones_stay(
+    app, smtp, monkeypatch
+):
+    monkeypatch.setattr(retention, "PURGE_BATCH", 2)
+    app.config["MAIL_KEEP_DAYS"] = 90
+    trainee = make_user(Role.TRAINEE)
+    old = [queue_message(trainee) for _ in range(3)]
+    recent, failed = queue_message(trainee), queue_message(trainee)
+    for message_id in old:
+        _sent_long_ago(message_id, timedelta(days=91))
+    _sent_long_ago(recent, timedelta(days=89))
+    _sent_long_ago(failed, timedelta(days=200), MailStatus.FAILED)
+
+    first = run_worker(app)
+    assert first.removed == 2  # a few at a time
+    assert run_worker(app).removed == 1
+
+    with in_app():
+        kept = set(db.session.scalars(select(OutboxMessage.id)))
+        attempts = set(db.session.scalars(select(MailAttempt.message_id)))
+    assert kept == attempts == {recent, failed}
+    assert "removed 2 sent messages older than 90 days" in first.line()
+    assert run_worker(app).removed == 0
+
+
+def test_mail_keep_days_of_zero_keeps_sent_messages(app, smtp):
+    app.config["MAIL_KEEP_DAYS"] = 0
+    message_id = queue_message(make_user(Role.TRAINEE))
+    _sent_long_ago(message_id, timedelta(days=3000))
+
+    assert run_worker(app).removed == 0
+    assert outbox(message_id).status == MailStatus.SENT

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+
+import pytest
 
 from tests.helpers import make_user
 from tests.mail.sending import attempts_of, outbox, queue_message
@@ -122,3 +125,37 @@ def test_status_without_mail_configured_says_so(app, runner):
     assert result.exit_code == 0
     assert result.output.startswith("Mail is not configured")
     assert "waiting  0" in result.output
+
+
+def test_a_login_without_tls_is_warned_of_once(app, smtp, runner, caplog, monkeypatch):
+    app.config.update(MAIL_USERNAME="training", MAIL_PASSWORD="secret")
+    passes = []
+    send_due = cli.send_due
+
+    def two_passes(**options):  # type: ignore[no-untyped-def]
+        passes.append(1)
+        if len(passes) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return send_due(**options)
+
+    monkeypatch.setattr(cli, "send_due", two_passes)
+    with caplog.at_level(logging.WARNING, logger="training.mail"):
+        result = runner.invoke(args=["mail", "send", "--interval", "0.01"])
+
+    assert result.exit_code == 0, result.output
+    assert len(passes) == 2
+    warnings = [r.getMessage() for r in caplog.records if "in the clear" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert "MAIL_USE_TLS or MAIL_USE_SSL" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"MAIL_USE_TLS": True}, {"MAIL_USE_SSL": True}, {"MAIL_USERNAME": ""}],
+)
+def test_no_warning_with_tls_or_without_a_login(app, smtp, runner, caplog, settings):
+    app.config.update({"MAIL_USERNAME": "training", **settings})
+    with caplog.at_level(logging.WARNING, logger="training.mail"):
+        runner.invoke(args=["mail", "send", "--once"])
+
+    assert not [r for r in caplog.records if "in the clear" in r.getMessage()]

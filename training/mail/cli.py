@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -77,6 +78,7 @@ def send(once: bool, interval: float) -> None:
     """Send the email that is due, with retries; run it as a service, or --once from a timer."""
     if not configured(current_app):
         raise click.ClickException(NOT_CONFIGURED)
+    _warn_of_a_login_in_the_clear(current_app.config)
     name = worker_name()
     with _stop_on_signal() as stop:
         while not stop.is_set():
@@ -90,6 +92,15 @@ def send(once: bool, interval: float) -> None:
                 click.echo(f"Mail: the pass stopped on an error: {_first_line(error)}", err=True)
                 db.session.remove()
             stop.wait(interval)
+
+
+def _warn_of_a_login_in_the_clear(config: Any) -> None:
+    if config.get("MAIL_USERNAME") and not (config["MAIL_USE_TLS"] or config["MAIL_USE_SSL"]):
+        log.warning(
+            "MAIL_USERNAME is set without MAIL_USE_TLS or MAIL_USE_SSL: the SMTP login and "
+            "password go to %s in the clear. Turn one on, unless the server is on this machine.",
+            config["MAIL_SERVER"],
+        )
 
 
 def _report(summary: Summary) -> None:

@@ -23,6 +23,7 @@ from training.mail import bp, configured
 from training.mail.kinds import KINDS, TEST
 from training.mail.models import MailAttempt, MailStatus, OutboxMessage
 from training.mail.outbox import queue
+from training.mail.worker import counts_by_status
 from training.models import Role, User, utcnow
 
 PAGE_SIZE = 50
@@ -64,14 +65,6 @@ def _ago(moment: datetime, now: datetime) -> str:
     elif minutes >= 60:
         minutes = round(minutes / 60) * 60
     return duration(minutes)
-
-
-def _counts() -> dict[str, int]:
-    rows = db.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    ).all()
-    found = {status: number for status, number in rows}
-    return {status: found.get(status, 0) for status in STATUSES}
 
 
 def _worker_news(waiting: int, now: datetime) -> WorkerNews:
@@ -135,7 +128,7 @@ def _filters() -> dict[str, str]:
 def console():  # type: ignore[no-untyped-def]
     now = utcnow()
     filters = _filters()
-    counts = _counts()
+    counts = counts_by_status()
     messages, page, pages, total, names = _listed(filters["status"], filters["q"])
     return render_template(
         "mail/pages/console.html",
@@ -164,15 +157,20 @@ def _back():  # type: ignore[no-untyped-def]
 
 
 def _try_again(*which) -> list[int]:  # type: ignore[no-untyped-def]
-    """Failed messages (of ``which``) wait again, due now, their attempts kept; audited. Only
-    those still failed at this moment change (the database decides: a message another lead
-    retried, or the worker sent, a moment ago is left as it is). The ids of those changed."""
+    """Failed messages (of ``which``) wait again, due now, their attempts started afresh (the
+    whole retry schedule again; ``MailAttempt`` keeps the history); audited. Only those still
+    failed at this moment change (the database decides: a message another lead retried, or
+    the worker sent, a moment ago is left as it is). The ids of those changed."""
     now = utcnow()
     changed = db.session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.status == MailStatus.FAILED, *which)
         .values(
-            status=MailStatus.WAITING, next_attempt_at=now, claim_token=None, claimed_until=None
+            status=MailStatus.WAITING,
+            attempts=0,
+            next_attempt_at=now,
+            claim_token=None,
+            claimed_until=None,
         )
         .returning(OutboxMessage.id),
         execution_options={"synchronize_session": False},

@@ -2,9 +2,10 @@
 
 ``queue`` renders ``templates/mail/<template>.txt`` and ``.html`` (each extends ``mail/_base``,
 which adds the program's name and public address, and for optional kinds the link to turn them
-off) and adds the message to the session: it is committed, or rolled back, with the event it
-tells of. ``queue_once`` is for scheduled messages: a ``dedupe_key`` already written (by this
-worker before, or by another at the same moment) writes nothing.
+off) with only what it is given, never the web page's context (``render``), and adds the
+message to the session: it is committed, or rolled back, with the event it tells of.
+``queue_once`` is for scheduled messages: a ``dedupe_key`` already written (by this worker
+before, or by another at the same moment) writes nothing.
 
 Privacy: a message says what happened and links to the page. Never put notes, comments, scores
 or the names of people served in a template's context.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -74,8 +75,8 @@ def queue(
         user_id=user.id,
         to_address=user.email,
         subject=subject,
-        text_body=render_template(f"mail/{template}.txt", **values),
-        html_body=render_template(f"mail/{template}.html", **values),
+        text_body=render(f"mail/{template}.txt", values),
+        html_body=render(f"mail/{template}.html", values),
         list_unsubscribe=unsubscribe,
         sensitive=sensitive,
         dedupe_key=dedupe_key,
@@ -83,6 +84,15 @@ def queue(
     )
     db.session.add(message)
     return message
+
+
+def render(name: str, values: dict[str, Any]) -> str:
+    """A message template with ``values`` and the settings (``config``; ``public_url`` is a
+    global), without the app's context processors: a message is not a page, so it must not
+    read who is signed in or count what waits for them (twice per message: an import of 500
+    invitations would run 1,000 queries)."""
+    template = current_app.jinja_env.get_template(name)
+    return template.render({"config": current_app.config, **values})
 
 
 def queue_once(user: User, kind: str, template: str, subject: str, dedupe_key: str, **kw: Any):  # type: ignore[no-untyped-def]

@@ -1,18 +1,21 @@
 """Turning an outbox message into an email, and handing emails to the SMTP server.
 
 ``build_message`` makes the ``EmailMessage`` (plain text, then the HTML alternative; the
-program as the sender; ``List-Unsubscribe`` on optional messages, RFC 8058). ``Connection``
+program as the sender; ``Reply-To`` when ``MAIL_REPLY_TO`` is set; ``List-Unsubscribe`` on
+optional messages, RFC 8058, written out as it is, never folded or encoded). ``Connection``
 sends a batch over one SMTP connection (``MAIL_*`` settings), opened when the first message
-goes, and says how a failure should be treated: ``CannotConnect`` (nothing could be sent: the
-server is down, or refuses our login), or ``SendError`` with ``permanent`` set when the server
-refused the message for good (a 5xx reply), clear for a failure worth retrying (a 4xx reply, a
-dropped connection, a timeout).
+goes, and says how a failure should be treated: ``SetupProblem`` (no message can be sent: the
+server is down, refuses our login or our sender address; a set-up to fix, never the message's
+fault), or ``SendError`` with ``permanent`` set when the server refused this message for good
+(a 5xx reply to its recipient or its data, an address it cannot take), clear for a failure
+worth retrying (a 4xx reply, a dropped connection, a timeout).
 
 The password is never logged or kept: every error text passes through ``_without_password``.
 """
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -25,6 +28,14 @@ from urllib.parse import urlsplit
 #: (530 authentication required, 534 mechanism too weak, 535 bad credentials, 538 encryption
 #: required), never a reason to give a message up
 _LOGIN_REPLIES = frozenset({530, 534, 535, 538})
+#: the reply to MAIL FROM when the size we declared is more than the server takes (RFC 1870):
+#: about this message, not the sender
+_TOO_LARGE = 552
+_NOT_ASCII = "it is not plain ASCII, and the server does not offer SMTPUTF8"
+#: headers as they are, up to the longest line SMTP allows (RFC 5322): the default policy folds
+#: at 78 characters, and a long ``List-Unsubscribe`` link, having no space to fold at, is then
+#: RFC 2047-encoded, which mail providers do not decode in that header
+POLICY = email.policy.default.clone(max_line_length=998)
 #: how much of an error is kept (``MailAttempt.error``, ``OutboxMessage.last_error``)
 ERROR_LENGTH = 500
 
@@ -49,8 +60,10 @@ class SendError(Exception):
         self.permanent = permanent
 
 
-class CannotConnect(SendError):
-    """No message can be sent now: the server cannot be reached, or refuses our login."""
+class SetupProblem(SendError):
+    """No message can be sent now, through no fault of any message: the server cannot be
+    reached, or refuses our login or our sender address. Fixing it is the operator's job, so
+    messages wait for it however long it takes."""
 
 
 def public_host(config: Any) -> str:
@@ -68,9 +81,12 @@ def sender(config: Any) -> tuple[str, str]:
 
 def build_message(letter: Letter, config: Any, now: datetime | None = None) -> EmailMessage:
     """The email for ``letter``, ready to send."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender(config)[0]
-    message["To"] = letter.to_address
+    message["To"] = ascii_domain(letter.to_address)
+    reply_to = (config.get("MAIL_REPLY_TO") or "").strip()
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = make_msgid(idstring=f"outbox{letter.id}", domain=public_host(config))
@@ -83,12 +99,25 @@ def build_message(letter: Letter, config: Any, now: datetime | None = None) -> E
     return message
 
 
+def ascii_domain(address: str) -> str:
+    """``address`` with its domain as DNS knows it (IDNA: ``exämple.org`` is
+    ``xn--exmple-cua.org``), which every server takes; left as it is when it has no such form
+    (the server then refuses it)."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address
+
+
 class Connection:
     """One SMTP connection for a batch: ``send`` opens it when needed (again after the server
     dropped it), ``close`` ends it politely.
 
         with Connection(app.config) as smtp:
-            smtp.send(email)   # raises CannotConnect or SendError
+            smtp.send(email)   # raises SetupProblem or SendError
     """
 
     def __init__(self, config: Any) -> None:
@@ -100,6 +129,7 @@ class Connection:
         self._password = config.get("MAIL_PASSWORD") or ""
         self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
         self.envelope_from = sender(config)[1]
+        self.where = f"{self.server}:{self.port}"
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> Connection:
@@ -110,21 +140,41 @@ class Connection:
 
     def send(self, message: EmailMessage) -> None:
         smtp = self._smtp or self._open()
+        recipient = message["To"]
         try:
-            smtp.send_message(message, self.envelope_from, [message["To"]])
+            smtp.send_message(message, self.envelope_from, [recipient])
         except smtplib.SMTPRecipientsRefused as error:
-            codes = [code for code, _text in error.recipients.values()]
-            text = "; ".join(_reply(code, reply) for code, reply in error.recipients.values())
-            raise SendError(
-                self._without_password(text), permanent=all(c >= 500 for c in codes)
+            replies = list(error.recipients.values())
+            text = self._without_password("; ".join(_reply(code, r) for code, r in replies))
+            if any(code in _LOGIN_REPLIES for code, _r in replies):
+                raise SetupProblem(text) from None
+            raise SendError(text, permanent=all(code >= 500 for code, _r in replies)) from None
+        except smtplib.SMTPSenderRefused as error:
+            self._forget_if_dropped()
+            reply = self._without_password(_reply(error.smtp_code, error.smtp_error))
+            if error.smtp_code == _TOO_LARGE:
+                raise SendError(reply, permanent=True) from None
+            raise SetupProblem(
+                f"{self.where} refused the sender address {self.envelope_from} "
+                f"(MAIL_DEFAULT_SENDER): {reply}"
             ) from None
-        except smtplib.SMTPResponseException as error:  # sender or data refused
+        except (smtplib.SMTPNotSupportedError, UnicodeEncodeError):
+            self.close()  # a command may have been cut off half-way
+            if not self.envelope_from.isascii():
+                raise SetupProblem(
+                    f"{self.where} cannot take the sender address {self.envelope_from} "
+                    f"(MAIL_DEFAULT_SENDER): {_NOT_ASCII}"
+                ) from None
+            raise SendError(
+                f"{self.where} cannot take the address {recipient}: {_NOT_ASCII}", permanent=True
+            ) from None
+        except smtplib.SMTPResponseException as error:  # the data refused
             code = error.smtp_code
             self._forget_if_dropped()
-            raise SendError(
-                self._without_password(_reply(code, error.smtp_error)),
-                permanent=code >= 500 and code not in _LOGIN_REPLIES,
-            ) from None
+            reply = self._without_password(_reply(code, error.smtp_error))
+            if code in _LOGIN_REPLIES:
+                raise SetupProblem(reply) from None
+            raise SendError(reply, permanent=code >= 500) from None
         except (OSError, smtplib.SMTPException) as error:  # dropped, timed out
             self.close()
             raise SendError(self._without_password(_describe(error))) from None
@@ -140,7 +190,7 @@ class Connection:
 
     def _open(self) -> smtplib.SMTP:
         context = ssl.create_default_context()  # checks the server's certificate and name
-        where = f"{self.server}:{self.port}"
+        where = self.where
         try:
             if self.use_ssl:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -149,34 +199,34 @@ class Connection:
             else:
                 smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
         except (OSError, smtplib.SMTPException) as error:
-            raise CannotConnect(
+            raise SetupProblem(
                 self._without_password(f"could not connect to {where}: {_describe(error)}")
             ) from None
         try:
             if self.use_tls:
                 if not _offers(smtp, "starttls"):
-                    raise CannotConnect(f"{where} does not offer STARTTLS (MAIL_USE_TLS)")
+                    raise SetupProblem(f"{where} does not offer STARTTLS (MAIL_USE_TLS)")
                 smtp.starttls(context=context)
             if self.username:
                 if not _offers(smtp, "auth"):
-                    raise CannotConnect(
+                    raise SetupProblem(
                         f"{where} does not offer a login (AUTH) on this connection: check "
                         "MAIL_USE_TLS or MAIL_USE_SSL, or leave MAIL_USERNAME empty"
                     )
                 smtp.login(self.username, self._password)
-        except CannotConnect:
+        except SetupProblem:
             smtp.close()
             raise
         except smtplib.SMTPAuthenticationError as error:
             smtp.close()
             refusal = _reply(error.smtp_code, error.smtp_error)
-            raise CannotConnect(
+            raise SetupProblem(
                 self._without_password(f"{where} refused the user name or password: {refusal}")
             ) from None
         except (OSError, smtplib.SMTPException) as error:
             smtp.close()
             problem = f"could not start a session with {where}: {_describe(error)}"
-            raise CannotConnect(self._without_password(problem)) from None
+            raise SetupProblem(self._without_password(problem)) from None
         self._smtp = smtp
         return smtp
 

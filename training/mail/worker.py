@@ -10,10 +10,18 @@ message whose worker died is sent by another once its lease runs out.
 The one case that can send a message twice: the SMTP server accepted it and the worker died
 (or lost the database) before writing that down; another worker sends it again after the lease.
 
-A temporary failure (a 4xx reply, a dropped connection, a timeout) waits and tries again: one
-minute, then twice as long each time, at most six hours, up to ``MAIL_MAX_ATTEMPTS``; a
-permanent one (a 5xx refusal) fails the message at once. When the server cannot be reached
-at all, the whole claimed batch waits for its next try (one attempt each) and the pass ends.
+A temporary failure of a message (a 4xx reply, a dropped connection, a timeout) waits and
+tries again: one minute, then twice as long each time, at most six hours, up to
+``MAIL_MAX_ATTEMPTS``; a permanent one (a 5xx refusal of its recipient or its data, an address
+the server cannot take) fails the message at once, and so does a fault in building or sending
+that one message (the rest of the batch goes on). A set-up problem (the server cannot be
+reached, or refuses our login or sender address) is no message's fault: the claimed batch
+waits, backing off up to an hour, without counting attempts (so an outage never fails a
+message), and the pass ends. A one-time link (an invitation, a password reset) that expired
+while its message waited is not sent: the message fails, its text removed.
+
+Each pass also removes sent messages older than ``MAIL_KEEP_DAYS`` with their attempts, a few
+hundred at a time (failed ones stay for the lead).
 """
 
 from __future__ import annotations
@@ -25,17 +33,18 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from training import mail
 from training.extensions import db
+from training.mail import retention
+from training.mail.kinds import INVITATION, PASSWORD_RESET
 from training.mail.models import MailAttempt, MailStatus, OutboxMessage
-from training.mail.sender import CannotConnect, Connection, SendError, build_message
+from training.mail.sender import ERROR_LENGTH, Connection, SendError, SetupProblem, build_message
 from training.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -48,8 +57,12 @@ TIMEOUTS_PER_MESSAGE = 5
 TIMEOUTS_TO_CONNECT = 5
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
-#: the body a sensitive message keeps once sent (its one-time link must not stay in the outbox)
-REMOVED_BODY = "(removed once sent: it held a one-time link)"
+#: the longest wait after a set-up problem: once it is fixed, what waits goes within the hour
+LONGEST_SETUP_WAIT = timedelta(hours=1)
+#: the body a sensitive message keeps once sent, or once its link expired (its one-time link
+#: must not stay in the outbox)
+REMOVED_BODY = "(removed: it held a one-time link)"
+LINK_EXPIRED = "its link expired before it could be sent"
 
 
 @dataclass
@@ -64,13 +77,16 @@ class Summary:
     retried: int = 0
     #: given up
     failed: int = 0
+    #: sent messages removed as older than ``keep_days``
+    removed: int = 0
+    keep_days: int = 0
     #: what went wrong besides single messages: the server could not be reached (sending
     #: stopped early), or writing the scheduled messages failed
     problems: list[str] = field(default_factory=list)
 
     @property
     def eventful(self) -> bool:
-        return bool(self.sent or self.retried or self.failed or self.problems)
+        return bool(self.sent or self.retried or self.failed or self.removed or self.problems)
 
     def line(self) -> str:
         """One line for an operator's log."""
@@ -79,6 +95,11 @@ class Summary:
         parts = [f"sent {self.sent}", f"{self.retried} to try again", f"{self.failed} failed"]
         if self.scheduled:
             parts.insert(0, f"scheduled {self.scheduled}")
+        if self.removed:
+            plural = "s" if self.removed != 1 else ""
+            parts.append(
+                f"removed {self.removed} sent message{plural} older than {self.keep_days} days"
+            )
         text = "Mail: " + ", ".join(parts) + "."
         return " ".join([text, *self.problems])
 
@@ -87,9 +108,9 @@ class Summary:
 class _Claim:
     id: int
     token: str
-    attempts: int
-    sensitive: bool
-    email: EmailMessage
+    #: the message's columns ``build_message`` reads, and its kind, attempts (counted towards
+    #: MAIL_MAX_ATTEMPTS), tries (every attempt recorded), sensitive and created_at
+    letter: Row[Any]
 
 
 def worker_name() -> str:
@@ -132,6 +153,8 @@ def send_due(
             reached = _send(claims, connection, clock, worker, summary, should_stop)
             if not reached or len(candidates) < BATCH_SIZE:
                 break
+    if not should_stop():
+        _remove_old(now or utcnow(), summary)
     return summary
 
 
@@ -142,6 +165,15 @@ def counts_by_status() -> dict[str, int]:
     ).all()
     found = dict(rows)
     return {status.value: found.get(status.value, 0) for status in MailStatus}
+
+
+def link_lifetime(kind: str, config: Any) -> timedelta | None:
+    """How long the one-time link of a message of ``kind`` works, or None if it has none."""
+    if kind == INVITATION.name:
+        return timedelta(hours=config["INVITATION_VALID_HOURS"])
+    if kind == PASSWORD_RESET.name:
+        return timedelta(minutes=config["FORGOT_PASSWORD_VALID_MINUTES"])
+    return None
 
 
 def _schedule(now: datetime, summary: Summary) -> None:
@@ -181,8 +213,18 @@ def _due_ids(now: datetime) -> list[int]:
     return ids
 
 
+def _remove_old(now: datetime, summary: Summary) -> None:
+    """Old sent messages go (``training.mail.retention``)."""
+    try:
+        summary.removed, summary.keep_days = retention.remove_old_sent(now)
+    except Exception as error:  # another worker removing the same rows, say: next pass
+        db.session.rollback()
+        log.exception("Removing old sent messages failed")
+        summary.problems.append(f"Removing old sent messages failed: {error!r}"[:300])
+
+
 def _claim(ids: list[int], now: datetime) -> list[_Claim]:
-    """Claim each message another worker has not, and build its email."""
+    """Claim each message another worker has not; what is needed to send it."""
     until = now + lease(current_app.config)
     won: dict[int, str] = {}
     for message_id in ids:
@@ -198,6 +240,11 @@ def _claim(ids: list[int], now: datetime) -> list[_Claim]:
             won[message_id] = token
     if not won:
         return []
+    tries = (
+        select(func.count(MailAttempt.id))
+        .where(MailAttempt.message_id == OutboxMessage.id)
+        .scalar_subquery()
+    )
     columns = (
         OutboxMessage.id,
         OutboxMessage.to_address,
@@ -205,18 +252,17 @@ def _claim(ids: list[int], now: datetime) -> list[_Claim]:
         OutboxMessage.text_body,
         OutboxMessage.html_body,
         OutboxMessage.list_unsubscribe,
+        OutboxMessage.kind,
         OutboxMessage.attempts,
+        tries.label("tries"),
         OutboxMessage.sensitive,
+        OutboxMessage.created_at,
     )
     rows = db.session.execute(
         select(*columns).where(OutboxMessage.id.in_(won)).order_by(OutboxMessage.id)
     ).all()
     db.session.commit()
-    config = current_app.config
-    return [
-        _Claim(row.id, won[row.id], row.attempts, row.sensitive, build_message(row, config))
-        for row in rows
-    ]
+    return [_Claim(row.id, won[row.id], row) for row in rows]
 
 
 def _send(
@@ -227,30 +273,48 @@ def _send(
     summary: Summary,
     should_stop: Callable[[], bool],
 ) -> bool:
-    """Send the claimed messages; False if the server could not be reached (the messages not
-    sent then wait for their next try)."""
+    """Send the claimed messages; False on a set-up problem (the messages not sent then wait
+    for their next try)."""
+    config = current_app.config
     for i, claim in enumerate(claims):
         if should_stop():
             _release(claims[i:])
             return True
+        if _link_expired(claim, now):
+            blank = {"text_body": REMOVED_BODY, "html_body": REMOVED_BODY}
+            _failed_try(claim, LINK_EXPIRED, True, now, worker, summary, counted=False, **blank)
+            continue
         try:
-            connection.send(claim.email)
-        except CannotConnect as error:
+            connection.send(build_message(claim.letter, config))
+        except SetupProblem as error:
+            log.warning("Mail could not be sent: %s", error)
             summary.problems.append(f"Could not send: {error}")
             for waiting in claims[i:]:
-                _failed_try(waiting, str(error), False, now, worker, summary)
+                _wait_for_setup(waiting, str(error), now, worker, summary)
             return False
         except SendError as error:
             _failed_try(claim, str(error), error.permanent, now, worker, summary)
+            continue
+        except Exception as error:  # a fault in this one message: it fails, the rest go on
+            log.exception("Mail message %s could not be built or sent", claim.id)
+            db.session.rollback()
+            connection.close()  # whatever state the conversation was left in
+            problem = f"could not be sent: {type(error).__name__}: {error}"[:ERROR_LENGTH]
+            _failed_try(claim, problem, True, now, worker, summary)
             continue
         _sent(claim, now, worker)
         summary.sent += 1
     return True
 
 
+def _link_expired(claim: _Claim, now: datetime) -> bool:
+    life = link_lifetime(claim.letter.kind, current_app.config)
+    return life is not None and claim.letter.created_at + life <= now
+
+
 def _sent(claim: _Claim, now: datetime, worker: str) -> None:
     values: dict[str, Any] = {"status": MailStatus.SENT.value, "sent_at": now, "last_error": None}
-    if claim.sensitive:
+    if claim.letter.sensitive:
         values |= {"text_body": REMOVED_BODY, "html_body": REMOVED_BODY}
     _finish(claim, values, "sent", None, worker)
 
@@ -262,10 +326,17 @@ def _failed_try(
     now: datetime,
     worker: str,
     summary: Summary,
+    *,
+    counted: bool = True,
+    **changes: Any,
 ) -> None:
-    attempts = claim.attempts + 1
+    """A try of this message failed: it waits for the next (after ``backoff``), or is given up
+    when ``permanent`` or after MAIL_MAX_ATTEMPTS. ``counted``: the try counts as an attempt
+    (not when the message was never offered to the server); ``changes``: other columns to
+    write."""
+    attempts = claim.letter.attempts + int(counted)
     give_up = permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
-    values: dict[str, Any] = {"attempts": attempts, "last_error": error}
+    values: dict[str, Any] = {"attempts": attempts, "last_error": error, **changes}
     if give_up:
         values["status"] = MailStatus.FAILED.value
         summary.failed += 1
@@ -275,6 +346,17 @@ def _failed_try(
     outcome = "failed" if give_up else "retry"
     log.warning("Mail message %s not sent (%s): %s", claim.id, outcome, error)
     _finish(claim, values, outcome, error, worker)
+
+
+def _wait_for_setup(
+    claim: _Claim, error: str, now: datetime, worker: str, summary: Summary
+) -> None:
+    """A set-up problem kept this message from going: it waits, backing off with each try
+    (at most ``LONGEST_SETUP_WAIT``), its attempts not counted, so it is never given up."""
+    due = now + min(backoff(claim.letter.tries + 1), LONGEST_SETUP_WAIT)
+    values = {"status": MailStatus.WAITING.value, "next_attempt_at": due, "last_error": error}
+    summary.retried += 1
+    _finish(claim, values, "retry", error, worker)
 
 
 def _finish(
