@@ -90,8 +90,9 @@ def test_one_approval_of_several_entries_sends_one_message_with_the_count(client
     assert "Approved 3 entries" in text_of(approve(client, *entries))
     message = only_message("hours_decision")
     assert_told(message, trainee, "hours_decision", "Your hours were signed off", "/hours/")
-    assert "3 hours entries were signed off" in message.text_body
-    assert "3 hours entries were signed off" in message.html_body
+    for body in (message.text_body, message.html_body):
+        assert "Your supervisor signed off 3 entries in your hours log. Well done!" in body
+        assert "Open My hours" in body
     assert_not_in(message, NOTES, "R.S.", supervisor.name)
     assert message.list_unsubscribe  # optional: it can be turned off
 
@@ -109,8 +110,8 @@ def test_an_approval_for_two_trainees_tells_each_their_own(client, team):
     approve(client, *entries)
     by_person = {m.user_id: m for m in outbox("hours_decision")}
     assert set(by_person) == {riley.id, blair.id}
-    assert "2 hours entries were signed off" in by_person[riley.id].text_body
-    assert "1 hours entry was signed off" in by_person[blair.id].text_body
+    assert "signed off 2 entries in your hours log" in by_person[riley.id].text_body
+    assert "signed off one entry in your hours log" in by_person[blair.id].text_body
     assert "Riley" not in by_person[blair.id].text_body
 
 
@@ -133,8 +134,8 @@ def test_a_message_already_picked_up_is_sent_as_it_was_and_the_rest_get_their_ow
         db.session.commit()
     told = [(m.status, m.text_body.split("\n")[2]) for m in outbox("hours_decision")]
     assert told == [
-        ("sending", "1 hours entry was signed off by your supervisor."),
-        ("waiting", "2 hours entries were signed off by your supervisor."),
+        ("sending", "Your supervisor signed off one entry in your hours log. Well done!"),
+        ("waiting", "Your supervisor signed off 2 entries in your hours log. Well done!"),
     ]
 
 
@@ -145,9 +146,11 @@ def test_a_returned_entry_links_to_it_without_the_comment(client, team):
     post(client, f"/supervise/{entry.id}/return", {"comment": COMMENT})
     assert fetch(HoursEntry, entry.id).status == "returned"
     message = only_message("hours_decision")
-    subject = "An hours entry was returned to you"
+    subject = "Please take another look at an hours entry"
     assert_told(message, trainee, "hours_decision", subject, f"/hours/{entry.id}")
-    assert "please read the comment on the page" in message.text_body
+    assert "sent one of your hours entries back to you with a comment" in message.text_body
+    assert "This is a normal part of getting hours signed off." in message.text_body
+    assert_not_in(message, "returned", "correct")
     assert_not_in(message, COMMENT, "Which domains", NOTES)
 
 
@@ -158,9 +161,10 @@ def test_a_withdrawn_sign_off_is_told_without_the_reason(client, team):
     post(client, f"/lead/hours/{entry.id}/void", {"reason": "Signed for the wrong day."})
     assert fetch(HoursEntry, entry.id).status == "returned"
     message = only_message("hours_decision")
-    subject = "A sign-off on your hours was withdrawn"
+    subject = "One of your hours entries needs another look"
     assert_told(message, trainee, "hours_decision", subject, f"/hours/{entry.id}")
-    assert_not_in(message, "wrong day", "Signed for")
+    assert "reasons that have nothing to do with you" in message.text_body
+    assert_not_in(message, "wrong day", "Signed for", "withdrawn", "correct")
 
 
 def test_a_trainee_who_turned_hours_messages_off_gets_none(client, team):
@@ -216,4 +220,4 @@ def test_two_tabs_approving_at_once_send_one_message(racing):
         as_user(supervisor, lambda c: post(c, "/supervise/approve", data)),
     )
     message = only_message("hours_decision")
-    assert "1 hours entry was signed off" in message.text_body
+    assert "signed off one entry in your hours log" in message.text_body

@@ -18,6 +18,9 @@ from training.extensions import db
 from training.models import Certificate, QuizAttempt, Role, TrackSignature
 
 PAGE = "/certificate/"
+ISSUED = "Congratulations: your certificate has been issued"
+#: the test track's title (``certs.use_track``): never in a message
+TRACK = "Peer Recovery Specialist"
 REASON = "Exploited a person served."
 
 
@@ -52,9 +55,10 @@ def assert_links_to_verify(message, certificate: Certificate) -> None:  # type: 
 def test_an_issued_certificate_is_told_with_its_verification_link(issued):
     _, trainee, certificate = issued
     message = only_message("certificate")
-    assert_told(message, trainee, "certificate", "A certificate was issued to you", PAGE)
+    assert_told(message, trainee, "certificate", ISSUED, PAGE)
     assert_links_to_verify(message, certificate)
-    assert "Peer Recovery Specialist" in message.text_body
+    assert "Congratulations! Your certificate has been issued." in message.text_body
+    assert_not_in(message, TRACK)  # a track's title can point to a recovery program
 
 
 def test_an_automatic_issue_is_told_too(app, client, tmp_path):
@@ -67,7 +71,7 @@ def test_an_automatic_issue_is_told_too(app, client, tmp_path):
     post(client, certs.ETHICS, {"agree": "y", "name": trainee.name})  # the last requirement
     certificate = certs.only_certificate()
     message = only_message("certificate")
-    assert_told(message, trainee, "certificate", "A certificate was issued to you", PAGE)
+    assert_told(message, trainee, "certificate", ISSUED, PAGE)
     assert_links_to_verify(message, certificate)
 
 
@@ -83,8 +87,11 @@ def test_a_revocation_is_told_without_its_reason(client, issued):
     post(client, url, {"category": "misconduct", "reason": REASON})
     assert fetch(Certificate, certificate.id).revoked_at is not None
     message = messages("certificate")[-1]
-    assert_told(message, trainee, "certificate", "Your certificate was revoked", PAGE)
-    assert_not_in(message, REASON, "Exploited", "Conduct or ethics", "misconduct")
+    assert_told(message, trainee, "certificate", "An update about your certificate", PAGE)
+    assert "it is no longer active" in message.text_body
+    assert "Your program lead is there to talk it through" in message.text_body
+    assert_not_in(message, REASON, "Exploited", "Conduct or ethics", "misconduct", "revoked")
+    assert_not_in(message, TRACK)
     post(client, url, {"category": "misconduct", "reason": "Again."})  # already revoked
     assert len(messages("certificate")) == 2
 
@@ -96,9 +103,11 @@ def test_a_reissue_is_told_with_the_new_verification_link(client, issued):
         new = db.session.scalars(select(Certificate).where(Certificate.id != old.id)).one()
         db.session.expunge(new)
     message = messages("certificate")[-1]
-    assert_told(message, trainee, "certificate", "Your certificate was re-issued", PAGE)
+    assert_told(message, trainee, "certificate", "Your certificate has been re-issued", PAGE)
     assert_links_to_verify(message, new)
     assert verify_link(old) not in message.text_body
+    assert "If you gave a copy to an employer or a certification board" in message.text_body
+    assert_not_in(message, TRACK, "corrected")
     post(client, f"/certificates/{old.id}/reissue", {"holder_name": "Once more"})  # replaced
     assert len(messages("certificate")) == 2
 
@@ -125,8 +134,9 @@ def test_a_renewal_is_told_as_a_new_certificate(app, client, issued):
         new = db.session.scalars(select(Certificate).where(Certificate.kind == "renewal")).one()
         db.session.expunge(new)
     message = messages("certificate")[-1]
-    assert_told(message, trainee, "certificate", "Your certificate was renewed", PAGE)
+    assert_told(message, trainee, "certificate", "Your certificate has been renewed", PAGE)
     assert_links_to_verify(message, new)
+    assert_not_in(message, TRACK)
 
 
 def test_a_holder_who_turned_certificate_messages_off_gets_none(app, client, people):

@@ -33,9 +33,9 @@ def test_an_approval_says_which_kind_and_links_to_the_record(client, team, kind,
     post(client, f"/outside/{record.id}/approve", decision(record))
     assert only_record().status == "approved"
     message = only_message("outside_decision")
-    subject = f"Your {what} was approved"
+    subject = f"Your {what} record was approved"
     assert_told(message, trainee, "outside_decision", subject, f"/outside/{record.id}")
-    assert f"approved the {what} you sent" in message.text_body
+    assert f"Your program lead approved your {what} record." in message.text_body
     assert_not_in(message, TITLE, PROVIDER, "Eastside", "Harm Reduction", lead.name)
 
 
@@ -46,9 +46,10 @@ def test_a_return_is_told_without_the_comment(client, team):
     post(client, f"/outside/{record.id}/return", decision(record, comment=COMMENT))
     assert only_record().status == "returned"
     message = only_message("outside_decision")
-    subject = "Your continuing education was returned to you"
+    subject = "Please take another look at your continuing education record"
     assert_told(message, trainee, "outside_decision", subject, f"/outside/{record.id}")
-    assert "please read the comment on the page" in message.text_body
+    assert "sent your continuing education record back to you with a comment" in (message.text_body)
+    assert_not_in(message, "returned", "correct")
     assert_not_in(message, COMMENT, "second page", TITLE, PROVIDER)
 
 

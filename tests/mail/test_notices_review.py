@@ -14,7 +14,8 @@ from tests.training.practice.test_views import ANSWER, responses, send
 from training.extensions import db
 from training.models import HoursEntry, Role, User
 
-SUBJECT = "Something new is waiting for your review"
+HOURS_SUBJECT = "Hours are waiting for your sign-off"
+PRACTICE_SUBJECT = "A practice response is waiting for your review"
 QUEUE = "/supervise/"
 
 
@@ -42,9 +43,11 @@ def test_a_practice_response_is_told_to_each_supervisor_of_the_trainee(client, t
     assert sorted(m.user_id for m in messages) == sorted([sam.id, sky.id])
     for message in messages:
         person = sam if message.user_id == sam.id else sky
-        assert_told(message, person, "supervisor_digest", SUBJECT, QUEUE)
+        assert_told(message, person, "supervisor_digest", PRACTICE_SUBJECT, QUEUE)
         assert f"{QUEUE}#practice" in message.text_body and f"{QUEUE}#practice" in message.html_body
         assert "A trainee sent a practice response for your review." in message.text_body
+        assert "Open practice to review" in message.html_body
+        assert "Open your Sign-off queue" not in message.html_body  # only what was sent
         assert_not_in(message, trainee.name, "Riley", ANSWER, "invisible")
 
 
@@ -54,9 +57,25 @@ def test_hours_are_told_once_to_the_supervisor_they_were_sent_to(client, team):
     sign_in(client, trainee)
     assert "Submitted 2 entries" in text_of(client.get(submit_hours(client, *entries).location))
     [message] = outbox("supervisor_digest")
-    assert_told(message, sam, "supervisor_digest", SUBJECT, QUEUE)
-    assert "A trainee submitted hours for your sign-off." in message.text_body
-    assert_not_in(message, "Riley", "R.S.", "boundary")
+    assert_told(message, sam, "supervisor_digest", HOURS_SUBJECT, QUEUE)
+    assert "A trainee sent hours for your sign-off." in message.text_body
+    assert "Open your Sign-off queue" in message.html_body
+    assert_not_in(message, "Riley", "R.S.", "boundary", "#practice", "Open practice")
+
+
+def test_only_the_supervisors_of_the_entries_just_sent_are_told(client, team):
+    """An entry already waiting for one supervisor is not told again when the trainee sends
+    another to someone else."""
+    sam, sky, trainee = team
+    make_entry(trainee, sam, status="submitted")  # waiting for Sam since before
+    for_sky = make_entry(trainee, sky)
+    sign_in(client, trainee)
+    submit_hours(client, for_sky)
+    assert [m.user_id for m in outbox("supervisor_digest")] == [sky.id]
+    for_both = [make_entry(trainee, sam), make_entry(trainee, sky), make_entry(trainee, sam)]
+    submit_hours(client, *for_both)
+    told = [m.user_id for m in outbox("supervisor_digest")]
+    assert sorted(told) == sorted([sky.id, sam.id, sky.id])  # each once for the second send
 
 
 def test_no_one_is_told_with_a_digest_period_set(client, app, team):

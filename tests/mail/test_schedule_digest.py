@@ -98,12 +98,16 @@ def test_the_digest_counts_what_waits_and_links_to_the_queues(app, team):
 
     (digest,) = messages("supervisor_digest")
     assert digest.to_address == supervisor.email
-    headline = "3 hours entries and 1 practice response are waiting for you"
+    headline = "For your review: 3 entries of hours and 1 practice response"
     assert digest.subject == f"{headline} – {PROGRAM}"
     with app.app_context():
         queue = public_url("supervise.queue")
     for body in (digest.text_body, digest.html_body):
-        assert f"{headline}." in body
+        assert (
+            "Your Sign-off queue has 3 entries of hours to sign off and 1 practice response to "
+            "review."
+        ) in body
+        assert "Open your Sign-off queue" in body and "Open practice to review" in body
         assert "Hello Sam Supervisor," in body
         assert queue in body and f"{queue}#practice" in body
         for private in ("Riley", "Jordan", "Chen", "Park", NOTE, "R.S.", RESPONSE, "Dana"):
@@ -125,7 +129,7 @@ def test_one_digest_per_window_and_only_for_something_new(app, team):
 
     submitted(jordan, supervisor, t0 + timedelta(hours=31))
     assert run(app, t0 + timedelta(hours=32)) == 1
-    assert messages()[-1].subject.startswith("2 hours entries are waiting for you")
+    assert messages()[-1].subject.startswith("For your review: 2 entries of hours –")
 
     # Something new soon after a digest waits for the next window.
     practice(riley, t0 + timedelta(hours=33))
@@ -133,7 +137,7 @@ def test_one_digest_per_window_and_only_for_something_new(app, team):
     assert run(app, t0 + timedelta(hours=55)) == 0
     assert run(app, t0 + timedelta(hours=56)) == 1
     assert messages()[-1].subject.startswith(
-        "2 hours entries and 1 practice response are waiting for you"
+        "For your review: 2 entries of hours and 1 practice response –"
     )
     assert len(messages("supervisor_digest")) == 3
 
@@ -165,7 +169,7 @@ def test_a_trainee_assigned_later_brings_what_they_had_waiting(app, team):
     )
     assert run(app, t0 + timedelta(hours=27)) == 1
     assert "Casey" not in messages()[-1].text_body
-    assert messages()[-1].subject.startswith("1 hours entry and 1 practice response are")
+    assert messages()[-1].subject.startswith("For your review: 1 entry of hours and 1 practice")
 
 
 def test_no_digest_when_mail_digest_hours_is_zero(app, team):

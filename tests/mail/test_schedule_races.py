@@ -19,7 +19,7 @@ from tests.helpers import (
     make_user,
 )
 from tests.mail.test_schedule_digest import submitted
-from tests.mail.test_schedule_weekly import next_monday
+from tests.mail.test_schedule_weekly import marks, next_monday, week_mark
 from training.extensions import db
 from training.mail.models import OutboxMessage
 from training.mail.schedule import queue_due
@@ -91,5 +91,6 @@ def test_workers_scheduling_at_once_write_each_message_once(racing):
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert sum(outcomes) == 4 + 4 + 2  # type: ignore[arg-type]
     assert written_by_kind() == {"supervisor_digest": 4, "renewal_due": 4, "lead_weekly": 2}
+    assert marks() == [week_mark(monday)]  # one worker worked the week out
     assert at_once(app, monday + timedelta(minutes=1)) == [0] * WORKERS
     assert written_by_kind() == {"supervisor_digest": 4, "renewal_due": 4, "lead_weekly": 2}

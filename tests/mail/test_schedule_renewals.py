@@ -46,9 +46,9 @@ def test_a_reminder_at_60_30_and_7_days_each_once(app, holder):
     assert run(app, days_before(cert, -1)) == 0  # expired
     assert keys() == [f"renewal:{cert.id}:{days}" for days in (60, 30, 7)]
     assert [m.subject.split(" – ")[0] for m in messages()] == [
-        "Your certificate expires in 60 days",
-        "Your certificate expires in 30 days",
-        "Your certificate expires in 7 days",
+        "Time to renew your certificate (expires in 60 days)",
+        "Time to renew your certificate (expires in 30 days)",
+        "Time to renew your certificate (expires in 7 days)",
     ]
 
 
@@ -102,11 +102,14 @@ def test_the_reminder_says_when_and_what_renewing_needs_without_course_titles(ap
         links = public_url("certs.mine"), public_url("outside.index")
     assert reminder.to_address == holder.email
     for body in (reminder.text_body, reminder.html_body):
-        assert f"Your certificate expires on {expires} (in 30 days)." in body
+        assert f"Your certificate expires in 30 days, on {expires}." in body
         assert "Hello Riley Chen," in body  # their own name
         # the real Peer Recovery track: three courses and the code of ethics again, no CE
         assert "Complete 3 courses again" in body
-        assert "sign your track" in body
+        assert "statements again: Code of ethics" in body
+        assert "See what you need to renew" in body
+        assert "your program lead can help" in body
+        assert "track" not in body and "continuing-education" not in body
         assert "hours of continuing education" not in body
         assert all(link in body for link in links)
         assert [t for t in titles if t in body] == []
@@ -122,13 +125,14 @@ def test_the_reminder_gives_the_continuing_education_the_track_asks(app, holder)
     run(app, days_before(cert, 7))
     (reminder,) = messages("renewal_due")
     for body in (reminder.text_body, reminder.html_body):
-        assert "(in 7 days)" in body
+        assert "Your certificate expires in 7 days, on" in body
         assert (
             "Record 20 hours of continuing education (6 hours in Ethical Responsibility), "
             "approved by your program lead"
         ) in body
         assert (
-            "You have 0 of 20 continuing-education hours (0 of 6 in Ethical Responsibility)."
+            "So far you have 0 of 20 hours of continuing education (0 of 6 hours in Ethical "
+            "Responsibility)."
         ) in body
 
 
@@ -138,6 +142,6 @@ def test_the_last_days_read_tomorrow_and_today(app, holder):
     assert run(app, days_before(cert, 1)) == 1
     assert run(app, days_before(cert, 0)) == 1
     assert [m.subject.split(" – ")[0] for m in messages()] == [
-        "Your certificate expires tomorrow",
-        "Your certificate expires today",
+        "Time to renew your certificate (expires tomorrow)",
+        "Time to renew your certificate (expires today)",
     ]

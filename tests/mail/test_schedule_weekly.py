@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.helpers import in_app, make_certificate, make_user, save
 from tests.mail.test_schedule_digest import messages, run
 from tests.training.certs.test_views import make_eligible
 from tests.training.certs.test_views import use_track as serve_test_track
 from training.extensions import db
-from training.mail.models import MailAttempt, MailOptOut, OutboxMessage
+from training.mail import schedule_weekly
+from training.mail.models import MailAttempt, MailOptOut, MailScheduleMark, OutboxMessage
 from training.models import Certificate, Role, User
 from training.urls import public_url
 
@@ -52,6 +53,17 @@ def failed_message(user: User, attempted: datetime, status: str = "failed") -> N
 
 def weekly() -> list[OutboxMessage]:
     return messages("lead_weekly")
+
+
+def marks() -> list[str]:
+    """The scheduled jobs marked done (``MailScheduleMark``)."""
+    with in_app():
+        return list(db.session.scalars(select(MailScheduleMark.key).order_by("key")))
+
+
+def week_mark(monday: datetime) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"weekly:{year}-W{week:02d}"
 
 
 @pytest.fixture
@@ -116,7 +128,8 @@ def test_the_summary_counts_what_needs_the_leads_attention(app, lead, tmp_path):
         links = [public_url("lead.cohorts"), public_url("certs.renewals_due")]
     for body in (summary.text_body, summary.html_body):
         assert "Hello Morgan Lead," in body
-        assert "1 trainee is eligible for a certificate that has not been issued yet." in body
+        assert "1 trainee is ready for their certificate, which has not been issued yet." in body
+        assert "Issue certificates from Cohorts" in body
         assert "2 certificates expire in the next 60 days." in body
         assert "2 emails could not be sent in the past week." in body
         assert all(link in body for link in links)
@@ -132,7 +145,7 @@ def test_only_the_numbers_that_are_not_zero(app, lead):
     assert run(app, monday) == 1
     (summary,) = weekly()
     assert "1 email could not be sent in the past week." in summary.text_body
-    assert "eligible" not in summary.text_body and "expire" not in summary.text_body
+    assert "ready for" not in summary.text_body and "expire" not in summary.text_body
 
 
 def test_not_to_inactive_or_opted_out_leads_nor_to_anyone_else(app, lead):
@@ -145,3 +158,45 @@ def test_not_to_inactive_or_opted_out_leads_nor_to_anyone_else(app, lead):
     second = make_user(Role.LEAD, name="Second Lead")
     assert run(app, monday) == 2
     assert sorted(m.to_address for m in weekly()) == sorted([lead.email, second.email])
+
+
+def test_a_quiet_week_is_marked_done_and_never_worked_out_again(app, lead, monkeypatch):
+    """Every pass (cron's ``mail send --once`` is a new process each minute) sees the mark and
+    works nothing out; news later in the week waits for next week's summary."""
+    monday = next_monday()
+    assert run(app, monday) == 0
+    assert marks() == [week_mark(monday)] and weekly() == []
+    expiring(make_user(), monday.date() + timedelta(days=20))
+    worked_out = []
+    real = schedule_weekly.summarise
+    monkeypatch.setattr(
+        schedule_weekly, "summarise", lambda now: worked_out.append(now) or real(now)
+    )
+    app.extensions.pop("mail_quiet_weeks", None)  # as in a new process
+    assert run(app, monday + timedelta(days=1)) == 0
+    assert worked_out == [] and weekly() == []
+    assert run(app, monday + timedelta(days=7)) == 1  # next week, worked out again
+    assert len(worked_out) == 1
+    assert marks() == sorted([week_mark(monday), week_mark(monday + timedelta(days=7))])
+
+
+def test_the_mark_is_written_with_the_summaries_or_not_at_all(app, lead, monkeypatch):
+    """A pass that fails half-way leaves neither a mark nor any summary: the next pass writes
+    every lead's."""
+    monday = next_monday()
+    second = make_user(Role.LEAD, name="Second Lead")
+    expiring(make_user(), monday.date() + timedelta(days=20))
+    real = schedule_weekly.queue
+
+    def failing(user, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if user.id == second.id:
+            raise RuntimeError("a template could not be rendered")
+        return real(user, *args, **kwargs)
+
+    monkeypatch.setattr(schedule_weekly, "queue", failing)
+    assert run(app, monday) == 0
+    assert weekly() == [] and marks() == []
+    monkeypatch.setattr(schedule_weekly, "queue", real)
+    assert run(app, monday + timedelta(minutes=1)) == 2
+    assert sorted(m.to_address for m in weekly()) == sorted([lead.email, second.email])
+    assert marks() == [week_mark(monday)]

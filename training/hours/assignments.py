@@ -6,7 +6,8 @@ changes their role, or deactivates them), the assignments end, and every entry t
 submitted to them and that is still waiting goes back to its trainee as *returned*, with a
 comment saying why: the trainee chooses another supervisor and submits it again. Nothing waits
 for someone who can no longer sign it. Each ended assignment and each returned entry is an
-audit event, in the same transaction.
+audit event, and each trainee with something sent back gets one email saying so
+(``notices.sent_back_for_a_new_supervisor``), in the same transaction.
 
 Submitting an entry checks, in the same UPDATE, that its supervisor still supervises the
 trainee (``still_supervises``), after taking a shared lock on the assignment, which a lead's
@@ -29,6 +30,7 @@ from sqlalchemy.orm import aliased
 from training import audit
 from training.extensions import db
 from training.hours.services import SUBJECT, _move
+from training.mail import notices
 from training.models import EntryStatus, HoursEntry, Role, SupervisorAssignment, User
 
 
@@ -114,7 +116,7 @@ def end_all(lead: User, supervisor: User) -> Ended:
 
 def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
     which = [SupervisorAssignment.supervisor_id == supervisor.id]
-    waiting = select(HoursEntry.id).where(
+    waiting = select(HoursEntry.id, HoursEntry.trainee_id).where(
         HoursEntry.supervisor_id == supervisor.id, HoursEntry.status == EntryStatus.SUBMITTED
     )
     if trainee_ids is not None:
@@ -134,8 +136,8 @@ def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
         f"{supervisor.name} no longer supervises you, so they can't sign off this entry. "
         "Choose another supervisor and submit it again."
     )
-    returned = 0
-    for entry_id in list(db.session.scalars(waiting.order_by(HoursEntry.id))):
+    returned: list[int] = []  # the trainee of each entry sent back
+    for entry_id, trainee_id in db.session.execute(waiting.order_by(HoursEntry.id)).all():
         if _move(entry_id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment):
             audit.record(
                 lead,
@@ -146,12 +148,13 @@ def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
                 EntryStatus.RETURNED,
                 comment,
             )
-            returned += 1
+            returned.append(trainee_id)
     from training.practice.services import return_unsupervised
 
     practice = return_unsupervised(lead, ended)
+    notices.sent_back_for_a_new_supervisor(returned, practice)
     db.session.commit()
-    return Ended(trainees=len(ended), returned=returned, practice_returned=practice)
+    return Ended(trainees=len(ended), returned=len(returned), practice_returned=len(practice))
 
 
 def told(supervisor: User, ended: Ended) -> str:

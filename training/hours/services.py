@@ -276,6 +276,7 @@ def submit(trainee: User, entry_ids: Iterable[int]) -> Submitted:
     from training.hours.assignments import hold_assignment, still_supervises
 
     outcome = Submitted()
+    sent: list[int] = []  # what its supervisors hear of (never what waited before)
     for entry_id in entry_ids:
         entry = db.session.get(HoursEntry, entry_id)
         if entry is None or entry.trainee_id != trainee.id:
@@ -291,9 +292,10 @@ def submit(trainee: User, entry_ids: Iterable[int]) -> Submitted:
         if old is not None:
             audit.record(trainee, SUBJECT, entry_id, "submitted", old, EntryStatus.SUBMITTED)
             outcome.count += 1
+            sent.append(entry_id)
         elif entry.editable:
             outcome.no_supervisor.append(entry.day)
-    notices.hours_sent_for_sign_off(trainee, outcome.count)
+    notices.hours_sent_for_sign_off(trainee, sent)
     db.session.commit()
     return outcome
 

@@ -14,47 +14,49 @@ from training.models import Role
 @dataclass(frozen=True)
 class Kind:
     name: str
-    #: how the notifications page names it: "… when …"
+    #: what it tells, finishing "Email me when …" (the notifications page lists them under it;
+    #: the unsubscribe page asks "Stop emails when …?"): lower-case, short, no numbers that a
+    #: setting could change
     label: str
     #: who it is sent to (the notifications page offers a person only their role's kinds)
     roles: tuple[Role, ...]
     required: bool = False
 
 
-INVITATION = Kind("invitation", "Your invitation to set a password", tuple(Role), required=True)
+INVITATION = Kind("invitation", "I am invited to set up my account", tuple(Role), required=True)
 PASSWORD_RESET = Kind(
-    "password_reset", "A link to set a new password, when you ask for one", tuple(Role), True
+    "password_reset", "I ask for a link to set a new password", tuple(Role), required=True
 )
 SUPERVISOR_DIGEST = Kind(
     "supervisor_digest",
-    "Hours and practice waiting for your sign-off or review",
+    "hours or practice are waiting for my sign-off or review",
     (Role.SUPERVISOR,),
 )
-HOURS_DECISION = Kind(
-    "hours_decision", "Your hours entries are accepted or returned", (Role.TRAINEE,)
-)
+HOURS_DECISION = Kind("hours_decision", "my hours are signed off or sent back", (Role.TRAINEE,))
 PRACTICE_DECISION = Kind(
-    "practice_decision", "Your practice exercises are accepted or returned", (Role.TRAINEE,)
+    "practice_decision", "my practice is accepted or needs another try", (Role.TRAINEE,)
 )
 CERTIFICATE = Kind(
-    "certificate", "A certificate of yours is issued, revoked or replaced", (Role.TRAINEE,)
+    "certificate",
+    "my certificate is issued, renewed, re-issued or no longer active",
+    (Role.TRAINEE,),
 )
 RENEWAL_DUE = Kind(
-    "renewal_due", "Your certificate is due for renewal (60, 30 and 7 days ahead)", (Role.TRAINEE,)
+    "renewal_due", "it is time to renew my certificate, as its expiry nears", (Role.TRAINEE,)
 )
 OUTSIDE_DECISION = Kind(
     "outside_decision",
-    "Outside training and continuing education you sent is approved or returned",
+    "my outside training or continuing education is approved or sent back",
     (Role.TRAINEE,),
 )
 LEAD_WEEKLY = Kind(
     "lead_weekly",
-    "A weekly summary: trainees waiting for a certificate, certificates expiring",
+    "my weekly summary is ready (certificates to issue, renewals due, mail problems)",
     (Role.LEAD,),
 )
 
 #: a program lead checks that email works (the mail console's "Send me a test message")
-TEST = Kind("test", "A test message you send yourself", (Role.LEAD,), required=True)
+TEST = Kind("test", "I send myself a test message", (Role.LEAD,), required=True)
 
 KINDS: dict[str, Kind] = {
     kind.name: kind

@@ -1,28 +1,35 @@
-"""Messages written when something happens: to a trainee when their hours are signed off,
-returned or a sign-off withdrawn, their practice is accepted or returned, their outside training
-or continuing education is approved or returned, and their certificate is issued, renewed,
-re-issued or revoked; to a supervisor when something new waits for them (only when
-``MAIL_DIGEST_HOURS`` is 0: otherwise their periodic digest tells them).
+"""Messages written when something happens: to a trainee when their hours are signed off or
+sent back (by their supervisor, by a lead reopening a sign-off, or because their supervisor
+changed), their practice is accepted or needs another try, their outside training or continuing
+education is approved or sent back, and their certificate is issued, renewed, re-issued or
+revoked; to a supervisor when something new waits for them (only when ``MAIL_DIGEST_HOURS`` is
+0: otherwise their periodic digest tells them).
 
 Each function is called by the service that makes the change, next to its ``audit.record`` and
 before its commit, so the message is written in the event's transaction: an event that changes
 nothing (a lost race, a stale page) or rolls back writes no message.
 
 Privacy: a message says what happened and links to the page. No comment, feedback, rating,
-reason or title of outside training goes into one, and a supervisor's message names no
-trainee (see ``training.mail.outbox``).
+reason or title (of a course, a track or outside training: each can point to someone's own
+recovery) goes into one, and a supervisor's message names no trainee (see
+``training.mail.outbox``).
+
+Wording: hours are "signed off" or "sent back", practice "accepted" or "another try", outside
+training "approved" or "sent back"; work is "sent"; links name the page they open.
 """
 
 from __future__ import annotations
 
-from flask import current_app
+from collections import Counter
+from collections.abc import Iterable
+
 from sqlalchemy import delete, select
 
-from training import content
 from training.extensions import db
 from training.mail import kinds
 from training.mail.models import MailStatus, OutboxMessage
-from training.mail.outbox import queue
+from training.mail.outbox import queue, wants
+from training.mail.schedule_common import digest_hours
 from training.models import Certificate, EntryStatus, HoursEntry, User
 from training.urls import public_url
 
@@ -80,7 +87,7 @@ def hours_returned(entry: HoursEntry) -> None:
         entry.trainee,
         kinds.HOURS_DECISION.name,
         "hours_returned",
-        "An hours entry was returned to you",
+        "Please take another look at an hours entry",
         link=public_url("hours.detail", entry_id=entry.id),
     )
 
@@ -91,9 +98,37 @@ def hours_sign_off_withdrawn(entry: HoursEntry) -> None:
         entry.trainee,
         kinds.HOURS_DECISION.name,
         "hours_sign_off_withdrawn",
-        "A sign-off on your hours was withdrawn",
+        "One of your hours entries needs another look",
         link=public_url("hours.detail", entry_id=entry.id),
     )
+
+
+def sent_back_for_a_new_supervisor(entries: Iterable[int], practice: Iterable[int]) -> None:
+    """A lead ended a supervision (``hours.assignments``), and what waited for that supervisor
+    went back: ``entries`` holds the trainee id of each hours entry sent back, ``practice`` that
+    of each practice response sent back. Each trainee hears of it once, in one message telling
+    what they want to hear of (hours, practice or both), in the caller's transaction."""
+    hours = Counter(entries)
+    responses = Counter(practice)
+    for trainee_id in sorted(set(hours) | set(responses)):
+        trainee = db.session.get(User, trainee_id)
+        if trainee is None:
+            continue
+        count = hours[trainee_id] if wants(trainee, kinds.HOURS_DECISION.name) else 0
+        sent = responses[trainee_id] if wants(trainee, kinds.PRACTICE_DECISION.name) else 0
+        if not (count or sent):
+            continue
+        queue(
+            trainee,
+            (kinds.HOURS_DECISION if count else kinds.PRACTICE_DECISION).name,
+            "hours_supervisor_changed",
+            "Your supervisor has changed",
+            hours=count,
+            practice=sent,
+            link=public_url("hours.index"),
+            # Courses, not the exercise: an exercise's address names its course
+            practice_link=public_url("learning.catalogue"),
+        )
 
 
 # --- practice ----------------------------------------------------------------------------------
@@ -101,16 +136,14 @@ def hours_sign_off_withdrawn(entry: HoursEntry) -> None:
 
 def practice_reviewed(trainee: User, course_id: str, exercise_id: str, accepted: bool) -> None:
     """A supervisor accepted the trainee's practice response, or asked for another try (their
-    feedback and ratings stay on the page)."""
-    course = content.library().course(course_id)
+    feedback and ratings stay on the page; the course is not named)."""
     queue(
         trainee,
         kinds.PRACTICE_DECISION.name,
         "practice_accepted" if accepted else "practice_returned",
         "Your practice response was accepted"
         if accepted
-        else "Your practice response was returned for another try",
-        course_title=course.title if course else "",
+        else "Your supervisor asked for another try at a practice exercise",
         link=public_url("practice.exercise", course_id=course_id, exercise_id=exercise_id),
     )
 
@@ -123,13 +156,15 @@ OUTSIDE_WORDS = {"outside": "outside training", "ce": "continuing education"}
 
 
 def outside_decided(trainee: User, record_id: int, kind: str, approved: bool) -> None:
-    """A program lead approved the record, or returned it with a comment."""
+    """A program lead approved the record, or sent it back with a comment."""
     what = OUTSIDE_WORDS[kind]
     queue(
         trainee,
         kinds.OUTSIDE_DECISION.name,
         "outside_approved" if approved else "outside_returned",
-        f"Your {what} was approved" if approved else f"Your {what} was returned to you",
+        f"Your {what} record was approved"
+        if approved
+        else f"Please take another look at your {what} record",
         what=what,
         link=public_url("outside.detail", record_id=record_id),
     )
@@ -139,16 +174,18 @@ def outside_decided(trainee: User, record_id: int, kind: str, approved: bool) ->
 
 
 def certificate_issued(certificate: Certificate, renewed: bool = False) -> None:
-    """A certificate was issued to its holder (by a lead, automatically, or by renewing)."""
+    """A certificate was issued to its holder (by a lead, automatically, or by renewing). The
+    track is not named (its title can point to a recovery program): the page shows it."""
     from training.certs.issuing import verify_url  # issuing writes these messages
 
     queue(
         certificate.holder,
         kinds.CERTIFICATE.name,
         "certificate_issued",
-        "Your certificate was renewed" if renewed else "A certificate was issued to you",
+        "Your certificate has been renewed"
+        if renewed
+        else "Congratulations: your certificate has been issued",
         renewed=renewed,
-        track_title=certificate.track_title,
         verify_link=verify_url(certificate.code),
         link=public_url("certs.mine"),
     )
@@ -166,21 +203,20 @@ def certificate_replaced(new: Certificate, action: str) -> None:
         new.holder,
         kinds.CERTIFICATE.name,
         "certificate_replaced",
-        "Your certificate was re-issued",
-        track_title=new.track_title,
+        "Your certificate has been re-issued",
         verify_link=verify_url(new.code),
         link=public_url("certs.mine"),
     )
 
 
 def certificate_revoked(certificate: Certificate) -> None:
-    """A lead revoked the certificate (the reason is on record, never in the message)."""
+    """A lead revoked the certificate (the reason is on the holder's page, never in the
+    message; the subject, seen on a lock screen, says only that there is news)."""
     queue(
         certificate.holder,
         kinds.CERTIFICATE.name,
         "certificate_revoked",
-        "Your certificate was revoked",
-        track_title=certificate.track_title,
+        "An update about your certificate",
         link=public_url("certs.mine"),
     )
 
@@ -190,24 +226,26 @@ def certificate_revoked(certificate: Certificate) -> None:
 
 def _each_at_once() -> bool:
     """``MAIL_DIGEST_HOURS`` 0: a supervisor hears of each submission at once (otherwise the
-    periodic digest, ``training.mail.schedule``, tells them)."""
-    return float(current_app.config.get("MAIL_DIGEST_HOURS", 24) or 0) <= 0
+    periodic digest, ``training.mail.schedule_digest``, tells them)."""
+    return digest_hours() <= 0
 
 
-def hours_sent_for_sign_off(trainee: User, count: int) -> None:
-    """The trainee submitted ``count`` hours entries: each supervisor they went to (an active
-    one, still assigned to the trainee) hears of it, when messages go at once."""
-    if not count or not _each_at_once():
+def hours_sent_for_sign_off(trainee: User, entry_ids: Iterable[int]) -> None:
+    """The trainee just sent these hours entries for sign-off: each supervisor they went to (an
+    active one, still assigned to the trainee) hears of it once, when messages go at once. A
+    supervisor with only older entries of the trainee waiting is not told again."""
+    ids = list(entry_ids)
+    if not ids or not _each_at_once():
         return
     from training.hours.assignments import supervision
 
-    waiting_for = select(HoursEntry.supervisor_id).where(
-        HoursEntry.trainee_id == trainee.id, HoursEntry.status == EntryStatus.SUBMITTED
+    sent_to = select(HoursEntry.supervisor_id).where(
+        HoursEntry.id.in_(ids),
+        HoursEntry.trainee_id == trainee.id,
+        HoursEntry.status == EntryStatus.SUBMITTED,
     )
     supervisors = db.session.scalars(
-        select(User)
-        .where(User.id.in_(waiting_for), supervision(trainee.id, User.id))
-        .order_by(User.id)
+        select(User).where(User.id.in_(sent_to), supervision(trainee.id, User.id)).order_by(User.id)
     )
     for supervisor in supervisors:
         _new_for_review(supervisor, hours=True)
@@ -226,12 +264,16 @@ def practice_sent_for_review(trainee: User) -> None:
 
 
 def _new_for_review(supervisor: User, hours: bool) -> None:
+    """One message, with the one link that fits what was sent (the Sign-off queue, or its
+    practice part)."""
+    queue_page = public_url("supervise.queue")
     queue(
         supervisor,
         kinds.SUPERVISOR_DIGEST.name,
         "new_for_review",
-        "Something new is waiting for your review",
+        "Hours are waiting for your sign-off"
+        if hours
+        else "A practice response is waiting for your review",
         hours=hours,
-        link=public_url("supervise.queue"),
-        practice_link=public_url("supervise.queue") + "#practice",
+        link=queue_page if hours else f"{queue_page}#practice",
     )

@@ -10,12 +10,20 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, exists, select, update
 
 from training.extensions import db
 from training.mail.models import MailOptOut, OutboxMessage
 from training.mail.outbox import queue_once
 from training.models import User
+
+
+def digest_hours() -> float:
+    """``MAIL_DIGEST_HOURS``: a supervisor gets at most one digest of what waits for them per
+    this many hours (``schedule_digest``); 0 or less: no digest, and each submission is told at
+    once instead (``notices``). The one place the setting is read."""
+    return float(current_app.config.get("MAIL_DIGEST_HOURS", 24) or 0)
 
 
 def wanting(kind: str) -> tuple[ColumnElement[bool], ...]:
@@ -65,5 +73,5 @@ def people(ids: Iterable[int]) -> dict[int, User]:
 
 
 def counted(n: int, one: str, many: str) -> str:
-    """E.g. "1 hours entry", "3 hours entries"."""
+    """E.g. "1 course", "3 courses"."""
     return f"{n} {one if n == 1 else many}"

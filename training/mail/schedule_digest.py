@@ -18,14 +18,20 @@ from datetime import datetime, timedelta
 from math import floor
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, exists, func, select
 
 from training.extensions import db
 from training.hours.services import _queue as hours_queue
 from training.mail.kinds import SUPERVISOR_DIGEST
 from training.mail.models import OutboxMessage
-from training.mail.schedule_common import counted, people, wanting, write_once, written
+from training.mail.schedule_common import (
+    counted,
+    digest_hours,
+    people,
+    wanting,
+    write_once,
+    written,
+)
 from training.models import HoursEntry, Role, SupervisorAssignment, User
 from training.practice.models import PracticeResponse
 from training.practice.services import waiting_count_column
@@ -55,18 +61,26 @@ class Waiting:
 
     @property
     def headline(self) -> str:
-        """E.g. "3 hours entries and 1 practice response are waiting for you"."""
+        """The subject, e.g. "For your review: 3 entries of hours and 1 practice response"
+        (never "3 hours entries", which reads as three hours)."""
         parts = []
         if self.hours:
-            parts.append(counted(self.hours, "hours entry", "hours entries"))
+            parts.append(counted(self.hours, "entry of hours", "entries of hours"))
         if self.practice:
             parts.append(counted(self.practice, "practice response", "practice responses"))
-        verb = "is" if self.hours + self.practice == 1 else "are"
-        return f"{' and '.join(parts)} {verb} waiting for you"
+        return f"For your review: {' and '.join(parts)}"
 
-
-def digest_hours() -> float:
-    return float(current_app.config.get("MAIL_DIGEST_HOURS") or 0)
+    @property
+    def sentence(self) -> str:
+        """The first line, e.g. "Your Sign-off queue has 3 entries of hours to sign off and 1
+        practice response to review." (the queue's page name)."""
+        parts = []
+        if self.hours:
+            parts.append(counted(self.hours, "entry of hours", "entries of hours") + " to sign off")
+        if self.practice:
+            practice = counted(self.practice, "practice response", "practice responses")
+            parts.append(f"{practice} to review")
+        return f"Your Sign-off queue has {' and '.join(parts)}."
 
 
 def digest_key(supervisor_id: int, now: datetime, hours: float) -> str:

@@ -7,9 +7,9 @@ certificate 25 days from expiry gets the 30-day reminder, never a late 60-day on
 written once (dedupe key ``renewal:<certificate id>:<threshold>``).
 
 The message says when the certificate expires and what renewing needs in general terms (the
-continuing-education hours the track asks, so far; how many courses to complete again; the
-statements to sign again), with links to the certificate page and to /outside. No course
-title, no note."""
+continuing education the track asks, and how much is approved so far; how many courses to
+complete again; the program's statements to sign again), with links to My certificate and to
+Outside training. No course title, no note."""
 
 from __future__ import annotations
 
@@ -75,12 +75,12 @@ def queue_renewal_reminders(now: datetime) -> int:
             row.holder,
             KIND,
             "renewal_due",
-            f"Your certificate expires {in_days(row.days_left)}",
+            f"Time to renew your certificate (expires {in_days(row.days_left)})",
             keys[certificate.id],
             expires_on=certificate.expires_on,
             when=in_days(row.days_left),
             needs=renewal_needs(row.track, row.progress),
-            ce_so_far=row.progress.sentence if row.progress else "",
+            ce_so_far=ce_so_far(row.progress),
             certificate_url=public_url("certs.mine"),
             outside_url=public_url("outside.index"),
         )
@@ -133,5 +133,25 @@ def renewal_needs(track: Track | None, progress: CeProgress | None) -> list[str]
     if track.renewal.courses:
         needs.append(f"Complete {counted(len(track.renewal.courses), 'course', 'courses')} again")
     if track.renewal.attestation and track.attestations:
-        needs.append("Read and sign your track's statements again")
+        titles = ", ".join(attestation.title for attestation in track.attestations)
+        needs.append(f"Sign the program's statements again: {titles}")
     return needs
+
+
+def ce_so_far(progress: CeProgress | None) -> str:
+    """E.g. "So far you have 8 of 20 hours of continuing education (2 of 6 hours in Ethical
+    Responsibility).", or nothing when the track asks for none."""
+    if progress is None or not progress.asked:
+        return ""
+    domains = ", ".join(
+        f"{_number(d.have)} of {hours_word(d.need)} in {domain_name(d.domain)}"
+        for d in progress.by_domain
+    )
+    if not progress.need:
+        return f"So far you have {domains}."
+    total = f"{_number(progress.have)} of {hours_word(progress.need)} of continuing education"
+    return f"So far you have {total}{f' ({domains})' if domains else ''}."
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 2):g}"

@@ -4,9 +4,14 @@ outbox gave up on (so a lead notices mail trouble). Skipped when all three are z
 
 Eligibility is worked out as the cohort dashboard does (``certs.services.records_of``, a fixed
 number of queries for a batch of trainees), for every active trainee without a certificate of
-their track: the heaviest thing the worker does, so it is done only when some lead still lacks
-this week's summary, and a week found all quiet is remembered by the process (the app's
-``extensions``) rather than worked out again on every pass."""
+their track: the heaviest thing the worker does, so it is done once a week, by one worker. The
+first pass of the week inserts the week's mark (``MailScheduleMark`` ``weekly:<ISO week>``;
+``INSERT … ON CONFLICT DO NOTHING``, so of two workers at once only one gets it, the other
+waiting for its commit on PostgreSQL), works the numbers out and writes the leads' summaries in
+the same transaction: the mark and the messages are committed together, or neither is. Every
+later pass, in any process (cron's ``mail send --once`` included), sees the mark and does
+nothing; a quiet week writes the mark and no message. A lead still gets one message a week at
+most: each is written under its dedupe key ``weekly:<lead id>:<ISO week>``."""
 
 from __future__ import annotations
 
@@ -14,8 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from certificates.eligibility import eligibility
 from certificates.tracks import Track
@@ -26,9 +31,11 @@ from training.certs.services import records_of
 from training.extensions import db
 from training.hours.services import default_track
 from training.mail.kinds import LEAD_WEEKLY
-from training.mail.models import MailAttempt, MailStatus, OutboxMessage
-from training.mail.schedule_common import people, wanting, write_once, written
+from training.mail.models import MailAttempt, MailScheduleMark, MailStatus, OutboxMessage
+from training.mail.outbox import queue
+from training.mail.schedule_common import people, wanting, written
 from training.models import Certificate, Cohort, Role, User
+from training.upserts import dialect_insert
 from training.urls import public_url
 
 KIND = LEAD_WEEKLY.name
@@ -63,39 +70,76 @@ def week_starts(now: datetime) -> datetime:
     return datetime.combine(monday, time(6), tzinfo=UTC)
 
 
+def week_mark(now: datetime) -> str:
+    """The key of the mark of ``now``'s week, e.g. "weekly:2026-W05"."""
+    return f"weekly:{week_label(now)}"
+
+
 def queue_weekly_summaries(now: datetime) -> int:
-    """Write this week's summaries that are due; how many were written."""
+    """Write this week's summaries, if this pass is the first of the week (the one that marks
+    it done); how many were written."""
     if now < week_starts(now):
         return 0
-    label = week_label(now)
-    quiet_weeks: set[str] = current_app.extensions.setdefault("mail_quiet_weeks", set())
-    if label in quiet_weeks:
+    mark = week_mark(now)
+    if db.session.scalar(select(MailScheduleMark.key).where(MailScheduleMark.key == mark)):
         return 0
+    label = week_label(now)
     leads = db.session.scalars(select(User.id).where(User.role == Role.LEAD, *wanting(KIND)))
     keys = {lead_id: f"weekly:{lead_id}:{label}" for lead_id in leads}
     done = written(keys.values())
     owed = [lead_id for lead_id, key in keys.items() if key not in done]
-    if not owed:
+    if not owed:  # no lead wants it (yet): nothing to work out, and nothing marked
         return 0
-    summary = summarise(now)
+    try:
+        if not _mark_done(mark, now):  # another worker has it (committed, or about to)
+            db.session.rollback()
+            return 0
+        sent = _write(now, summarise(now), owed, keys)
+        db.session.commit()
+    except IntegrityError:  # a summary's key written meanwhile without the mark: next pass
+        db.session.rollback()
+        return 0
+    except BaseException:
+        db.session.rollback()
+        raise
+    return sent
+
+
+def _mark_done(mark: str, now: datetime) -> bool:
+    """Insert the week's mark in the current transaction: whether this pass inserted it."""
+    inserted = db.session.scalar(
+        dialect_insert(MailScheduleMark)
+        .values(key=mark, created_at=now)
+        .on_conflict_do_nothing(index_elements=[MailScheduleMark.key])
+        .returning(MailScheduleMark.key)
+    )
+    return inserted is not None
+
+
+def _write(now: datetime, summary: Summary, owed: list[int], keys: dict[int, str]) -> int:
+    """Add the summaries to the current transaction (none in a quiet week): how many."""
     if summary.quiet:
-        quiet_weeks.add(label)
         return 0
     accounts = people(owed)
+    links = {
+        "dashboard_url": public_url("lead.cohorts"),
+        "renewals_url": public_url("certs.renewals_due"),
+        "console_url": public_url("mail.console"),
+    }
     sent = 0
     for lead_id in owed:
-        sent += write_once(
-            now,
+        message = queue(
             accounts[lead_id],
             KIND,
             "lead_weekly",
             "Your weekly summary",
-            keys[lead_id],
+            dedupe_key=keys[lead_id],
             summary=summary,
-            dashboard_url=public_url("lead.cohorts"),
-            renewals_url=public_url("certs.renewals_due"),
-            console_url=public_url("mail.console"),
+            **links,
         )
+        if message is not None:
+            message.created_at = now  # dated by the pass, as every scheduled message
+            sent += 1
     return sent
 
 

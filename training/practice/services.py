@@ -40,31 +40,31 @@ class AlreadyReviewed(PracticeError):
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> int:
+def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> list[int]:
     """Send back the waiting responses of these trainees that no supervisor can review any more
-    (their last supervisor was removed, changed role or was deactivated), so the trainee is told
-    and can send them again once a supervisor is assigned. In the caller's transaction."""
+    (their last supervisor was removed, changed role or was deactivated), so the trainee can
+    send them again once a supervisor is assigned. In the caller's transaction, which tells the
+    trainees: the trainee id of each response sent back."""
     ids = list(trainee_ids)
     if not ids:
-        return 0
+        return []
     comment = (
         "No supervisor is assigned to you any more, so no one can review this response. Send it "
         "again once your program lead assigns a supervisor; your text is kept."
     )
-    returned = list(
-        db.session.scalars(
-            update(PracticeResponse)
-            .where(
-                PracticeResponse.trainee_id.in_(ids),
-                PracticeResponse.status == PracticeStatus.SUBMITTED,
-                ~_reviewer(),
-            )
-            .values(status=PracticeStatus.RETURNED, reviewed_at=utcnow(), feedback=comment)
-            .returning(PracticeResponse.id),
-            execution_options={"synchronize_session": False},
+    rows = db.session.execute(
+        update(PracticeResponse)
+        .where(
+            PracticeResponse.trainee_id.in_(ids),
+            PracticeResponse.status == PracticeStatus.SUBMITTED,
+            ~_reviewer(),
         )
-    )
-    for response_id in sorted(returned):
+        .values(status=PracticeStatus.RETURNED, reviewed_at=utcnow(), feedback=comment)
+        .returning(PracticeResponse.id, PracticeResponse.trainee_id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    returned = sorted((r.id, r.trainee_id) for r in rows)
+    for response_id, _ in returned:
         audit.record(
             lead,
             SUBJECT,
@@ -74,7 +74,7 @@ def return_unsupervised(lead: User, trainee_ids: Iterable[int]) -> int:
             PracticeStatus.RETURNED,
             comment,
         )
-    return len(returned)
+    return [trainee_id for _, trainee_id in returned]
 
 
 def has_supervisor(trainee: User) -> bool:
