@@ -4,6 +4,7 @@ required emails always go."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from tests.helpers import (
     TEST_DATABASE_URL,
     app_with_database,
     as_user,
+    html_of,
     in_app,
     make_user,
     post,
@@ -24,17 +26,11 @@ from tests.helpers import (
 )
 from training.extensions import db
 from training.mail import outbox
+from training.mail.kinds import KINDS
 from training.mail.models import MailOptOut, OutboxMessage
 from training.mail.worker import send_due
 from training.models import AuditEvent, Role, User
 
-TRAINEE_KINDS = [
-    "Your hours entries are accepted or returned",
-    "Your practice exercises are accepted or returned",
-    "A certificate of yours is issued, revoked or replaced",
-    "Your certificate is due for renewal (60, 30 and 7 days ahead)",
-    "Outside training and continuing education you sent is approved or returned",
-]
 TRAINEE_OPTIONAL = [
     "hours_decision",
     "practice_decision",
@@ -42,6 +38,9 @@ TRAINEE_OPTIONAL = [
     "renewal_due",
     "outside_decision",
 ]
+TRAINEE_KINDS = [KINDS[kind].label for kind in TRAINEE_OPTIONAL]
+DIGEST = KINDS["supervisor_digest"].label
+WEEKLY = KINDS["lead_weekly"].label
 
 
 def opted_out(user: User) -> set[str]:
@@ -73,7 +72,7 @@ def queued(user: User, kind: str, *, keep: bool = False) -> bool:
     ``keep``, else rolled back)."""
     with in_request():
         person = db.session.get(User, user.id)
-        message = outbox.queue(person, kind, "password_reset", "A test", link="x", minutes=1)
+        message = outbox.queue(person, kind, "password_reset", "A test", link="x", lasts="1 hour")
         if keep:
             db.session.commit()
         else:
@@ -101,28 +100,22 @@ def test_the_settings_page_needs_signing_in(client):
 @pytest.mark.parametrize(
     ("role", "offered", "not_offered"),
     [
-        (Role.TRAINEE, TRAINEE_KINDS, ["Hours and practice waiting", "A weekly summary"]),
-        (
-            Role.SUPERVISOR,
-            ["Hours and practice waiting for your sign-off or review"],
-            [*TRAINEE_KINDS, "A weekly summary"],
-        ),
-        (
-            Role.LEAD,
-            ["A weekly summary: trainees waiting for a certificate, certificates expiring"],
-            [*TRAINEE_KINDS, "Hours and practice waiting"],
-        ),
+        (Role.TRAINEE, TRAINEE_KINDS, [DIGEST, WEEKLY]),
+        (Role.SUPERVISOR, [DIGEST], [*TRAINEE_KINDS, WEEKLY]),
+        (Role.LEAD, [WEEKLY], [*TRAINEE_KINDS, DIGEST]),
     ],
 )
 def test_each_role_is_offered_its_own_optional_emails(client, role, offered, not_offered):
     sign_in(client, make_user(role))
-    page = text_of(client.get("/account/notifications"))
+    page = client.get("/account/notifications")
+    # the labels finish the sentence, in a list under it
+    listed = re.search(r"<legend>Email me when:</legend>.*?<ul>(.*?)</ul>", html_of(page), re.S)
     for label in offered:
-        assert label in page
+        assert label in listed.group(1)
     for label in not_offered:
-        assert label not in page
-    assert "Always sent, because they are about your account" in page
-    assert "A link to set a new password, when you ask for one" in page
+        assert label not in text_of(page)
+    assert "Always sent, because they are about your account:" in text_of(page)
+    assert f"when {KINDS['password_reset'].label}" in text_of(page)
 
 
 def test_the_account_menu_links_to_the_settings(client):
@@ -156,8 +149,8 @@ def test_turning_an_email_off_and_on_again(client):
     assert queued(user, "hours_decision")
     events = audited("notification settings changed")
     assert [e.comment for e in events] == [
-        "Turned off: Your hours entries are accepted or returned.",
-        "Turned on: Your hours entries are accepted or returned.",
+        f"Turned off: {KINDS['hours_decision'].label}.",
+        f"Turned on: {KINDS['hours_decision'].label}.",
     ]
     assert {e.actor_id for e in events} == {user.id}
 
@@ -223,7 +216,9 @@ def test_an_optional_message_carries_a_working_unsubscribe_link(client):
     user = make_user()
     with in_request():
         person = db.session.get(User, user.id)
-        message = outbox.queue(person, "certificate", "password_reset", "A", link="x", minutes=1)
+        message = outbox.queue(
+            person, "certificate", "password_reset", "A", link="x", lasts="1 hour"
+        )
         db.session.commit()
         link = path(message.list_unsubscribe)
         assert link in message.text_body
@@ -236,7 +231,8 @@ def test_opening_the_link_asks_first_and_changes_nothing(client):
     user = make_user()
     page = client.get(unsubscribe_link(user, "practice_decision"))
     assert page.status_code == 200
-    assert "Stop emails about “Your practice exercises are accepted or returned”?" in text_of(page)
+    label = KINDS["practice_decision"].label
+    assert f"Stop emails when {label}?" in text_of(page)
     assert "Stop these emails" in text_of(page)
     assert opted_out(user) == set()
     assert unsubscribed("practice_decision") == []
@@ -249,7 +245,7 @@ def test_the_button_turns_that_email_off_without_signing_in(client):
     done = post(client, link)
     assert done.status_code == 200
     page = text_of(done)
-    assert "You will no longer get emails about" in page
+    assert f"“Email me when {KINDS['practice_decision'].label}” is now turned off" in page
     assert "notification settings" in page
     assert 'href="/account/notifications"' in done.get_data(as_text=True)
     assert opted_out(user) == {"practice_decision"}
@@ -317,7 +313,7 @@ def test_messages_waiting_in_the_outbox_for_the_lead_when_no_mail_is_configured(
     with in_request():
         person = db.session.get(User, user.id)
         for kind in ("hours_decision", "practice_decision"):
-            outbox.queue(person, kind, "password_reset", "A", link="x", minutes=1)
+            outbox.queue(person, kind, "password_reset", "A", link="x", lasts="1 hour")
         db.session.commit()
         kinds = list(db.session.scalars(select(OutboxMessage.kind)))
     assert kinds == ["practice_decision"]

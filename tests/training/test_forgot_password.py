@@ -23,11 +23,14 @@ from tests.smtp_server import SMTPServer
 from training.extensions import db
 from training.mail.models import OutboxMessage
 from training.mail.worker import send_due
-from training.models import AuditEvent, PasswordReset, ResetPurpose, utcnow
+from training.models import AuditEvent, PasswordReset, ResetPurpose, User, utcnow
 
 MAIL = {"MAIL_SERVER": "smtp.example.org"}
 NEW_PASSWORD = "walrus ginger harbour lamp"
-SAME_ANSWER = "If an account uses that address, we have sent it a link to set a new password."
+SAME_ANSWER = (
+    "If an account uses that address, an email with a link to set a new password is on its way "
+    "there. You can use the link once, within 1 hour. Check your spam folder"
+)
 
 
 @pytest.fixture
@@ -76,7 +79,10 @@ def test_with_mail_the_sign_in_page_offers_it(mail_app):
     assert "Forgot your password?" in text_of(page)
     form = client.get("/forgot")
     assert form.status_code == 200
-    assert "Type the email address you sign in with" in text_of(form)
+    assert (
+        "Type the email address you sign in with. We will send a link to that address for you "
+        "to set a new password."
+    ) in text_of(form)
 
 
 def test_the_answer_is_the_same_whether_or_not_an_account_uses_the_address(mail_app):
@@ -89,10 +95,10 @@ def test_the_answer_is_the_same_whether_or_not_an_account_uses_the_address(mail_
         shown = client.get(asked.headers["Location"])
         answers.append((asked.status_code, asked.headers["Location"], shown.status_code))
         assert SAME_ANSWER in text_of(shown)
-        assert "The link works once, for 60 minutes. Check your spam folder" in text_of(shown)
         answers[-1] += (shown.get_data(as_text=True),)
     assert len(set(answers)) == 1
     assert answers[0][:3] == (302, "/forgot/sent", 200)
+    assert count(User) == 2  # the unknown address's stand-in left nothing behind
     # only the active account gets a message, and only it is audited
     [message] = messages()
     assert (message.to_address, message.kind, message.sensitive) == (
@@ -128,7 +134,8 @@ def test_the_message_says_what_to_do_and_never_holds_more(mail_app):
     for body in (message.text_body, message.html_body):
         assert "Hello Sam Rivera" in body
         assert "http://127.0.0.1:5000/reset/" in body  # the public address, never the request's
-        assert "works once, for 60 minutes" in body
+        assert "We received a request to set a new password for your account." in body
+        assert "You can use the link once, within 1 hour." in body
         assert "If you did not ask for this, you can ignore this email" in body
         assert "your password is unchanged" in body
 
@@ -165,14 +172,28 @@ def test_the_emailed_link_expires_after_the_configured_minutes(mail_app):
     assert kept.status_code == 302  # the password is unchanged
 
 
-def test_a_new_request_makes_the_earlier_link_stop_working(mail_app):
+def test_a_new_request_makes_the_earlier_link_stop_working_and_withdraws_its_message(mail_app):
     user = make_user(email="kim@example.org")
     ask(browser(mail_app), user.email)
+    first = emailed_path(messages()[0])
     ask(browser(mail_app), user.email)
-    first, second = (emailed_path(m) for m in messages())
+    [waiting] = messages()  # the earlier message, its link dead, is no longer sent
+    second = emailed_path(waiting)
     client = mail_app.test_client()
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
+    post(client, second, {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert messages() == []  # used: nothing waits to send it
+
+
+def test_a_new_request_leaves_a_message_being_sent_to_the_worker(mail_app):
+    user = make_user(email="lou@example.org")
+    ask(browser(mail_app), user.email)
+    with in_app():
+        db.session.execute(update(OutboxMessage).values(status="sending"))
+        db.session.commit()
+    ask(browser(mail_app), user.email)
+    assert [m.status for m in messages()] == ["sending", "waiting"]
 
 
 def test_a_form_without_an_address_asks_for_one_and_sends_nothing(mail_app):
@@ -199,8 +220,12 @@ def test_requests_for_one_email_address_are_throttled_from_any_network():
         refused = ask(browser(app, "10.3.0.9"), "pat@example.org")
         assert refused.status_code == 429
         assert 1 <= int(refused.headers["Retry-After"]) <= 60 * 60
-        assert "sending links is paused for a while" in text_of(refused)
-        assert len(messages()) == 2  # nothing queued past the limit
+        assert (
+            "sending links is paused for a while to keep accounts safe. You can try again in about"
+            in text_of(refused)
+        )
+        assert count(PasswordReset) == 2  # no link made past the limit
+        assert len(messages()) == 1  # (the newest link's: the earlier one no longer works)
         # another address is not held up by it
         assert ask(browser(app, "10.3.0.9"), "someone.else@example.org").status_code == 302
 
@@ -254,3 +279,13 @@ def test_the_email_arrives_through_the_worker_and_its_link_works():
         post(client, link, {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
         signed_in = post(client, "/login", {"email": user.email, "password": NEW_PASSWORD})
         assert signed_in.status_code == 302
+
+
+def test_how_long_the_link_works_is_said_in_words_from_the_setting():
+    with app_with_database(**MAIL, FORGOT_PASSWORD_VALID_MINUTES=90) as app:
+        make_user(email="ash@example.org")
+        client = browser(app)
+        shown = text_of(client.get(ask(client, "ash@example.org").headers["Location"]))
+        assert "You can use the link once, within 1 hour 30 minutes." in shown
+        [message] = messages()
+        assert "You can use the link once, within 1 hour 30 minutes." in message.text_body

@@ -22,7 +22,7 @@ from tests.helpers import (
 )
 from training.extensions import db
 from training.lead import invitations
-from training.lead.invitations import CsvRefused, decode_csv, read_people
+from training.lead.people_csv import CsvRefused, decode_csv, read_people
 from training.mail.models import OutboxMessage
 from training.models import AuditEvent, Role, User
 
@@ -104,7 +104,20 @@ def test_the_preview_shows_each_rows_problem_on_its_row_and_creates_nothing(clie
         assert outcome in row_of(html, number), number
     assert "Will be invited" not in row_of(html, 4)
     assert count(User) == users and messages() == []
-    assert "Create 2 accounts and send the invitations" in text_of(response)
+    button = "Create the 2 accounts (the invitations wait until email is set up)"
+    assert button in text_of(response)  # no mail here: nothing is sent yet
+
+
+def test_with_mail_the_preview_offers_to_send_the_invitations(app, client, lead):
+    app.config["MAIL_SERVER"] = "mail.example.org"
+    page = text_of(upload(client, GOOD_AND_BAD.encode()))
+    assert "Create 2 accounts and send the invitations" in page
+    assert "wait until email is set up" not in page
+    one = text_of(upload(client, b"name,email,role\nKim Lee,kim@example.org,trainee\n"))
+    assert "Create 1 account and send the invitation" in one
+    app.config["MAIL_SERVER"] = ""
+    one = text_of(upload(client, b"name,email,role\nKim Lee,kim@example.org,trainee\n"))
+    assert "Create the account (the invitation waits until email is set up)" in one
 
 
 def test_confirming_creates_only_the_good_rows_with_one_invitation_each(client, lead):
@@ -157,7 +170,7 @@ def test_an_address_another_lead_took_meanwhile_is_reported_and_the_rest_created
     client, lead, monkeypatch
 ):
     """Between the check and the write, another lead creates one of the accounts: the unique
-    email refuses that row alone (in its savepoint), and every other row is still created."""
+    email refuses that row alone (each row commits on its own), and every other row is created."""
     import training.accounts
 
     checked_before = {"taken@example.org"}
@@ -169,7 +182,7 @@ def test_an_address_another_lead_took_meanwhile_is_reported_and_the_rest_created
             return False
         return real_taken(email)
 
-    monkeypatch.setattr(invitations, "preview", invitations.read_people)
+    monkeypatch.setattr(invitations, "preview", read_people)
     monkeypatch.setattr(training.accounts, "_taken", not_yet_taken)
     text = (
         "name,email,role\n"

@@ -1,19 +1,36 @@
 """One-time links to set a password: made by a program lead and handed over (no mail server
-needed), emailed with an invitation, or emailed on request ("Forgot your password?")."""
+needed), emailed with an invitation, or emailed on request ("Forgot your password?").
+
+A person has at most one working link: a new one makes the earlier ones stop working, and
+using one ends it. Either way, the messages that carry a link no longer working and have not
+gone out yet (waiting, or failed) are deleted in the same transaction: the outbox never keeps
+a dead link to send later, nor a copy of one (a message being sent is left to the worker).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
-from training import audit
+from training import audit, dates
 from training.auth import login_sessions
 from training.auth.tokens import new_token, token_hash
 from training.extensions import db
+from training.mail import kinds
+from training.mail.models import MailStatus, OutboxMessage
 from training.models import PasswordReset, ResetPurpose, User, utcnow
 
 VALID_FOR = timedelta(hours=72)
+
+#: the kinds of message that carry a link from here
+_LINK_KINDS = (kinds.INVITATION.name, kinds.PASSWORD_RESET.name)
+
+
+def lasts(valid_for: timedelta) -> str:
+    """How long a link works, in words, as messages and pages say it: "1 hour", "7 days"."""
+    return dates.duration(int(valid_for.total_seconds() // 60))
 
 
 def create(
@@ -27,21 +44,32 @@ def create(
     committed here; for the emailed purposes the caller audits, queues the message and commits,
     all in one transaction."""
     now = utcnow()
-    db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
     token = new_token()
-    db.session.add(
-        PasswordReset(
-            user_id=user.id,
-            token_hash=token_hash(token),
-            purpose=purpose,
-            created_by_id=lead.id if lead else None,
-            expires_at=now + valid_for,
+    for _ in range(3):
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
         )
-    )
+        _withdraw_unsent_links(user)
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    PasswordReset(
+                        user_id=user.id,
+                        token_hash=token_hash(token),
+                        purpose=purpose,
+                        created_by_id=lead.id if lead else None,
+                        expires_at=now + valid_for,
+                    )
+                )
+            break
+        except IntegrityError:
+            # another request made this person a link at the same moment (a double click):
+            # the database keeps one working link each, so end that one too and try again
+            continue
+    else:
+        raise RuntimeError("could not make a password link: links keep being made at once")
     if purpose == ResetPurpose.HANDOVER:
         audit.record(lead, "user", user.id, "password reset link made")
         db.session.commit()
@@ -74,6 +102,7 @@ def use(reset: PasswordReset, password_hash: str) -> bool:
         db.session.rollback()
         return False
     user = reset.user
+    _withdraw_unsent_links(user)
     user.password_hash = password_hash
     user.must_change_password = False
     login_sessions.end_all(user)  # signed out everywhere: sign in with the new password
@@ -84,3 +113,16 @@ def use(reset: PasswordReset, password_hash: str) -> bool:
     audit.record(user, "user", user.id, "password reset", comment=link)
     db.session.commit()
     return True
+
+
+def _withdraw_unsent_links(user: User) -> None:
+    """Delete ``user``'s messages with a link that no longer works and not sent yet (waiting or
+    failed; one a worker is sending is left to it), in the current transaction."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.kind.in_(_LINK_KINDS),
+            OutboxMessage.status.in_((MailStatus.WAITING, MailStatus.FAILED)),
+        ),
+        execution_options={"synchronize_session": False},
+    )

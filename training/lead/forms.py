@@ -17,7 +17,7 @@ from training import limits
 from training.auth.forms import email_field
 from training.forms import Form
 from training.input_checks import database_id
-from training.lead.invitations import PEOPLE_CSV_MAX_BYTES
+from training.lead.people_csv import PEOPLE_CSV_MAX_BYTES
 from training.models import Role
 from training.validators import at_most
 

@@ -15,7 +15,7 @@ from training.auth import role_required
 from training.csv_export import csv_download
 from training.extensions import db
 from training.input_checks import takes_files
-from training.lead import bp, invitations
+from training.lead import bp, invitations, people_csv
 from training.lead.forms import ConfirmImportForm, ImportPeopleForm
 from training.mail import configured
 from training.models import Cohort, Role
@@ -23,7 +23,7 @@ from training.models import Cohort, Role
 
 def invited_page(
     invited: Sequence[invitations.Invited],
-    refused: Sequence[invitations.PersonRow] = (),
+    refused: Sequence[people_csv.PersonRow] = (),
     *,
     again: bool = False,
 ) -> str:
@@ -44,9 +44,9 @@ def _upload_page(form: ImportPeopleForm, problem: str | None = None, status: int
         "lead/people_import.html",
         form=form,
         problem=problem,
-        max_rows=invitations.PEOPLE_CSV_MAX_ROWS,
-        required=invitations.REQUIRED_COLUMNS,
-        optional=invitations.OPTIONAL_COLUMNS,
+        max_rows=people_csv.PEOPLE_CSV_MAX_ROWS,
+        required=people_csv.REQUIRED_COLUMNS,
+        optional=people_csv.OPTIONAL_COLUMNS,
     ), status
 
 
@@ -64,9 +64,9 @@ def import_people():  # type: ignore[no-untyped-def]
     if not upload or not getattr(upload, "filename", ""):
         return _upload_page(form, "Choose a CSV file to upload.", 400)
     try:
-        text = invitations.decode_csv(upload.read(invitations.PEOPLE_CSV_MAX_BYTES + 1))
+        text = people_csv.decode_csv(upload.read(people_csv.PEOPLE_CSV_MAX_BYTES + 1))
         people = invitations.preview(text)
-    except invitations.CsvRefused as refused:
+    except people_csv.CsvRefused as refused:
         return _upload_page(form, str(refused), 400)
     confirm = ConfirmImportForm(formdata=None, people=text)
     return render_template(
@@ -81,7 +81,8 @@ def import_people():  # type: ignore[no-untyped-def]
 @role_required(Role.LEAD)
 def confirm_import():  # type: ignore[no-untyped-def]
     """Check the file's text again (never the preview's word for it) and invite every good row,
-    in one transaction."""
+    each committed with its invitation: a row refused meanwhile (its address taken by another
+    lead) is listed with the rows to fix, and the others are still invited."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
@@ -90,7 +91,7 @@ def confirm_import():  # type: ignore[no-untyped-def]
         return _upload_page(ImportPeopleForm(formdata=None), problem, 400)
     try:
         invited, refused = invitations.invite_all(current_user, form.people.data or "")
-    except invitations.CsvRefused as problem:
+    except people_csv.CsvRefused as problem:
         return _upload_page(ImportPeopleForm(formdata=None), str(problem), 400)
     return invited_page(invited, refused)
 
@@ -100,7 +101,7 @@ def confirm_import():  # type: ignore[no-untyped-def]
 def people_import_sample() -> Response:
     """A CSV file with the columns filled in for three made-up people."""
     cohort = db.session.scalar(select(Cohort.name).order_by(Cohort.start_date.desc()).limit(1))
-    header = [*invitations.REQUIRED_COLUMNS, *invitations.OPTIONAL_COLUMNS]
+    header = [*people_csv.REQUIRED_COLUMNS, *people_csv.OPTIONAL_COLUMNS]
     rows = [
         ["Riley Chen", "riley.chen@example.org", "trainee", "", cohort or ""],
         [

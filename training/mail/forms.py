@@ -11,7 +11,7 @@ from training.mail.kinds import Kind
 
 
 class PreferencesForm(Form):
-    wanted = CheckboxesField("Email me when", choices=[])
+    wanted = CheckboxesField("Email me when:", choices=[])
     submit = SubmitField("Save")
 
     def offer(self, kinds: list[Kind]) -> None:
