@@ -91,15 +91,23 @@ def find(token: str) -> PasswordReset | None:
     return reset
 
 
-def use(reset: PasswordReset, password_hash: str) -> bool:
-    """Set the new password once; False if the link was used meanwhile."""
-    used = db.session.execute(
+def end_unused(reset_id: int) -> bool:
+    """End the link ``reset_id`` if it still works (a conditional update: of two requests at
+    once, one ends it); False, with the transaction rolled back, if it had ended already."""
+    ended = db.session.execute(
         update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .where(PasswordReset.id == reset_id, PasswordReset.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if used.rowcount != 1:
+    if ended.rowcount != 1:
         db.session.rollback()
+        return False
+    return True
+
+
+def use(reset: PasswordReset, password_hash: str) -> bool:
+    """Set the new password once; False if the link was used meanwhile."""
+    if not end_unused(reset.id):
         return False
     user = reset.user
     _withdraw_unsent_links(user)

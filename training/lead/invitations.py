@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from training import audit
 from training.accounts import AccountError, create_account
@@ -153,13 +153,7 @@ def send_again(lead: User, user: User) -> Invited | None:
     pending = waiting(user)
     if pending is None or not user.active:
         return None
-    replaced = db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.id == pending.reset_id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    if replaced.rowcount != 1:
-        db.session.rollback()
+    if not resets.end_unused(pending.reset_id):
         return None
     invited = Invited(user, _write_invitation(lead, user, "invitation sent again"))
     db.session.commit()
