@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from training import (
         attestations,
         auth,
+        back,
         certs,
         cli,
         content,
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     errors.init_app(app)
     input_checks.init_app(app)  # before the blueprints: their <int:…> routes use its converter
     security_headers.init_app(app)
+    back.init_app(app)
     cli.init_app(app)
     mail.init_app(app)
     _navigation(app)

@@ -9,6 +9,7 @@ pages fails on any CSP violation Chromium reports in any page of the browser."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,9 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+#: the widths every page is walked at: a laptop and the narrowest phone
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 @contextmanager
@@ -229,3 +233,19 @@ def check(request):
     yield checker
     checker.problems += [f"CSP violation: {v}" for v in CSP_VIOLATIONS]
     assert not checker.problems, "\n".join(checker.problems)
+
+
+def signed_in_page(chromium, base: str, email: str, viewport: dict):  # type: ignore[no-untyped-def]
+    """A new page in a context of its own at ``viewport``, signed in as ``email``."""
+    from playwright.sync_api import expect
+
+    from tests.helpers import PASSWORD
+
+    page = chromium.new_context(viewport=viewport, accept_downloads=True).new_page()
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
+    return page
