@@ -141,7 +141,7 @@ def test_certificates_issued_renewed_and_reissued_with_a_forged_host_point_to_th
         url = json.loads(certificate.payload)["verify_url"]
         assert url == f"{public}/verify/{format_code(certificate.code)}"
         printed = pdf_text(stored_pdf(certificate), tmp_path)  # as printed at issue
-        assert f"Check it at {url}" in printed and "evil" not in printed
+        assert f"Verify at {url}" in printed and "evil" not in printed
 
 
 def test_the_qr_code_of_a_renewed_certificate_opens_the_public_address(tmp_path):

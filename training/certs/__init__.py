@@ -5,7 +5,10 @@ from flask import Blueprint
 
 bp = Blueprint("certs", __name__)
 
-from training.certs import views  # noqa: E402,F401
+from training.certs import design, lead_actions, views  # noqa: E402,F401
+
+# the logo and signature images are read and checked as the app starts (a bad path stops it)
+bp.record_once(lambda state: design.load_images(state.app))
 
 
 @bp.app_template_filter("certificate_code")

@@ -21,7 +21,7 @@ from certificates.pdf import CertificateFacts, render_certificate
 from certificates.tracks import Track
 from certificates.transcript import Certifies, transcript_of
 from training import audit, content
-from training.certs import keys, transcripts, transitions
+from training.certs import design, keys, transcripts, transitions
 from training.certs.lost_races import why_not_current
 from training.certs.services import (
     SUBJECT,
@@ -179,8 +179,8 @@ def _replaced(certificate: Certificate) -> Certificate | None:
 
 
 def facts_of(certificate: Certificate) -> CertificateFacts:
-    """What the PDF shows, read back from the stored record: rendering it again gives the same
-    certificate."""
+    """What the PDF shows, read back from the stored record, with the logo and signature
+    configured now: rendering it again, while they are the same, gives the same certificate."""
     payload = json.loads(certificate.payload)
     return CertificateFacts(
         holder_name=certificate.holder_name,
@@ -197,6 +197,8 @@ def facts_of(certificate: Certificate) -> CertificateFacts:
         provider_approval=payload.get("provider_approval") or "",
         certifies=Certifies.from_payload(payload["certifies"]) if "certifies" in payload else None,
         transcript=transcript_of(payload, certificate.transcript) or (),
+        logo=design.configured_image("CERTIFICATE_LOGO"),
+        signature=design.configured_image("CERTIFICATE_SIGNATURE"),
     )
 
 
