@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from certificates.checklist_groups import HEADLINE, SHARE, Group, grouped, number
 from certificates.evaluation import evaluation_items
-from certificates.hours import Totals, exact, hours_word, quarter_hours_up
+from certificates.hours import Totals, exact, hours_number, hours_word, quarter_hours_up
 from certificates.outside_hours import counted_outside
 from certificates.requirements import EXPERIENCE, hours_progress
 from certificates.rulebook import (
@@ -44,6 +45,9 @@ class TraineeRecord:
     evaluation: EvaluationOutcome | None = None
 
 
+#: how a lead's confirmation begins on the checklist
+CONFIRMED = "Confirmed by your program: "
+
 #: the checklist's groups, in the order people meet them
 GROUPS = (
     "Courses",
@@ -58,11 +62,55 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class Item:
+    """One requirement: ``label`` and ``missing`` say it whole (for messages and lists of what
+    is still needed); the grouped checklist shows ``text`` and, while unmet, ``note``, which
+    leave out what the group's heading already says."""
+
     label: str
     met: bool
     missing: str = ""
     #: one of GROUPS
     group: str = "Courses"
+    #: the requirement in a few words under its group's heading ("6 hours in Advocacy");
+    #: empty: the label
+    short: str = ""
+    #: for a requirement counted in numbers: what the trainee has and what it asks
+    have: float | None = None
+    need: float | None = None
+    unit: str = "hours"
+    #: what an unmet item adds after its numbers, or instead of them: None says ``missing``,
+    #: "" nothing (the text says it all)
+    hint: str | None = None
+    #: what it is about, for links and next steps: "course", "attestation", "confirmation",
+    #: "exam", "evaluation", "training", "practice", "supervision"; ``ref`` names which
+    kind: str = ""
+    ref: str = ""
+    #: what its numbers are to its group (``checklist_groups.HEADLINE`` or ``SHARE``)
+    role: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.short or self.label
+
+    @property
+    def counted(self) -> bool:
+        return self.have is not None and self.need is not None
+
+    @property
+    def note(self) -> str:
+        """What is still missing, without saying the requirement again: "1.5 so far, 5 to
+        go", "your program lead records the result" (empty once met)."""
+        if self.met:
+            return ""
+        parts = []
+        if self.have is not None and self.need is not None:
+            left = max(0.0, self.need - self.have)
+            parts.append(f"{number(self.have)} so far, {number(left)} to go")
+        if self.hint:
+            parts.append(self.hint)
+        elif self.hint is None and not parts:
+            parts.append(self.missing)
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -83,15 +131,10 @@ class Checklist:
         return "; ".join(item.missing.rstrip(".") for item in self.outstanding) + "."
 
     @property
-    def groups(self) -> list[tuple[str, tuple[Item, ...]]]:
+    def groups(self) -> tuple[Group, ...]:
         """The items by group, in GROUPS order (then any other group in the order first met),
-        leaving out empty groups."""
-        names = [*GROUPS, *dict.fromkeys(i.group for i in self.items if i.group not in GROUPS)]
-        return [
-            (name, items)
-            for name in names
-            if (items := tuple(i for i in self.items if i.group == name))
-        ]
+        leaving out empty groups, each with the trainee's progress in it."""
+        return grouped(self.items, GROUPS)
 
 
 def course_hours_earned(record: TraineeRecord) -> dict[str, float]:
@@ -160,6 +203,10 @@ def _course_items(
             if met
             else f"Complete the course “{title}”: read every module, pass its quiz and have "
             "its practice accepted",
+            short=title,
+            hint="",  # the group says once what completing a course means
+            kind="course",
+            ref=course_id,
         )
 
 
@@ -170,7 +217,17 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
         have = by_domain.get(domain, 0.0)
         met = have >= needed
         missing = f"{needed - have:g} more training hours in {DOMAINS[domain]}" if not met else ""
-        yield Item(f"{hours_word(needed)} of training in {DOMAINS[domain]}", met, missing, group)
+        yield Item(
+            f"{hours_word(needed)} of training in {DOMAINS[domain]}",
+            met,
+            missing,
+            group,
+            short=f"{hours_word(needed)} in {DOMAINS[domain]}",
+            have=have,
+            need=float(needed),
+            kind="training",
+            ref=domain,
+        )
     rule = track.training
     if rule.total_hours:
         have = earned.total
@@ -180,6 +237,11 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
             met,
             "" if met else f"{rule.total_hours - have:g} more training hours in any domain",
             group,
+            short=f"{hours_word(rule.total_hours)} in all, in any area",
+            have=have,
+            need=float(rule.total_hours),
+            kind="training",
+            role=HEADLINE,
         )
     if rule.live_min_percent:
         required = exact(rule.total_hours) or sum(map(exact, track.training_hours.values()))
@@ -191,17 +253,39 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
             met,
             "" if met else f"{needed - have:g} more hours at live training events",
             group,
+            short=f"{hours_word(needed)} of them at live training events "
+            f"({rule.live_min_percent:g} %)",
+            have=have,
+            need=needed,
+            kind="training",
+            role=SHARE,
         )
+
+
+#: how each hours requirement (by its label in ``certificates.requirements``) reads under its
+#: group's heading, and what its numbers are to the group
+_HOURS_ROLES = {
+    "supervised practice": HEADLINE,
+    "supervision": HEADLINE,
+    "direct service within supervised practice": SHARE,
+}
 
 
 def _hours_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
     for requirement in hours_progress(track.hours, record.hours, track.experience):
         if requirement.required_minutes:
+            experience = requirement.group == EXPERIENCE
             yield Item(
                 requirement.text,
                 requirement.met,
                 "" if requirement.met else requirement.missing_text,
-                "Experience" if requirement.group == EXPERIENCE else "Supervision",
+                "Experience" if experience else "Supervision",
+                short=requirement.short_text,
+                have=hours_number(requirement.approved_minutes),
+                need=hours_number(requirement.required_minutes),
+                hint=requirement.hint,
+                kind="practice" if experience else "supervision",
+                role=_HOURS_ROLES.get(requirement.label, SHARE if requirement.ratio else ""),
             )
 
 
@@ -209,7 +293,7 @@ def _evaluation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
     if track.evaluation is None:
         return
     for item in evaluation_items(track.evaluation, record.evaluation):
-        yield Item(item.label, item.met, item.missing, "Evaluation")
+        yield Item(item.label, item.met, item.missing, "Evaluation", kind="evaluation")
 
 
 def _exam_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
@@ -218,12 +302,14 @@ def _exam_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
         return
     met = record.exam is not None and record.exam.passed
     if met:
-        missing = ""
+        missing = hint = ""
     elif exam.kind == "external":
         missing = f"Pass the {exam.name}; your program lead records the result"
+        hint = "your program lead records the result"
     else:
         missing = f"Pass the {exam.name} ({exam.pass_percent} % to pass)"
-    yield Item(f"Pass the {exam.name}", met, missing, "Exam")
+        hint = f"{exam.pass_percent} % to pass"
+    yield Item(f"Pass the {exam.name}", met, missing, "Exam", hint=hint, kind="exam", ref=exam.kind)
 
 
 def _attestation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
@@ -231,12 +317,28 @@ def _attestation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
         signed = attestation.id in record.signed_attestations
         title = attestation.title.lower()
         missing = "" if signed else f"Read and sign the {title}."
-        yield Item(f"Sign the {title}", signed, missing, "Attestations")
+        yield Item(
+            f"Sign the {title}",
+            signed,
+            missing,
+            "Attestations",
+            hint="not signed yet",
+            kind="attestation",
+            ref=attestation.id,
+        )
     for confirmation in track.confirmations:
         done = confirmation.id in record.confirmations
         missing = "" if done else f"Your program lead still has to confirm “{confirmation.label}”"
-        label = f"Confirmed by your program: {confirmation.label}"
-        yield Item(label, done, missing, "Attestations")
+        label = f"{CONFIRMED}{confirmation.label}"
+        yield Item(
+            label,
+            done,
+            missing,
+            "Attestations",
+            hint="your program lead confirms it once they have seen it",
+            kind="confirmation",
+            ref=confirmation.id,
+        )
 
 
 def eligibility(track: Track, record: TraineeRecord) -> Checklist:

@@ -6,7 +6,7 @@ fractions where shared), as in ``certificates.hours``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from certificates.hours import HoursRules, Totals, as_hours, exact, hours_word, quarter_hours_up
@@ -35,6 +35,19 @@ class Requirement:
     advice: str = ""
     #: the requirement in words, where "N approved hours of <label>" would not say it right
     wording: str = ""
+    #: the requirement in a few words under its checklist group's heading, which already says
+    #: "Supervision" and that only approved hours count (empty: "N hours of <label>")
+    short: str = ""
+    #: what to do beyond logging more hours (group supervision that no longer counts); the
+    #: checklist shows it after the numbers
+    hint: str = ""
+    #: the supervision a ratio asks for the practice done (a share of the supervision in all)
+    ratio: bool = False
+
+    @property
+    def short_text(self) -> str:
+        """'500 hours of supervised practice', '5 hours in Advocacy'."""
+        return self.short or f"{_hours_words(self.required_minutes)} of {self.label}"
 
     @property
     def text(self) -> str:
@@ -126,7 +139,7 @@ def _capped(
             f"{counts}; log {_more_hours(minutes_up_to_quarter_hour(required - counted))} of "
             f"individual supervision{where}"
         )
-    return Requirement(label, required, counted, SUPERVISION, advice)
+    return Requirement(label, required, counted, SUPERVISION, advice, hint=advice)
 
 
 def hours_progress(
@@ -152,6 +165,7 @@ def hours_progress(
                 direct,
                 Fraction(done.approved_direct_practice),
                 EXPERIENCE,
+                short=f"{_hours_words(direct)} of it in direct service",
             )
         )
     ratio = experience.practice_hours_per_supervision_hour
@@ -160,7 +174,9 @@ def hours_progress(
     cap = group_cap(percent, max(rules.supervision_minutes, for_practice))
     supervision = Fraction(done.approved_supervision)
     group = Fraction(done.approved_group_supervision)
-    progress.append(_capped("supervision", rules.supervision_minutes, supervision, group, cap))
+    in_all = _capped("supervision", rules.supervision_minutes, supervision, group, cap)
+    short = f"{_hours_words(rules.supervision_minutes)} of supervision in all"
+    progress.append(replace(in_all, short=short))
     if exact(ratio) > 0:
         label = f"1 hour of supervision for every {hours_word(exact(ratio))} of practice"
         needed = _capped(label, for_practice, supervision, group, cap)
@@ -173,18 +189,31 @@ def hours_progress(
             f"{_hours_words(for_practice)} of approved supervision for your "
             f"{_hours_words(done.approved_practice)} of approved practice ({label})"
         )
-        progress.append(
-            Requirement(label, for_practice, needed.approved_minutes, SUPERVISION, advice, wording)
+        short = (
+            f"{_hours_words(for_practice)} for your {_hours_words(done.approved_practice)} of "
+            f"practice (1 hour for every {hours_word(exact(ratio))})"
         )
-    for domain, minutes in rules.supervision_by_domain.items():
         progress.append(
-            _capped(
-                f"supervision in {DOMAINS[domain]}",
-                minutes,
-                done.approved_supervision_by_domain.get(domain, Fraction(0)),
-                done.approved_group_supervision_by_domain.get(domain, Fraction(0)),
-                group_cap(percent, minutes),
-                where=f" in {DOMAINS[domain]}",
+            Requirement(
+                label,
+                for_practice,
+                needed.approved_minutes,
+                SUPERVISION,
+                advice,
+                wording,
+                short=short,
+                hint=needed.advice,
+                ratio=True,
             )
         )
+    for domain, minutes in rules.supervision_by_domain.items():
+        in_domain = _capped(
+            f"supervision in {DOMAINS[domain]}",
+            minutes,
+            done.approved_supervision_by_domain.get(domain, Fraction(0)),
+            done.approved_group_supervision_by_domain.get(domain, Fraction(0)),
+            group_cap(percent, minutes),
+            where=f" in {DOMAINS[domain]}",
+        )
+        progress.append(replace(in_domain, short=f"{_hours_words(minutes)} in {DOMAINS[domain]}"))
     return progress

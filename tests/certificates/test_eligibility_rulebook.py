@@ -104,10 +104,10 @@ def test_every_attestation_and_confirmation_is_its_own_item():
 
 def test_items_come_grouped_in_the_order_people_meet_them():
     result = eligibility(TRACK, record())
-    names = [name for name, _ in result.groups]
+    names = [group.name for group in result.groups]
     assert names == [g for g in GROUPS if g in names]
     assert names == ["Courses", "Training hours", "Exam", "Attestations"]
-    assert sum(len(items) for _, items in result.groups) == len(result.items)
+    assert sum(len(group.items) for group in result.groups) == len(result.items)
 
 
 def test_a_track_without_the_new_rules_checks_what_it_did_before():

@@ -11,11 +11,16 @@ from training.models import Role
 
 @bp.route("/")
 def home():  # type: ignore[no-untyped-def]
-    """Send each person to where their work is."""
+    """Each person's day starts here: a trainee's next steps and progress; a supervisor's
+    queue and a lead's people are where their work is."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     if current_user.role == Role.TRAINEE:
-        return redirect(url_for("learning.catalogue"))
+        from training.main.trainee_home import link_of, trainee_home
+
+        return render_template(
+            "main/trainee_home.html", home=trainee_home(current_user), link_of=link_of
+        )
     if current_user.role == Role.LEAD:
         return redirect(url_for("lead.people"))
     return redirect(url_for("supervise.queue"))

@@ -53,7 +53,7 @@ def test_the_trainee_sees_each_attestation_and_what_is_still_to_sign(client, tea
     assert "Your program has confirmed: nothing yet." in page
     assert "Still to confirm: High-school diploma or GED seen; Background check done." in page
     certificate_page = text_of(client.get("/certificate/"))
-    assert "Read and sign the lived-experience statement." in certificate_page
+    assert "Still needed: Sign the lived-experience statement · not signed yet" in certificate_page
     assert "Lived-experience statement: Not signed yet." in certificate_page
 
 
@@ -119,7 +119,8 @@ def test_a_changed_text_asks_for_the_new_version(app, client, team, track):
         "Lived-experience statement: The text changed since you signed on 3 May 2026: please "
         "read and sign the new version." in page
     )
-    assert "Read and sign the lived-experience statement." in text_of(client.get("/certificate/"))
+    certificate_page = text_of(client.get("/certificate/"))
+    assert "Still needed: Sign the lived-experience statement · not signed yet" in certificate_page
     post(client, URL, SIGNING)
     assert [s.text_version for s in signatures()] == [LIVED.version, changed.version]
     assert "Lived-experience statement: Signed on" in text_of(client.get("/attestations/"))

@@ -22,14 +22,14 @@ def login(client, email, password=PASSWORD, **extra):
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("trainee", "/learn/"), ("lead", "/lead/people"), ("supervisor", "/supervise/")],
+    [("trainee", "/"), ("lead", "/lead/people"), ("supervisor", "/supervise/")],
 )
 def test_each_role_signs_in_and_lands_on_its_home(client, role, home):
     user = make_user(role)
     response = login(client, user.email.upper() + "  ")  # case and spaces do not matter
     assert response.status_code == 302
     page = client.get("/", follow_redirects=True)
-    assert page.request.path == home
+    assert page.request.path == home  # a trainee's home is the page of their next steps
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client):
