@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
 
-from training.hours import views  # noqa: E402,F401
+from training.hours import deleting, editing, exports, views  # noqa: E402,F401
 
 
 @bp.app_template_filter("duration")

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from certificates.hours import DIRECT_SERVICE_HINT, KINDS, METHODS
+from certificates.hours import DIRECT_SERVICE_HINT, KINDS, METHODS, STATUSES
 from courses.domains import DOMAINS
 from training import limits
 from training.forms import Form
@@ -63,6 +63,8 @@ class EntryForm(Form):
     )
     confirm = BooleanField("I have checked the warnings above and want to save this entry")
     submit = SubmitField("Save as draft")
+    #: the other button: save, and submit to the supervisor at once
+    send = SubmitField("Save and submit")
 
     @property
     def total_minutes(self) -> int:
@@ -88,3 +90,37 @@ class ReturnForm(Form):
 class VoidForm(Form):
     reason = TextAreaField("Reason for voiding the sign-off", validators=[at_most(limits.REASON)])
     submit = SubmitField("Void the sign-off")
+
+
+#: what a date filter says when what was typed is not a date
+NOT_A_DATE = "Enter a date as year-month-day, for example 2026-03-31. This date was left out."
+
+
+class PeriodForm(Form):
+    """The period a list or summary covers: from and to, both optional (a GET form: no CSRF).
+    The query string names them ``from`` and ``to``."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(
+        "From",
+        name="from",
+        validators=[Optional(), sensible_date],
+        invalid_value_message=NOT_A_DATE,
+    )
+    end = DateField(
+        "To", name="to", validators=[Optional(), sensible_date], invalid_value_message=NOT_A_DATE
+    )
+
+
+class EntriesFilterForm(PeriodForm):
+    """The period and the status of the entries a trainee wants to see."""
+
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Any status")]
+        + [SelectChoice(k, v) for k, v in STATUSES.items()],
+        validators=[Optional()],
+        invalid_choice_message="Choose a status from the list.",
+    )

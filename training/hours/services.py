@@ -225,9 +225,12 @@ def track_for(user: User) -> Track | None:
 # --- changing ----------------------------------------------------------------------------------
 
 
-def save_entry(trainee: User, facts: EntryFacts, entry: HoursEntry | None = None) -> HoursEntry:
+def save_entry(
+    trainee: User, facts: EntryFacts, entry: HoursEntry | None = None, *, commit: bool = True
+) -> HoursEntry:
     """Create a draft, or change a draft or returned entry (which stays as it was: draft or
-    returned, until the trainee submits it)."""
+    returned, until the trainee submits it). ``commit=False`` leaves the transaction open, for
+    ``save_and_submit``."""
     if entry is None:
         entry = HoursEntry(trainee_id=trainee.id, status=EntryStatus.DRAFT)
         db.session.add(entry)
@@ -246,8 +249,19 @@ def save_entry(trainee: User, facts: EntryFacts, entry: HoursEntry | None = None
     entry.direct_service = facts.direct_service and facts.kind == PRACTICE
     db.session.flush()
     audit.record(trainee, SUBJECT, entry.id, action, to_status=entry.status)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return entry
+
+
+def save_and_submit(
+    trainee: User, facts: EntryFacts, entry: HoursEntry | None = None
+) -> tuple[HoursEntry, Submitted]:
+    """Save the entry and submit it to its supervisor, as ``submit`` does, in one transaction.
+    If its supervisor no longer supervises the trainee, it is saved but not submitted (the
+    outcome says so)."""
+    saved = save_entry(trainee, facts, entry, commit=False)
+    return saved, submit(trainee, [saved.id])
 
 
 def _move(

@@ -184,14 +184,14 @@ def test_the_hours_page_shows_what_the_experience_rules_still_need(app, client, 
     sign_in(client, trainee)
     page = text_of(client.get("/hours/"))
     assert (
-        "Direct service within supervised practice: 10 of 250 h · 240 more approved hours of "
+        "Direct service within supervised practice: 10 of 250 h 240 more approved hours of "
         "direct service within supervised practice"
     ) in page
     assert (
-        "Supervision: 12.5 of 25 h · group supervision counts up to 12.5 hours; log 12.5 more "
+        "Supervision: 12.5 of 25 h group supervision counts up to 12.5 hours; log 12.5 more "
         "hours of individual supervision"
     ) in page
-    assert "1 hour of supervision for every 20 hours of practice: 12.5 of 0.5 h · done" in page
+    assert "1 hour of supervision for every 20 hours of practice: 12.5 of 0.5 h ✓ Done" in page
     assert "Of the supervised practice: direct service 10 h 10 h" in page
 
 
