@@ -1,84 +1,99 @@
 """Supervisors approve (with an attestation) or return their own trainees' submitted hours,
-one entry or several at once; one returned entry never sends back the others."""
+one entry or several at once; one returned entry never sends back the others.
+
+The queue is one form: its ticks, the attestation box and each entry's return comment. When
+something is missing (the attestation, a comment) the queue comes back as the person left
+it, with the problem next to where it is (a 400); the approve and return addresses also
+serve an entry's own page (``hours/detail.html``), which is sent back to with a message."""
 
 from __future__ import annotations
 
-from math import ceil
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from training.auth import role_required
+from training.back import back_to
 from training.extensions import db
 from training.hours import services, signoffs
 from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
-from training.models import HoursEntry, Role
-from training.supervise import bp
+from training.models import EntryStatus, HoursEntry, Role
+from training.supervise import bp, undo
+from training.supervise.queue import from_queue, render_queue, return_form, state_from_request
 from training.validators import form_problem
 
-QUEUE_PAGE_SIZE = 50
+NOTHING_TICKED = "Tick the entries you want to approve first."
+NOT_ATTESTED = "To approve, tick the box to attest that the hours took place as described."
+NO_COMMENT = "Write a comment so the trainee knows what to correct."
+
+
+def _csrf_checked() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
 
 
 @bp.route("/")
 @role_required(Role.SUPERVISOR)
 def queue():  # type: ignore[no-untyped-def]
-    """The oldest entries first, a page at a time (a supervisor of a large cohort can have
-    hundreds waiting)."""
-    total = (
-        db.session.scalar(
-            select(func.count()).select_from(services.queue_query(current_user).subquery())
-        )
-        or 0
-    )
-    pages = max(1, ceil(total / QUEUE_PAGE_SIZE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    entries = db.session.scalars(
-        services.queue_query(current_user)
-        .options(joinedload(HoursEntry.trainee))
-        .offset((page - 1) * QUEUE_PAGE_SIZE)
-        .limit(QUEUE_PAGE_SIZE)
-    ).all()
-    trainee_ids = {e.trainee_id for e in entries}
-    totals = services.approved_totals_by_trainee(trainee_ids)
-    return render_template(
-        "supervise/queue.html",
-        entries=entries,
-        total=total,
-        page=page,
-        pages=pages,
-        totals=totals,
-        attestation=signoffs.queue_attestation(entries),
-        form=ActionForm(),
-        return_form=ReturnForm(),
-    )
+    """The waiting entries, grouped by trainee; ``entry`` in the address keeps ticks."""
+    return render_queue(state_from_request())
+
+
+@bp.route("/select", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def select_all():  # type: ignore[no-untyped-def]
+    """ "Select all" without JavaScript: the queue again, every entry of the page ticked (or
+    none), with the comments typed so far."""
+    _csrf_checked()
+    state = state_from_request()
+    if request.form.get("select") == "none":
+        state.ticked = set()
+    else:
+        state.tick_all = True
+    return render_queue(state)
 
 
 @bp.route("/approve", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def approve():  # type: ignore[no-untyped-def]
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    _csrf_checked()
     ids = database_ids(request.form.getlist("entry"))
-    if not ids:
-        flash("Tick the entries you want to approve first.", "error")
-    elif request.form.get("attest") != "yes":
-        flash("To approve, tick the box to attest that the hours took place as described.", "error")
-    else:
-        outcome = signoffs.approve(current_user, ids)
-        for problem in outcome.problems or []:
-            flash(problem, "error")
-        if outcome.done:
-            flash(f"Approved {outcome.done} entr{'y' if outcome.done == 1 else 'ies'}.", "success")
-            _auto_issue(ids)
-    return redirect(url_for(".queue"))
+    problem = NOTHING_TICKED if not ids else ""
+    if ids and request.form.get("attest") != "yes":
+        problem = NOT_ATTESTED
+    if problem and from_queue():
+        state = state_from_request()
+        if ids:
+            state.attest_error = problem
+        else:
+            state.tick_error = problem
+        return render_queue(state, 400)
+    if problem:  # from an entry's own page: back there, with the message
+        flash(problem, "error")
+        if len(ids) == 1:
+            return redirect(url_for("hours.detail", entry_id=ids[0]))
+        return redirect(url_for(".queue"))
+    outcome = signoffs.approve(current_user, ids)
+    for message in outcome.problems or []:
+        flash(message, "error")
+    if outcome.done:
+        undoing = (
+            f" If that was a mistake, you can undo it for the next {undo.minutes_words()} "
+            "(under “Just approved”)."
+            if undo.enabled()
+            else ""
+        )
+        entries = f"{outcome.done} entr{'y' if outcome.done == 1 else 'ies'}"
+        flash(f"Approved {entries}.{undoing}", "success")
+        _auto_issue(ids)
+    return redirect(url_for(".queue", page=request.form.get("page", type=int)))
 
 
 @bp.route("/<int:entry_id>/return", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
+    if from_queue():
+        return _return_from_queue(entry_id)
     form = ReturnForm()
     try:
         if problem := form_problem(form):  # e.g. a reason over its length limit
@@ -86,9 +101,43 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
         signoffs.return_entry(current_user, entry_id, form.comment.data or "")
     except services.HoursError as error:
         flash(str(error), "error")
-        return redirect(url_for(".queue")), 303
+        return redirect(back_to(url_for(".queue"))), 303
     flash("Returned to the trainee with your comment.", "success")
-    return redirect(url_for(".queue"))
+    return redirect(back_to(url_for(".queue")))
+
+
+def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
+    """Return one entry with the comment typed beside it; a missing or too long comment is
+    shown there, with every tick and comment kept."""
+    _csrf_checked()
+    form = return_form(entry_id)
+    form.validate()
+    comment = (form.comment.data or "").strip()
+    state = state_from_request()
+    try:
+        if form.comment.errors:
+            raise services.HoursError(form.comment.errors[0])
+        if not comment:
+            raise services.HoursError(NO_COMMENT)
+        signoffs.return_entry(current_user, entry_id, comment)
+    except services.HoursError as error:
+        if not _in_queue(entry_id):  # acted on meanwhile: there is no entry to show it by
+            flash(str(error), "error")
+        state.entry_errors[entry_id] = str(error)
+        return render_queue(state, 400)
+    flash("Returned to the trainee with your comment.", "success")
+    kept = sorted(state.ticked - {entry_id})
+    return redirect(url_for(".queue", page=state.page, entry=kept))
+
+
+def _in_queue(entry_id: int) -> bool:
+    entry = db.session.get(HoursEntry, entry_id)
+    return (
+        entry is not None
+        and entry.status == EntryStatus.SUBMITTED
+        and entry.supervisor_id == current_user.id
+        and entry.trainee_id in services.assigned_trainee_ids(current_user)
+    )
 
 
 def _auto_issue(entry_ids: list[int]) -> None:

@@ -11,6 +11,7 @@ from tests.helpers import (
     TEST_DATABASE_URL,
     assign,
     fetch,
+    html_of,
     in_app,
     make_entry,
     make_user,
@@ -59,14 +60,12 @@ def test_anonymous_and_other_roles_are_kept_out(client, team):
         assert post(client, "/supervise/1/return", {"comment": "x"}).status_code == 403
 
 
-def test_the_queue_shows_own_trainees_submissions_oldest_first_with_totals(client, team):
+def test_the_queue_groups_own_trainees_submissions_oldest_activity_first_with_totals(client, team):
     supervisor, alex, blair = team
     make_entry(alex, supervisor, status="approved", minutes=120, kind="supervised_practice")
-    make_entry(alex, supervisor, status="submitted", notes="Newer one")
-    older = make_entry(blair, supervisor, status="submitted", notes="Older one")
-    with in_app():
-        db.session.get(HoursEntry, older.id).submitted_at = datetime.now(UTC) - timedelta(days=3)
-        db.session.commit()
+    make_entry(alex, supervisor, status="submitted", notes="Alex recent", day=TODAY)
+    make_entry(alex, supervisor, "submitted", notes="Alex older", day=TODAY - timedelta(3))
+    make_entry(blair, supervisor, "submitted", notes="Blair oldest", day=TODAY - timedelta(9))
     make_entry(alex, supervisor, status="draft", notes="A draft is not for the supervisor")
     outsider = make_user(Role.TRAINEE)
     other_supervisor = make_user(Role.SUPERVISOR)
@@ -74,10 +73,27 @@ def test_the_queue_shows_own_trainees_submissions_oldest_first_with_totals(clien
     make_entry(outsider, other_supervisor, status="submitted", notes="Someone else's trainee")
     sign_in(client, supervisor)
     page = text_of(client.get("/supervise/"))
-    assert page.index("Older one") < page.index("Newer one")
+    # Blair's group first (the oldest activity), then Alex's, each oldest date first.
+    headings = ("Blair Trainee · 1 waiting", "Blair oldest", "Alex Trainee · 2 waiting")
+    order = [page.index(n) for n in (*headings, "Alex older")]
+    assert order == sorted(order) and page.index("Alex older") < page.index("Alex recent")
     assert "A draft" not in page and "Someone else's" not in page
     assert "approved so far: practice 2 h, supervision 0 h" in page
-    assert "Sign-off queue 2 waiting" in page
+    assert "Sign-off queue 3 waiting" in page
+    assert "3 entries from your trainees, grouped by trainee, oldest activity first" in page
+
+
+def test_the_queue_shows_the_domains_and_looks_apart_approve_and_return(client, team):
+    supervisor, alex, _ = team
+    make_entry(alex, supervisor, "submitted", domains=["advocacy", "ethical_responsibility"])
+    sign_in(client, supervisor)
+    html = html_of(client.get("/supervise/"))
+    assert 'data-label="Domains">Advocacy, Ethical Responsibility</td>' in html
+    assert '<button type="submit" class="button" id="approve-button">' in html
+    assert 'class="button button-secondary" formaction="/supervise/' in html
+    # a small menu links the supervisor's pages to each other
+    for link in ('href="/supervise/trainees"', 'href="/supervise/history"'):
+        assert link in html
 
 
 def test_a_long_queue_comes_a_page_at_a_time_oldest_first(client, team):
@@ -92,9 +108,10 @@ def test_a_long_queue_comes_a_page_at_a_time_oldest_first(client, team):
         db.session.commit()
     sign_in(client, supervisor)
     first = text_of(client.get("/supervise/"))
-    assert "55 entries from your trainees, oldest first (50 on this page)" in first
+    assert "55 entries from your trainees, grouped by trainee, oldest activity first (50" in first
     assert "Entry 00" in first and "Entry 49" in first and "Entry 50" not in first
     assert "Page 1 of 2" in first and "Sign-off queue 55 waiting" in first
+    assert "Select all on this page" in first
     second = text_of(client.get("/supervise/?page=2"))
     assert "Entry 50" in second and "Entry 54" in second and "Entry 49" not in second
     assert "Page 2 of 2" in text_of(client.get("/supervise/?page=99"))
@@ -260,7 +277,7 @@ def test_the_whole_cycle_with_audit_trail(app, client, team):
     approve(client, fetch(HoursEntry, entry.id))
     assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED
     assert post(trainee_client, f"/hours/{entry.id}/edit", data).status_code == 303  # locked
-    assert "Supervised practice: 2 of 500 h" in text_of(trainee_client.get("/hours/"))
+    assert "2 of 500 h" in text_of(trainee_client.get("/hours/"))
     with in_app():
         trail = [
             (e.action, e.from_status, e.to_status)
