@@ -86,13 +86,19 @@ def measure(app: Callable[..., Iterable[bytes]], requests: list[dict[str, Any]],
 
 #: the lead's pages that read across the whole program, measured when named with ``--page``
 #: (they are not pages of the load run)
-LEAD_PAGES = ("quiz_statistics", "quiz_statistics_cohort", "audit_log_deep")
+LEAD_PAGES = (
+    "quiz_statistics",
+    "quiz_statistics_cohort",
+    "quiz_item_analysis",
+    "quiz_item_analysis_cohort",
+    "audit_log_deep",
+)
 
 
 def lead_plans(app: Any, size: int) -> list[Any]:
     """The lead's pages that read across the whole program: the quiz statistics (for everyone,
-    and for one cohort) and the audit log nine tenths of the way back (page 20,000 of 1.5
-    million events at scale 1, as in issue 18)."""
+    and for one cohort; the summary and one quiz question by question) and the audit log nine
+    tenths of the way back (page 20,000 of 1.5 million events at scale 1, as in issue 18)."""
     from sqlalchemy import func, select
 
     from bench.plans import Plan, Request, Sessions
@@ -112,9 +118,18 @@ def lead_plans(app: Any, size: int) -> list[Any]:
         )
         db.session.commit()  # the lead's login session
     by_cohort = [f"/lead/quizzes?cohort={cohorts[i % len(cohorts)]}" for i in range(size)]
+    with app.app_context():
+        from training import content
+
+        courses = [c.id for c in content.library().courses]
+    # one quiz question by question (issue 21): every trainee's first attempts, or a cohort's
+    by_course = [f"/lead/quizzes?course={courses[i % len(courses)]}" for i in range(size)]
+    by_both = [f"{by_course[i]}&cohort={cohorts[i % len(cohorts)]}" for i in range(size)]
     return [
         Plan("quiz_statistics", [Request("GET", "/lead/quizzes", cookie)] * size),
         Plan("quiz_statistics_cohort", [Request("GET", path, cookie) for path in by_cohort]),
+        Plan("quiz_item_analysis", [Request("GET", path, cookie) for path in by_course]),
+        Plan("quiz_item_analysis_cohort", [Request("GET", path, cookie) for path in by_both]),
         Plan("audit_log_deep", [Request("GET", f"/lead/audit?older={deep}", cookie)] * size),
     ]
 

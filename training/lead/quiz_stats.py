@@ -46,25 +46,30 @@ class CourseStatistics:
 
 
 def _totals(
-    cohort: Cohort | None,
+    cohort: Cohort | None, course: Course | None = None
 ) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[str, int, int]]]]:
-    """(course id -> (attempts, passed), course id -> [(question id, shown, missed)])."""
+    """(course id -> (attempts, passed), course id -> [(question id, shown, missed)]), of
+    every course or only ``course``."""
     if cohort is None:
+        one = [] if course is None else [QuizTally.course_id == course.id]
         courses = db.session.execute(
-            select(QuizTally.course_id, QuizTally.attempts, QuizTally.passed)
+            select(QuizTally.course_id, QuizTally.attempts, QuizTally.passed).where(*one)
         ).all()
+        one = [] if course is None else [QuestionTally.course_id == course.id]
         questions = db.session.execute(
             select(
                 QuestionTally.course_id,
                 QuestionTally.question_id,
                 QuestionTally.shown,
                 QuestionTally.missed,
-            ).where(QuestionTally.missed > 0)
+            ).where(QuestionTally.missed > 0, *one)
         ).all()
     else:
-        members = QuizAttempt.user_id.in_(select(User.id).where(User.cohort_id == cohort.id))
-        courses = db.session.execute(course_totals(members)).all()
-        questions = db.session.execute(question_totals(members)).all()
+        members = [QuizAttempt.user_id.in_(select(User.id).where(User.cohort_id == cohort.id))]
+        if course is not None:
+            members.append(QuizAttempt.course_id == course.id)
+        courses = db.session.execute(course_totals(*members)).all()
+        questions = db.session.execute(question_totals(*members)).all()
     per_question: dict[str, list[tuple[str, int, int]]] = {}
     for course_id, question_id, shown, missed in questions:
         if missed:
@@ -72,22 +77,23 @@ def _totals(
     return {c: (int(n), int(p)) for c, n, p in courses}, per_question
 
 
-def statistics(cohort: Cohort | None) -> list[CourseStatistics]:
-    """Every course of the library, in its order, with its figures (of the cohort, if given).
+def statistics(cohort: Cohort | None, course: Course | None = None) -> list[CourseStatistics]:
+    """Every course of the library (or only ``course``), in its order, with its figures (of
+    the cohort, if given).
 
     The most missed questions are the quiz's current questions missed at least once, most
     misses first; equal counts go to the higher miss rate, then in question id order."""
-    totals, questions = _totals(cohort)
+    totals, questions = _totals(cohort, course)
     result = []
-    for course in content.library().courses:
-        attempts, passed = totals.get(course.id, (0, 0))
-        ranked = sorted(questions.get(course.id, []), key=lambda q: (-q[2], q[1], q[0]))
+    for each in content.library().courses if course is None else [course]:
+        attempts, passed = totals.get(each.id, (0, 0))
+        ranked = sorted(questions.get(each.id, []), key=lambda q: (-q[2], q[1], q[0]))
         missed = []
         for question_id, shown, count in ranked:
-            question = course.quiz.question(question_id)
+            question = each.quiz.question(question_id)
             if question is not None:  # since removed from the quiz
                 missed.append(Missed(question, count, count / shown))
             if len(missed) == MOST_MISSED:
                 break
-        result.append(CourseStatistics(course, attempts, passed, missed))
+        result.append(CourseStatistics(each, attempts, passed, missed))
     return result
