@@ -111,7 +111,9 @@ def test_reissuing_with_an_over_long_holder_name_is_refused_and_changes_nothing(
         {"holder_name": "N" * length},
         follow_redirects=True,
     )
-    assert "Name as it should be printed: Please use at most 120 characters." in text_of(response)
+    # said next to the name, which is kept as typed
+    assert response.status_code == 400
+    assert "Please use at most 120 characters." in text_of(response)
     assert count(Certificate) == 1
     assert fetch(Certificate, certificate.id).holder_name == "Riley Chen"
 
@@ -143,6 +145,21 @@ def test_returning_with_an_over_long_comment_is_refused_and_changes_nothing(clie
     assert "Comment for the trainee: Please use at most 2,000 characters." in text_of(response)
     after = fetch(HoursEntry, entry.id)
     assert after.status == EntryStatus.SUBMITTED and after.return_comment is None
+
+
+def test_the_queues_return_comments_have_the_limit_too(client, people):
+    """Each entry's comment on the sign-off queue: the page says the limit, the form keeps it."""
+    _, supervisor, trainee = people
+    entry = make_entry(trainee, supervisor, "submitted")
+    sign_in(client, supervisor)
+    name = f"entry-{entry.id}-comment"
+    assert 'maxlength="2000"' in _input_tag(html_of(client.get("/supervise/")), name)
+    response = post(
+        client, f"/supervise/{entry.id}/return", {"page": "1", name: "x" * (limits.REASON + 1)}
+    )
+    assert response.status_code == 400
+    assert "Please use at most 2,000 characters." in text_of(response)
+    assert fetch(HoursEntry, entry.id).status == EntryStatus.SUBMITTED
 
 
 def test_a_reason_of_exactly_the_limit_is_kept_whole(client, people):
@@ -245,7 +262,8 @@ def test_the_hours_and_sign_off_forms_tell_the_browser_their_limits(client, peop
     sign_in(client, trainee)
     assert 'maxlength="4000"' in _input_tag(html_of(client.get("/hours/new")), "notes")
     sign_in(client, lead)
-    assert 'maxlength="2000"' in _input_tag(html_of(client.get(f"/hours/{entry.id}")), "reason")
+    void_page = html_of(client.get(f"/lead/hours/{entry.id}/void"))  # the void's confirmation
+    assert 'maxlength="2000"' in _input_tag(void_page, "reason")
 
 
 def _input_tag(page_html: str, name: str) -> str:

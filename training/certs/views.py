@@ -1,4 +1,5 @@
-"""Trainees' certificates, leads' certificate actions, and public verification."""
+"""Trainees' certificates and public verification (a lead's certificate actions are
+``training.certs.lead_actions``)."""
 
 from __future__ import annotations
 
@@ -23,14 +24,13 @@ from certificates.transcript import Certifies, TranscriptLine, sentences_of, tra
 from certificates.transcript_digest import has_transcript
 from training.auth import role_required
 from training.certs import bp, issuing, keys, renewals, services
-from training.certs.forms import ReissueForm, RevokeForm, VerifyForm
+from training.certs.forms import VerifyForm
 from training.dates import long_date
 from training.extensions import db, limiter
 from training.hours import services as hours
 from training.hours.forms import ActionForm
 from training.models import REVOCATION_CATEGORIES, Certificate, Role, User, utcnow
 from training.urls import public_url
-from training.validators import form_problem
 
 
 def _track(user: User):  # type: ignore[no-untyped-def]
@@ -39,13 +39,6 @@ def _track(user: User):  # type: ignore[no-untyped-def]
     if track is None:
         abort(404)
     return track
-
-
-def _reissue_track(certificate: Certificate):  # type: ignore[no-untyped-def]
-    """A re-issue keeps the certificate's own track."""
-    from training import content
-
-    return content.store().tracks.track(certificate.track_id) or _track(certificate.holder)
 
 
 # --- the trainee -------------------------------------------------------------------------------
@@ -160,83 +153,6 @@ def _withheld(row):  # type: ignore[no-untyped-def]
             "newer one from the same page."
         )
     return render_template("error.html", code=410, title=title, text=text), 410
-
-
-# --- program leads -----------------------------------------------------------------------------
-
-
-def _trainee(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.role != Role.TRAINEE:
-        abort(404)
-    return user
-
-
-@bp.route("/lead/people/<int:user_id>/certificate", methods=["POST"])
-@role_required(Role.LEAD)
-def issue(user_id: int):  # type: ignore[no-untyped-def]
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    trainee = _trainee(user_id)
-    try:
-        certificate = issuing.issue(trainee, _track(trainee), current_user)
-    except (services.CertificateError, keys.NoSigningKey) as error:
-        flash(str(error), "error")
-        return redirect(url_for("lead.edit_person", user_id=trainee.id)), 303
-    flash(f"Issued certificate {format_code(certificate.code)} to {trainee.name}.", "success")
-    return redirect(url_for("lead.edit_person", user_id=trainee.id))
-
-
-def _certificate(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        abort(404)
-    return certificate
-
-
-@bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
-@role_required(Role.LEAD)
-def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
-    certificate = _certificate(certificate_id)
-    form = RevokeForm()
-    try:
-        if problem := form_problem(form):  # e.g. a reason over its length limit
-            raise services.CertificateError(problem)
-        issuing.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
-    except services.CertificateError as error:
-        flash(str(error), "error")
-        # A revocation that lost to a re-issue: the page opens at the replacement, which is
-        # valid and which the lead may want to revoke too.
-        replacement = getattr(error, "now_current", None)
-        anchor = f"certificate-{replacement.id}" if replacement is not None else None
-        person = url_for("lead.edit_person", user_id=certificate.user_id, _anchor=anchor)
-        return redirect(person), 303
-    flash(
-        f"Certificate {format_code(certificate.code)} is revoked. "
-        "Verification says so from now on.",
-        "success",
-    )
-    return redirect(url_for("lead.edit_person", user_id=certificate.user_id))
-
-
-@bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
-@role_required(Role.LEAD)
-def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
-    certificate = _certificate(certificate_id)
-    form = ReissueForm()
-    try:
-        if problem := form_problem(form):  # e.g. a reason over its length limit
-            raise services.CertificateError(problem)
-        new = issuing.reissue(
-            certificate, current_user, form.holder_name.data or "", _reissue_track(certificate)
-        )
-    except (services.CertificateError, keys.NoSigningKey) as error:
-        flash(str(error), "error")
-        return redirect(url_for("lead.edit_person", user_id=certificate.user_id)), 303
-    flash(
-        f"Re-issued as {format_code(new.code)}. The old code now verifies as replaced.", "success"
-    )
-    return redirect(url_for("lead.edit_person", user_id=certificate.user_id))
 
 
 # --- public verification -----------------------------------------------------------------------

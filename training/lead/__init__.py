@@ -4,4 +4,16 @@ from flask import Blueprint
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
 
-from training.lead import attempts, cohorts, people_import, records, views  # noqa: E402,F401  (they register routes on bp)
+# the modules that register routes on bp
+from training.lead import (  # noqa: E402,F401
+    attempts,
+    cohort_csv_views,
+    cohort_dashboard,
+    cohort_members,
+    cohorts,
+    people_import,
+    quiz_stats_views,
+    records,
+    sign_off_void,
+    views,
+)

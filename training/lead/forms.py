@@ -83,6 +83,25 @@ class AddTraineesForm(Form):
     submit = SubmitField("Add to the cohort")
 
 
+class CohortCsvForm(Form):
+    """A CSV file of trainees' addresses to add to a cohort (``training.lead.cohort_csv``)."""
+
+    emails_file = FileField(
+        "CSV file of email addresses",
+        render_kw={"accept": ".csv,.txt,text/csv,text/plain"},
+        description="One address a line, or a file with an “email” column.",
+    )
+    submit = SubmitField("Check the file")
+
+
+class ConfirmCohortCsvForm(Form):
+    """The text of a checked file of addresses, carried back hidden from its preview: checked
+    again before anyone is added."""
+
+    emails = TextAreaField(widget=HiddenInput(), validators=[at_most(PEOPLE_CSV_MAX_BYTES)])
+    submit = SubmitField("Add them to the cohort")
+
+
 class ImportPeopleForm(Form):
     """A CSV file of people to invite (read by ``training.lead.invitations``)."""
 

@@ -10,10 +10,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from training.auth import role_required
-from training.certs.forms import RevokeForm
 from training.extensions import db
 from training.input_checks import EARLIEST_DAY, LATEST_DAY, database_id, sensible_day
-from training.lead import bp, keyset
+from training.lead import audit_subjects, bp, keyset
 from training.models import AuditEvent, Certificate, Role, User, utcnow
 
 PAGE_SIZE = 50
@@ -82,7 +81,6 @@ def certificates():  # type: ignore[no-untyped-def]
         status=status,
         q=name,
         today=today,
-        revoke_form=RevokeForm(),
     )
 
 
@@ -99,14 +97,6 @@ def _day(name: str) -> date | None:
             "error",
         )
     return day
-
-
-def _people_in(events) -> dict[int, User]:  # type: ignore[no-untyped-def]
-    """The people the events are about, by id (one query), to show their names and emails."""
-    ids = {e.subject_id for e in events if e.subject_type == "user"}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 #: a person search matching more people than this finds their events by reading the log in
@@ -133,13 +123,7 @@ def audit_log():  # type: ignore[no-untyped-def]
     start, end = _day("from"), _day("to")
     conditions = []
     if person:
-        actors = _people_named(person)
-        conditions.append(
-            or_(
-                AuditEvent.actor_id.in_(actors),
-                (AuditEvent.subject_type == "user") & AuditEvent.subject_id.in_(actors),
-            )
-        )
+        conditions.append(audit_subjects.about(_people_named(person)))
     if subject in SUBJECTS:
         conditions.append(AuditEvent.subject_type == subject)
     if subject_id:
@@ -153,7 +137,7 @@ def audit_log():  # type: ignore[no-untyped-def]
     return render_template(
         "lead/audit.html",
         rows=rows,
-        people=_people_in(rows),
+        owners=audit_subjects.owners_of(rows),
         shown=shown,
         subjects=SUBJECTS,
         args=request.args,

@@ -10,19 +10,18 @@ from training import audit
 from training.accounts import EmailTaken
 from training.auth import login_sessions, role_required
 from training.certs import services as cert_services
-from training.certs.forms import ReissueForm, RevokeForm
 from training.extensions import db
 from training.hours import assignments, signoffs
 from training.hours import services as hours_services
-from training.hours.forms import ActionForm, VoidForm
-from training.lead import bp, invitations
+from training.hours.forms import ActionForm
+from training.lead import bp, invitations, person_hours
 from training.lead.attempts import attempts_of
+from training.lead.cohort_members import join_cohort_form
 from training.lead.forms import AssignSupervisorForm, EditPersonForm, NewPersonForm
 from training.lead.people_import import invited_page
 from training.mail import configured
-from training.models import HoursEntry, Role, User, utcnow
+from training.models import Cohort, Role, User, utcnow
 from training.urls import public_url
-from training.validators import form_problem
 
 
 @bp.route("/people")
@@ -132,13 +131,28 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
         user=user,
         supervisors=hours_services.assigned_supervisors(user) if user.role == Role.TRAINEE else [],
         sign_off_tracks=signoffs.sign_off_tracks(user) if user.role == Role.SUPERVISOR else [],
-        entries=hours_services.entries_of(user) if user.role == Role.TRAINEE else [],
+        **_hours_context(user),
         quiz_attempts=attempts_of(user) if user.role == Role.TRAINEE else [],
         invitation=invitations.waiting(user),
         **_certificate_context(user),
         assign_form=_assign_form(user),
         action_form=ActionForm(),
     )
+
+
+def _hours_context(user: User) -> dict[str, object]:
+    """A trainee's cohort (or the form to join one), hours totals and the page of their
+    entries the address asks for."""
+    if user.role != Role.TRAINEE:
+        return {}
+    return {
+        "hours_totals": person_hours.totals_of(user),
+        "hours": person_hours.entries_page(user),
+        "hours_columns": person_hours.COLUMNS,
+        "page_size": person_hours.ENTRIES_PAGE,
+        "cohort": db.session.get(Cohort, user.cohort_id) if user.cohort_id else None,
+        "join_form": join_cohort_form(user),
+    }
 
 
 def _record_changes(
@@ -174,8 +188,6 @@ def _certificate_context(user: User) -> dict[str, object]:
         "certificates": cert_services.certificates_of(user),
         "current": cert_services.current_certificate(user, track),
         "today": utcnow().date(),
-        "revoke_form": RevokeForm(),
-        "reissue_form": ReissueForm(),
     }
 
 
@@ -234,24 +246,6 @@ def remove_supervisor(user_id: int, supervisor_id: int):  # type: ignore[no-unty
         "success",
     )
     return redirect(url_for(".edit_person", user_id=trainee.id))
-
-
-@bp.route("/hours/<int:entry_id>/void", methods=["POST"])
-@role_required(Role.LEAD)
-def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
-    entry = db.session.get(HoursEntry, entry_id)
-    if entry is None:
-        abort(404)
-    form = VoidForm()
-    try:
-        if problem := form_problem(form):  # e.g. a reason over its length limit
-            raise hours_services.HoursError(problem)
-        signoffs.void_sign_off(current_user, entry, form.reason.data or "")
-    except hours_services.HoursError as error:
-        flash(str(error), "error")
-        return redirect(url_for("hours.detail", entry_id=entry.id)), 303
-    flash("The sign-off was voided and the entry returned to the trainee.", "success")
-    return redirect(url_for("hours.detail", entry_id=entry.id))
 
 
 @bp.route("/people/<int:user_id>/reset-link", methods=["POST"])

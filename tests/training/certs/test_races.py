@@ -226,7 +226,7 @@ def test_a_revoke_racing_a_reissue_leaves_one_consistent_outcome(racing):
             sign_in(client, leads[1])
             person = client.get(sent_to[0].split("#")[0]).get_data(as_text=True)
             assert f'id="certificate-{new.id}"' in person
-            assert f'action="/certificates/{new.id}/revoke"' in person
+            assert f'href="/certificates/{new.id}/revoke?next=' in person  # its confirmation
             assert old.revoked_at is None and len(certificates) == 2
             assert old.replaced_by_id == certificates[1].id
         else:

@@ -145,13 +145,13 @@ def test_the_trainee_sees_what_is_missing_in_plain_words(client, setup):
     _, _, trainee = setup
     sign_in(client, trainee)
     page = text_of(client.get("/certificate/"))
-    assert (
-        "Complete the course “Basics”: read every module, pass its quiz and have its "
-        "practice accepted" in page
-    )
-    assert "1.5 more training hours in Mentoring/Education" in page
-    assert "2 more approved hours of supervised practice" in page
-    assert "Read and sign the code of ethics." in page
+    # by group, each with how far the trainee has come, and each line said once
+    assert "Courses · 0 of 1 course" in page and "Still needed: Basics" in page
+    assert "read every module, passed its quiz and your supervisor has accepted" in page
+    assert "Still needed: 1.5 hours in Mentoring/Education · 0 so far, 1.5 to go" in page
+    assert "Experience · 0 of 2 hours" in page and "Only hours your supervisor has approved" in page
+    assert "Still needed: 2 hours of supervised practice · 0 so far, 2 to go" in page
+    assert "Still needed: Sign the code of ethics · not signed yet" in page
 
 
 def test_the_trainee_home_page_summarises_the_certificate(app, client, setup):
@@ -476,7 +476,7 @@ def test_a_trainee_works_toward_their_cohorts_track(app, client, tmp_path):
     other = make_user(Role.TRAINEE)
     sign_in(client, coach)
     page = text_of(client.get("/certificate/"))
-    assert "Recovery Coach" in page and "1 more approved hours of supervised practice" in page
+    assert "Recovery Coach" in page and "1 hour of supervised practice · 0 so far, 1 to go" in page
     assert "code of ethics" not in page
     sign_in(client, other)
     assert "Peer Recovery Specialist" in text_of(client.get("/certificate/"))

@@ -35,11 +35,11 @@ def test_the_cohort_page_lists_at_most_fifty_trainees_and_a_search_finds_the_res
     page = client.get(f"/lead/cohorts/{cohort.id}")
     shown = _checkboxes(html_of(page))
     assert len(shown) == 50 and str(blair.id) not in shown
-    assert "More trainees match: refine your search to see them." in text_of(page)
+    assert "More match: type more of a name or email above to narrow your search." in text_of(page)
 
     found = client.get(f"/lead/cohorts/{cohort.id}?find=BLAIR")
     assert _checkboxes(html_of(found)) == {str(blair.id): "Zoe Blair (blair@example.org)"}
-    assert "More trainees match" not in text_of(found)
+    assert "More match" not in text_of(found)
     by_email = _checkboxes(html_of(client.get(f"/lead/cohorts/{cohort.id}?find=blair@exa")))
     assert list(by_email) == [str(blair.id)]
     assert "No trainee without a cohort matches “nobody”." in text_of(
@@ -78,18 +78,27 @@ def test_trainees_outside_the_search_may_be_added_and_nobody_else(client):
     # someone in another cohort, a supervisor or nobody at all: the whole form is refused
     elsewhere = make_user(Role.TRAINEE, cohort_id=other.id)
     newcomer = make_user(Role.TRAINEE)
-    for intruder in (str(elsewhere.id), str(make_user(Role.SUPERVISOR).id), "999999", "x"):
+    for intruder in (str(elsewhere.id), str(make_user(Role.SUPERVISOR).id), "999999"):
         refused = post(
             client,
             f"/lead/cohorts/{cohort.id}/trainees",
             {"trainees": [str(newcomer.id), intruder]},
             follow_redirects=True,
         )
-        assert "Choose trainees from the list." in text_of(refused)
+        assert "can no longer be added" in text_of(refused) and "Nobody was added" in text_of(
+            refused
+        )
+    not_a_number = post(
+        client,
+        f"/lead/cohorts/{cohort.id}/trainees",
+        {"trainees": [str(newcomer.id), "x"]},
+        follow_redirects=True,
+    )
+    assert "Tick at least one trainee to add." in text_of(not_a_number)
     assert fetch(User, newcomer.id).cohort_id is None
     assert fetch(User, elsewhere.id).cohort_id == other.id
     nothing = post(client, f"/lead/cohorts/{cohort.id}/trainees", {}, follow_redirects=True)
-    assert "Choose trainees from the list." in text_of(nothing)
+    assert "Tick at least one trainee to add." in text_of(nothing)
 
 
 def test_at_most_fifty_trainees_are_added_at_once(client):

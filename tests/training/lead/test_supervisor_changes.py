@@ -256,7 +256,9 @@ def test_the_add_trainees_form_refuses_anyone_it_does_not_offer(client, who):
         {"trainees": [str(newcomer.id), str(person.id)]},
         follow_redirects=True,
     )
-    assert "Choose trainees from the list" in text_of(response)
+    assert "can no longer be added" in text_of(response)  # said next to the list,
+    ticked = re.search(rf'<input[^>]*value="{newcomer.id}"[^>]*>', html_of(response)).group(0)
+    assert "checked" in ticked  # what the lead ticked is still ticked
     assert fetch(User, person.id).cohort_id == before
     assert fetch(User, newcomer.id).cohort_id is None  # nothing of a refused form is kept
     assert events("added to cohort", "user") == []
