@@ -79,11 +79,20 @@ class Config:
 
     #: how far back a trainee may log hours, in days
     HOURS_MAX_AGE_DAYS = 365
+    #: how long after approving an hours entry its supervisor may undo the approval, in
+    #: minutes (``training.supervise.undo``); 0 turns undoing off
+    SIGNOFF_UNDO_MINUTES = 15
     #: the certification track trainees work toward (a file name in content/tracks/)
     DEFAULT_TRACK = "peer-recovery"
 
     #: the name printed as signatory on certificates issued automatically
     CERTIFICATE_SIGNATORY = "Program lead"
+    #: paths of the program's logo and the signatory's signature, printed on certificates: PNG,
+    #: JPEG or SVG files of at most 1 MB, read and checked when the app starts (it refuses to
+    #: start if one cannot be used; ``training.certs.design``). Empty: the program's name as a
+    #: wordmark, and a line to sign on.
+    CERTIFICATE_LOGO = ""
+    CERTIFICATE_SIGNATURE = ""
     #: the site's public address, e.g. https://training.example.org: the only source of every
     #: absolute URL that is signed, printed or handed over (certificates, QR codes, reset links;
     #: see ``training.urls``). Required in production; debug mode and tests use

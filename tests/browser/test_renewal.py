@@ -76,7 +76,7 @@ def test_a_holder_renews_through_the_browser(site, chromium, check):
 
     page = chromium.new_context(viewport={"width": 375, "height": 812}).new_page()
     sign_in_with_keyboard(page, base, "riley@example.org")
-    expect(page.locator(".warning-box")).to_contain_text("certificate expires in 20 days")
+    expect(page.locator(".next-step")).to_contain_text("certificate expires in 20 days")
     check(page, "home-renewal-due")
 
     page.get_by_role("link", name="See what renewal needs").click()
@@ -162,10 +162,10 @@ def test_a_holder_renews_through_the_browser(site, chromium, check):
 
     visitor = chromium.new_context(viewport={"width": 375, "height": 812}).new_page()
     visitor.goto(f"{base}/verify/{old_code}")
-    expect(visitor.locator(".verdict")).to_contain_text("replaced by a newer certificate")
-    expect(visitor.locator(".verdict")).not_to_contain_text("Valid until")
+    expect(visitor.locator(".verification")).to_contain_text("replaced by a newer certificate")
+    expect(visitor.locator(".verification")).not_to_contain_text("Valid until")
     check(visitor, "old-code-replaced")
     visitor.goto(f"{base}/verify/{new_code[1]}")
-    expect(visitor.locator(".verdict")).to_contain_text(
+    expect(visitor.locator(".verification")).to_contain_text(
         "This training certificate is genuine and valid."
     )

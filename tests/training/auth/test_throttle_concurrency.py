@@ -54,6 +54,11 @@ def serve(tmp_path, monkeypatch):
             RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
             WTF_CSRF_ENABLED=False,  # the throttle is under test here, not the form's token
             PROXY_COUNT=1,  # so each thread can come from an address of its own
+            # Sixty requests at once share the pool's 15 connections while each checks a
+            # password (argon2: slow on purpose). On a busy machine some would wait longer than
+            # the site's 5 s for a connection and get a 503: the pool's limit is tested
+            # elsewhere (tests of database timeouts), the throttle is tested here.
+            DATABASE_POOL_TIMEOUT=120,
             **settings,
         )
         app = context.__enter__()
