@@ -129,7 +129,8 @@ def build(app: Flask, size: int = 4000, seed: int = 1) -> list[Plan]:
                 sample(trainees, size), sample(modules, size), strict=True
             )
         ]
-        dashboard = [Request("GET", "/learn/", sessions.cookie(u)) for u in sample(trainees, size)]
+        # the trainee's home: what to do next and progress by group of the checklist
+        dashboard = [Request("GET", "/", sessions.cookie(u)) for u in sample(trainees, size)]
         queue = [
             Request("GET", "/supervise/", sessions.cookie(u)) for u in sample(supervisors, size)
         ]
