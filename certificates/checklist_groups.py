@@ -1,6 +1,7 @@
 """The eligibility checklist by group (courses, training hours, experience, supervision,
-evaluation, exam, attestations), each with how far the trainee has come: "12 of 40 hours",
-"6 of 11 courses" or "3 of 5 done", for a progress bar and the words beside it.
+evaluation, exam, statements and program checks), each with how far the trainee has come:
+"12 of 40 hours", "6 of 11 courses" or "3 of 5 done", for a progress bar and the words beside
+it.
 
 A group counted in hours takes its numbers from its headline requirement (the hours "in all"),
 or else adds up its requirements, each only up to what it asks (10 hours in one domain do not
@@ -23,11 +24,11 @@ SHARE = "share"  # a part of the others, never added to them: "30 of them at liv
 #: a sentence under a group's heading that says once what every line of it means
 INTROS = {
     "Courses": (
-        "A course is done when you have read every module, passed its quiz and your "
-        "supervisor has accepted its practice."
+        "A course is done when every module is read, its quiz passed and its practice "
+        "exercises accepted."
     ),
-    "Experience": "Only hours your supervisor has approved count.",
-    "Supervision": "Only hours your supervisor has approved count.",
+    "Experience": "Only approved hours count.",
+    "Supervision": "Only approved hours count.",
 }
 
 

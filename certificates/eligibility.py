@@ -46,7 +46,7 @@ class TraineeRecord:
 
 
 #: how a lead's confirmation begins on the checklist
-CONFIRMED = "Confirmed by your program: "
+CONFIRMED = "Confirmed by the program: "
 
 #: the checklist's groups, in the order people meet them
 GROUPS = (
@@ -56,7 +56,7 @@ GROUPS = (
     "Supervision",
     "Evaluation",
     "Exam",
-    "Attestations",
+    "Statements and program checks",
 )
 
 
@@ -82,7 +82,8 @@ class Item:
     #: "" nothing (the text says it all)
     hint: str | None = None
     #: what it is about, for links and next steps: "course", "attestation", "confirmation",
-    #: "exam", "evaluation", "training", "practice", "supervision"; ``ref`` names which
+    #: "exam", "evaluation", "training", "practice", "supervision"; ``ref`` names which (an
+    #: evaluation's ratings below the minimum: that minimum)
     kind: str = ""
     ref: str = ""
     #: what its numbers are to its group (``checklist_groups.HEADLINE`` or ``SHARE``)
@@ -99,7 +100,7 @@ class Item:
     @property
     def note(self) -> str:
         """What is still missing, without saying the requirement again: "1.5 so far, 5 to
-        go", "your program lead records the result" (empty once met)."""
+        go", "take it, then the program lead records the result" (empty once met)."""
         if self.met:
             return ""
         parts = []
@@ -202,7 +203,7 @@ def _course_items(
             ""
             if met
             else f"Complete the course “{title}”: read every module, pass its quiz and have "
-            "its practice accepted",
+            "its practice exercises accepted",
             short=title,
             hint="",  # the group says once what completing a course means
             kind="course",
@@ -237,7 +238,7 @@ def _training_items(track: Track, earned: TrainingHours) -> Iterator[Item]:
             met,
             "" if met else f"{rule.total_hours - have:g} more training hours in any domain",
             group,
-            short=f"{hours_word(rule.total_hours)} in all, in any area",
+            short=f"{hours_word(rule.total_hours)} in all (any domain)",
             have=have,
             need=float(rule.total_hours),
             kind="training",
@@ -293,7 +294,9 @@ def _evaluation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
     if track.evaluation is None:
         return
     for item in evaluation_items(track.evaluation, record.evaluation):
-        yield Item(item.label, item.met, item.missing, "Evaluation", kind="evaluation")
+        yield Item(
+            item.label, item.met, item.missing, "Evaluation", kind="evaluation", ref=item.minimum
+        )
 
 
 def _exam_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
@@ -304,8 +307,8 @@ def _exam_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
     if met:
         missing = hint = ""
     elif exam.kind == "external":
-        missing = f"Pass the {exam.name}; your program lead records the result"
-        hint = "your program lead records the result"
+        missing = f"Pass the {exam.name}; take it, then the program lead records the result"
+        hint = "take it, then the program lead records the result"
     else:
         missing = f"Pass the {exam.name} ({exam.pass_percent} % to pass)"
         hint = f"{exam.pass_percent} % to pass"
@@ -321,7 +324,7 @@ def _attestation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
             f"Sign the {title}",
             signed,
             missing,
-            "Attestations",
+            "Statements and program checks",
             hint="not signed yet",
             kind="attestation",
             ref=attestation.id,
@@ -334,8 +337,8 @@ def _attestation_items(track: Track, record: TraineeRecord) -> Iterator[Item]:
             label,
             done,
             missing,
-            "Attestations",
-            hint="your program lead confirms it once they have seen it",
+            "Statements and program checks",
+            hint="not confirmed yet; the program lead can say what they need",
             kind="confirmation",
             ref=confirmation.id,
         )

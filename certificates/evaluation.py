@@ -16,6 +16,12 @@ from certificates.rulebook import Competency, EvaluationOutcome, EvaluationRule
 
 OVERALL = "overall"
 
+#: what comes after a signed evaluation with ratings below the minimum (trainees and leads read it)
+NEXT_AFTER_LOW = (
+    "Next: a plan with the supervisor to build these skills, then a new evaluation, which "
+    "replaces this one."
+)
+
 
 def rating_key(competency_id: str) -> str:
     """The key of a competency's rating problem in ``problems``' answer."""
@@ -144,6 +150,8 @@ class EvaluationItem:
     label: str
     met: bool
     missing: str = ""
+    #: for ratings of a signed evaluation below the minimum: that minimum ("Competent")
+    minimum: str = ""
 
 
 def evaluation_items(
@@ -156,7 +164,8 @@ def evaluation_items(
        evaluation signed on the track's current form (``rule.version``).
     2. Only when the scale's minimum is above its lowest rating: "Rated at least Competent in
        every competency": met when no competency of that evaluation is rated below it; else it
-       names them ("Rated below Competent in: Provides support; Shares lived experience.").
+       names them ("Rated below Competent in: Provides support; Shares lived experience.") and
+       says what comes next (a plan to build them, then a new evaluation, which replaces it).
 
     No items when the track has no evaluation."""
     if rule is None:
@@ -178,5 +187,9 @@ def evaluation_items(
     if not current or outcome is None:
         return [*items, EvaluationItem(label, False, "Needs a signed evaluation first.")]
     low = below_minimum(rule, outcome.ratings)
-    missing = f"Rated below {rule.min_rating} in: {'; '.join(c.title for c in low)}." if low else ""
-    return [*items, EvaluationItem(label, not low, missing)]
+    if not low:
+        return [*items, EvaluationItem(label, True)]
+    missing = (
+        f"Rated below {rule.min_rating} in: {'; '.join(c.title for c in low)}. {NEXT_AFTER_LOW}"
+    )
+    return [*items, EvaluationItem(label, False, missing, minimum=rule.min_rating)]

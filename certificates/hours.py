@@ -40,7 +40,7 @@ METHODS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 STATUSES = {
     "draft": "Draft",
     "submitted": "Waiting for sign-off",
-    "returned": "Returned to you",
+    "returned": "Returned for correction",
     "approved": "Approved",
 }
 

@@ -132,8 +132,9 @@ def _certificate_first(certificate: CertificateFacts) -> list[Step]:
             Step(
                 "revoked",
                 "Read about your certificate",
-                why="Your certificate was revoked. If you have questions, please contact your "
-                "program lead.",
+                why="Your certificate is no longer valid. Your program lead can explain why and "
+                "talk with you about next steps, including what it would take to be certified "
+                "again.",
             )
         ]
     if certificate.status in ("valid", "expired") and certificate.renewal_due:
@@ -159,7 +160,11 @@ def _fixes(facts: TraineeFacts) -> list[Step]:
                 if len(returned) == 1
                 else f"Correct {len(returned)} returned entries",
                 target=(returned[0],) if len(returned) == 1 else (),
-                why="Your supervisor asked for a correction. Edit, then submit again.",
+                why="It came back to you with a note. Read it, make any changes, then submit it "
+                "again."
+                if len(returned) == 1
+                else "They came back to you with notes. Read them, make any changes, then "
+                "submit them again.",
             )
         )
     outside = facts.outside.returned
@@ -206,7 +211,7 @@ def _course_steps(course: CourseFacts) -> list[Step]:
     return [
         Step(
             "practice",
-            f"Write your practice: {e.title}",
+            f"Write your practice exercise: {e.title}",
             target=(course.id, e.id),
             why=f"In the course “{course.title}”",
         )
@@ -243,7 +248,7 @@ def _learning(facts: TraineeFacts) -> list[Step]:
             Step(
                 "submit_drafts",
                 "Submit your draft entry" if count == 1 else f"Submit {count} draft entries",
-                why="Drafts count once your supervisor approves them.",
+                why="Drafts aren't sent yet. Submit them so your supervisor can review them.",
             )
         )
     return steps + [
@@ -270,15 +275,42 @@ def _hours(facts: TraineeFacts) -> list[Step]:
 
 
 def _exam(facts: TraineeFacts) -> list[Step]:
-    """The platform's own exam is the trainee's to take; an outside one's result is the
-    lead's to record."""
+    """The exam is the trainee's to take, on the platform or outside it (then the lead records
+    the result the trainee tells them)."""
     return [
-        Step("exam", exam.label, why=f"You need {exam.note}.")
-        if exam.ref == "internal"
-        else Step(
-            "exam_waiting", exam.label, why="Your program lead records the result.", waiting=True
+        Step(
+            "exam",
+            f"Take the {exam.label.removeprefix('Pass the ')}",
+            why=f"You need {exam.note}."
+            if exam.ref == "internal"
+            else "Once you've taken it, tell your program lead your result. They record it here.",
         )
         for exam in _unmet(facts.checklist, "exam")
+    ]
+
+
+def _evaluation(facts: TraineeFacts) -> list[Step]:
+    """The supervisor evaluates next; or, when a signed evaluation rated skills below the
+    minimum (the one unmet item, whose ``ref`` is that minimum), a new one replaces it."""
+    unmet = _unmet(facts.checklist, "evaluation")
+    if not unmet:
+        return []
+    if len(unmet) == 1 and unmet[0].ref:
+        return [
+            Step(
+                "evaluation_waiting",
+                f"Some skills were rated below {unmet[0].ref}",
+                why="Talk with your supervisor about a plan to build them; a new evaluation "
+                "replaces this one.",
+                waiting=True,
+            )
+        ]
+    return [
+        Step(
+            "evaluation_waiting",
+            "Your supervisor completes your competency evaluation",
+            waiting=True,
+        )
     ]
 
 
@@ -301,9 +333,9 @@ def _waiting(facts: TraineeFacts) -> list[Step]:
         steps.append(
             Step(
                 "practice_waiting",
-                f"Your supervisor is reading your practice: {exercise.title}"
+                f"Your supervisor is reading your practice exercise: {exercise.title}"
                 if len(sent) == 1
-                else f"Your supervisor is reading {len(sent)} of your practice responses",
+                else f"Your supervisor is reading {len(sent)} of your practice exercises",
                 target=(course.id, exercise.id) if len(sent) == 1 else (),
                 why="You will see their reply on the exercise's page.",
                 waiting=True,
@@ -319,14 +351,7 @@ def _waiting(facts: TraineeFacts) -> list[Step]:
                 waiting=True,
             )
         )
-    if _unmet(facts.checklist, "evaluation"):
-        steps.append(
-            Step(
-                "evaluation_waiting",
-                "Your supervisor completes your competency evaluation",
-                waiting=True,
-            )
-        )
+    steps += _evaluation(facts)
     for item in _unmet(facts.checklist, "confirmation"):
         steps.append(
             Step(

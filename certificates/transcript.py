@@ -339,7 +339,7 @@ def certifies_sentences(summary: Certifies) -> list[str]:
         lines.append(f"{verb} the {summary.exam['name']}{when}.")
     if summary.evaluation:
         lines.append(
-            f"{summary.evaluation['title']} signed by {summary.evaluation['by']} on "
+            f"{summary.evaluation['title']} completed and signed by {summary.evaluation['by']} on "
             f"{long_date(date.fromisoformat(summary.evaluation['on']))}."
         )
     if summary.attestations_signed:

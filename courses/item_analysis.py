@@ -123,7 +123,8 @@ class ItemAnalysis:
         if self.facility > TOO_EASY:
             reasons.append(
                 "Almost everyone answers it right (more than 90%), so it shows little about "
-                "who has learned the module."
+                "who has learned the module. That's fine for a key safety or ethics point "
+                "everyone must know."
             )
         elif self.facility < TOO_HARD:
             reasons.append(

@@ -22,7 +22,9 @@ def safe_path(candidate: str | None) -> str | None:
         return None
     if not candidate.startswith("/") or candidate.startswith("//"):
         return None
-    if "\\" in candidate or any(ord(c) < 32 or ord(c) == 127 for c in candidate):
+    # no control or other invisible characters: CR/LF would split the redirect's headers,
+    # and U+2028 and the like have no place in an address
+    if "\\" in candidate or not candidate.isprintable():
         return None
     parts = urlsplit(candidate)
     if parts.scheme or parts.netloc:

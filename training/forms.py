@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, Field, PasswordField, StringField, TextAreaField
 
@@ -53,6 +54,23 @@ class Form(FlaskForm):
             elif isinstance(field, TextAreaField):
                 field.filters = (_newlines, *field.filters)
             return field
+
+
+def refuse_bad_csrf(form: FlaskForm) -> None:
+    """A 400 for a validated form whose CSRF token is missing or wrong (an old page or a post
+    from elsewhere: there is no field to show that beside); other problems are left for the
+    page to show next to their fields."""
+    if form.csrf_token.errors:
+        abort(400)
+
+
+def submitted(form: FlaskForm) -> bool:
+    """Whether ``form`` was sent with every field fine; if not, its problems are next to its
+    fields for the page to show again, and a missing or wrong CSRF token is a 400."""
+    if form.validate_on_submit():
+        return True
+    refuse_bad_csrf(form)
+    return False
 
 
 #: hours as people type them: plain digits, an optional decimal point, a minus (which the

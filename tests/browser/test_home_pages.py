@@ -68,7 +68,7 @@ def test_home_and_checklist_of_trainees_at_each_stage(demo_site, chromium, check
         bar = eli.get_by_role("progressbar", name="Training hours: 43.5 of 60 hours")
         expect(bar).to_have_attribute("value", "43.5")
         unmet = eli.locator(".checklist li.unmet")
-        total = "60 hours in all, in any area · 43.5 so far, 16.5 to go"
+        total = "60 hours in all (any domain) · 43.5 so far, 16.5 to go"
         expect(unmet.filter(has_text=total)).to_have_count(1)
         expect(unmet.filter(has_text="more approved hours")).to_have_count(0)
         check(eli, f"checklist-coach-{name}")

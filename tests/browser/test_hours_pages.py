@@ -50,7 +50,7 @@ def test_the_hours_pages_at_both_widths(site, chromium, check, tmp_path):
         page.goto(base + "/hours/")
         main = page.locator("main")
         expect(main).to_contain_text(
-            "The program lead withdrew the sign-off of this entry: Signed for the wrong date."
+            "Your program lead reopened this entry. Their note: Signed for the wrong date."
         )
         headings = main.locator("h2").all_inner_texts()
         assert headings.index("Returned to you (1)") < headings.index("Totals"), headings

@@ -253,7 +253,7 @@ def test_every_lead_page_on_the_demo_program(demo_site, chromium, check):
     lead.get_by_role("link", name="Spring 2026").click()
     expect(lead.locator("main")).to_contain_text("Riley Chen")
     check(lead, "cohort-dashboard")
-    lead.get_by_role("link", name=re.compile("Practice h")).click()
+    lead.get_by_role("link", name=re.compile("Supervised practice h")).click()
     check(lead, "cohort-sorted")
     expect(lead.locator("main")).to_contain_text("Jamie Ortiz")
     lead.goto(base + "/lead/certificates?status=revoked")

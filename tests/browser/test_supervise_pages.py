@@ -71,7 +71,9 @@ def test_the_supervisors_pages(site, chromium, check):
         expect(page.locator(".just-approved")).to_contain_text("Dana Okafor")
         check(page, f"queue-just-approved-{name}")
 
-        page.get_by_role("link", name="My trainees").click()
+        page.get_by_role("navigation", name="Supervision").get_by_role(
+            "link", name="My trainees"
+        ).click()
         expect(page.locator(".trainee-card")).to_have_count(2)
         check(page, f"trainees-{name}")
 
@@ -85,7 +87,9 @@ def test_the_supervisors_pages(site, chromium, check):
         expect(page.locator(".flash-success")).to_contain_text("is undone")
 
         # The undone entry is back in the queue; returning it empties the queue.
-        page.get_by_role("link", name="Sign-off queue", exact=True).click()
+        page.get_by_role("navigation", name="Supervision").get_by_role(
+            "link", name="Sign-off queue", exact=True
+        ).click()
         back = page.locator("tr.return-row")
         expect(back).to_have_count(1)
         back.locator("summary").click()

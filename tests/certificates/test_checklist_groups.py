@@ -58,7 +58,7 @@ def test_each_group_says_how_far_the_trainee_has_come():
         "Training hours",
         "Experience",
         "Supervision",
-        "Attestations",
+        "Statements and program checks",
     ]
     assert groups["Courses"].progress_text == "1 of 2 courses"
     # 1 of 6 in ethics and 2 of 2 in advocacy (the third hour of advocacy does not make up
@@ -66,7 +66,7 @@ def test_each_group_says_how_far_the_trainee_has_come():
     assert groups["Training hours"].progress_text == "3 of 8 hours"
     assert groups["Experience"].progress_text == "2.5 of 10 hours"
     assert groups["Supervision"].progress_text == "0.5 of 2 hours"
-    assert groups["Attestations"].progress_text == "1 of 2 done"
+    assert groups["Statements and program checks"].progress_text == "1 of 2 done"
     assert groups["Experience"].percent == 25
     assert not any(group.met for group in groups.values())
 
@@ -92,7 +92,7 @@ def test_the_total_of_training_is_the_groups_headline_and_the_live_share_is_not_
     assert texts == [
         "6 hours in Ethical Responsibility",
         "2 hours in Advocacy",
-        "20 hours in all, in any area",
+        "20 hours in all (any domain)",
         "10 hours of them at live training events (50 %)",
     ]
 
@@ -146,7 +146,7 @@ def test_the_exam_line_says_who_records_it_or_the_pass_mark():
     (item,) = groups_of(external)["Exam"].items
     assert (item.text, item.note) == (
         "Pass the NCPRSS exam",
-        "your program lead records the result",
+        "take it, then the program lead records the result",
     )
     internal = replace(TRACK, exam=ExamRule(kind="internal", name="final exam", pass_percent=75))
     assert groups_of(internal)["Exam"].items[0].note == "75 % to pass"
@@ -172,5 +172,5 @@ def test_a_group_heading_says_done_once():
     )
     assert groups["Courses"].summary == "done: 2 of 2 courses"
     assert groups["Experience"].summary == "done: 10 of 10 hours"
-    assert groups["Attestations"].summary == "all done"
+    assert groups["Statements and program checks"].summary == "all done"
     assert groups["Supervision"].summary == "0 of 2 hours"

@@ -61,7 +61,7 @@ def test_a_missing_course_is_named_and_its_training_hours_too():
     missing = [i.missing for i in result.outstanding]
     assert (
         "Complete the course “Boundaries and ethics”: read every module, pass its quiz and have "
-        "its practice accepted" in missing
+        "its practice exercises accepted" in missing
     )
     assert "5 more training hours in Ethical Responsibility" in missing
     assert "1 more training hours in Advocacy" in missing

@@ -83,7 +83,7 @@ def test_a_partly_attended_event_counts_only_its_hours():
 def test_the_exam_must_be_passed_and_an_external_one_is_recorded_by_the_lead():
     failed = eligibility(TRACK, record(exam=ExamOutcome(passed=False)))
     assert [i.missing for i in failed.outstanding] == [
-        "Pass the NCPRSS exam; your program lead records the result"
+        "Pass the NCPRSS exam; take it, then the program lead records the result"
     ]
     assert not eligibility(TRACK, record(exam=None)).eligible
     internal = replace(TRACK, exam=ExamRule(kind="internal", name="final exam", pass_percent=75))
@@ -106,7 +106,7 @@ def test_items_come_grouped_in_the_order_people_meet_them():
     result = eligibility(TRACK, record())
     names = [group.name for group in result.groups]
     assert names == [g for g in GROUPS if g in names]
-    assert names == ["Courses", "Training hours", "Exam", "Attestations"]
+    assert names == ["Courses", "Training hours", "Exam", "Statements and program checks"]
     assert sum(len(group.items) for group in result.groups) == len(result.items)
 
 

@@ -186,7 +186,10 @@ def test_ratings_below_the_minimum_are_named():
     assert items[1] == EvaluationItem(
         "Rated at least Competent in every competency",
         False,
-        "Rated below Competent in: Provides support; Shares lived experience.",
+        "Rated below Competent in: Provides support; Shares lived experience. Next: a plan "
+        "with the supervisor to build these skills, then a new evaluation, which replaces this "
+        "one.",
+        minimum="Competent",
     )
 
 

@@ -36,7 +36,13 @@ def checklist(*unmet: Item, met: int = 2) -> Checklist:
     return Checklist((*(Item(f"Done {n}", True) for n in range(met)), *unmet))
 
 
-SIGN = Item("Sign the code of ethics", False, group="Attestations", kind="attestation", ref="code")
+SIGN = Item(
+    "Sign the code of ethics",
+    False,
+    group="Statements and program checks",
+    kind="attestation",
+    ref="code",
+)
 PRACTICE = Item(
     "500 approved hours of supervised practice",
     False,
@@ -93,7 +99,7 @@ def test_after_the_modules_the_quiz_then_the_practice_then_waiting():
     passed = replace(read, quiz_passed=True)
     steps = next_steps(replace(NEW, courses=(passed,)))
     assert (steps[0].words, steps[0].target) == (
-        "Write your practice: A hard first call",
+        "Write your practice exercise: A hard first call",
         ("empathy", "ex1"),
     )
     sent = replace(passed, exercises=(replace(passed.exercises[0], status=SUBMITTED),))
@@ -110,8 +116,14 @@ def test_returned_work_comes_before_everything_but_the_certificate():
         "Correct the returned entry",
         (7,),
     )
+    # a supervisor's return, a lead's void or an ended supervision: each comes with a note
+    assert (
+        first.why
+        == "It came back to you with a note. Read it, make any changes, then submit it again."
+    )
     two = next_steps(replace(NEW, hours=HoursFacts(returned=(7, 9))))[0]
     assert (two.words, two.target) == ("Correct 2 returned entries", ())
+    assert two.why.startswith("They came back to you with notes.")
     exercise = replace(EMPATHY.exercises[0], status=RETURNED)
     again = replace(NEW, courses=(replace(EMPATHY, exercises=(exercise,)),))
     first = next_steps(again)[0]
@@ -121,7 +133,11 @@ def test_returned_work_comes_before_everything_but_the_certificate():
 def test_drafts_are_to_submit_and_entries_sent_wait_for_the_supervisor():
     facts = replace(NEW, hours=HoursFacts(drafts=(3, 4), waiting=1))
     steps = next_steps(facts)
-    assert "Submit 2 draft entries" in [s.words for s in steps]
+    drafts = next(s for s in steps if s.kind == "submit_drafts")
+    assert (drafts.words, drafts.why) == (
+        "Submit 2 draft entries",
+        "Drafts aren't sent yet. Submit them so your supervisor can review them.",
+    )
     assert steps[-1].words == "One entry waiting for your supervisor's sign-off"
     assert steps[-1].waiting
     # a draft may be kept on purpose (logged through the week): the course comes first
@@ -169,7 +185,8 @@ def test_a_renewal_due_comes_first():
 def test_a_revoked_certificate_is_said_calmly_and_offers_no_download():
     steps = next_steps(replace(NEW, checklist=None, certificate=CertificateFacts("revoked", 42)))
     assert [s.kind for s in steps] == ["revoked"]
-    assert "contact your program lead" in steps[0].why
+    assert steps[0].why.startswith("Your certificate is no longer valid.")
+    assert "what it would take to be certified again" in steps[0].why
 
 
 def test_without_a_supervisor_logging_hours_waits_for_the_lead():
@@ -178,11 +195,11 @@ def test_without_a_supervisor_logging_hours_waits_for_the_lead():
     assert "log_hours" not in [s.kind for s in steps]
 
 
-def test_the_exam_is_taken_here_or_recorded_by_the_lead_and_others_wait():
+def test_the_exam_is_the_trainees_to_take_here_or_outside_and_others_wait():
     internal = Item("Pass the final exam", False, kind="exam", ref="internal", hint="75 % to pass")
     external = replace(internal, label="Pass the NCPRSS exam", ref="external")
     evaluation = Item("A supervisor's signed competency evaluation", False, kind="evaluation")
-    confirm = Item("Confirmed by your program: Background check done", False, kind="confirmation")
+    confirm = Item("Confirmed by the program: Background check done", False, kind="confirmation")
     facts = TraineeFacts(courses=(DONE,), checklist=checklist(internal, evaluation, confirm))
     steps = next_steps(facts)
     assert [(s.kind, s.waiting) for s in steps] == [
@@ -190,10 +207,37 @@ def test_the_exam_is_taken_here_or_recorded_by_the_lead_and_others_wait():
         ("evaluation_waiting", True),
         ("confirmation_waiting", True),
     ]
-    assert steps[0].why == "You need 75 % to pass."
+    assert (steps[0].words, steps[0].why) == ("Take the final exam", "You need 75 % to pass.")
+    assert steps[1].words == "Your supervisor completes your competency evaluation"
     assert steps[2].words == "Your program lead confirms: Background check done"
-    outside = next_steps(replace(facts, checklist=checklist(external)))
-    assert [(s.kind, s.waiting) for s in outside] == [("exam_waiting", True)]
+    (outside,) = next_steps(replace(facts, checklist=checklist(external)))
+    assert (outside.kind, outside.waiting, outside.words, outside.why) == (
+        "exam",
+        False,
+        "Take the NCPRSS exam",
+        "Once you've taken it, tell your program lead your result. They record it here.",
+    )
+
+
+def test_ratings_below_the_minimum_on_a_signed_evaluation_say_what_comes_next():
+    signed = Item("A supervisor's signed competency evaluation", True, kind="evaluation")
+    low = Item(
+        "Rated at least Competent in every competency", False, kind="evaluation", ref="Competent"
+    )
+    facts = TraineeFacts(courses=(DONE,), checklist=checklist(signed, low))
+    (step,) = next_steps(facts)
+    assert (step.kind, step.waiting, step.words) == (
+        "evaluation_waiting",
+        True,
+        "Some skills were rated below Competent",
+    )
+    assert step.why == (
+        "Talk with your supervisor about a plan to build them; a new evaluation replaces this one."
+    )
+    unsigned = replace(signed, met=False)
+    not_yet = replace(low, ref="")
+    (step,) = next_steps(replace(facts, checklist=checklist(unsigned, not_yet)))
+    assert step.words == "Your supervisor completes your competency evaluation"
 
 
 def test_a_trainee_without_a_track_still_hears_about_the_courses():
@@ -221,5 +265,5 @@ def test_a_course_waiting_only_for_review_lets_the_trainee_start_the_next():
     )
     steps = next_steps(replace(NEW, courses=(sent, ETHICS), recent_course="empathy"))
     assert steps[0].words == "Start the course: Ethics in practice"
-    assert steps[-1].words == "Your supervisor is reading your practice: A hard first call"
+    assert steps[-1].words == "Your supervisor is reading your practice exercise: A hard first call"
     assert steps[-1].target == ("empathy", "ex1")

@@ -269,13 +269,13 @@ def test_page_one_names_what_the_holder_completed_as_the_programs_certificate(ne
         "Certificate of Training",
         "Riley Chen",
         "has completed the training track Peer Recovery Specialist of Peer Support Training "
-        "Program, having completed:",
+        "Program, including:",
         "36 hours of training (Advocacy 10, Mentoring/Education 12, Ethical Responsibility 14); "
         "of them 6 hours at live events and 4 hours of outside training.",
         "500 hours of supervised practice, 250 hours of it in direct service",
         "25.25 hours of supervision (20 hours individual, 5.25 hours in a group).",
         "Passed the NCPRSS examination (NAADAC) on 3 May 2026.",
-        "Competency evaluation signed by Sam Supervisor on 2 May 2026.",
+        "Competency evaluation completed and signed by Sam Supervisor on 2 May 2026.",
         "All statements this track asks were signed.",
         "Issued 22 November 2026 Valid until 22 November 2028",
         "Provider approval: Approved education provider no. 1234.",
@@ -350,7 +350,7 @@ def test_what_the_holder_completed_stays_clear_of_the_signature_seal_and_qr_code
 def test_a_certificate_signed_before_transcripts_renders_as_it_did():
     html = certificate_html(FACTS)
     assert "has completed this program's training track" in html
-    assert "Transcript of training" not in html and "having completed" not in html
+    assert "Transcript of training" not in html and "including:" not in html
 
 
 def test_a_renewal_lists_its_continuing_education_apart_from_the_training(tmp_path):

@@ -202,7 +202,7 @@ def test_the_text_reads_program_holder_track_hours_by_domain_and_where_to_verify
         "Peer Support Training Program",
         "Certificate of Training",
         "This certifies that Riley Chen has completed the training track Peer Recovery "
-        "Specialist of Peer Support Training Program, having completed:",
+        "Specialist of Peer Support Training Program, including:",
         "TRAINING HOURS BY DOMAIN",
         "Advocacy 10 Mentoring/Education 12 Ethical Responsibility 14 Total 36",
         "Passed the NCPRSS examination (NAADAC) on 3 May 2026.",

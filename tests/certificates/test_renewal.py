@@ -107,7 +107,7 @@ def test_the_renewal_course_not_taken_again_is_still_needed():
     result = checklist(ENOUGH, done=frozenset())
     assert [item.missing for item in result.outstanding] == [
         "Complete the course “Ethics in practice”: read every module, pass its quiz and have "
-        "its practice accepted"
+        "its practice exercises accepted"
     ]
 
 

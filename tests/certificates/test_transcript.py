@@ -177,7 +177,7 @@ def test_in_plain_words():
         "program's supervisors.",
         "2.75 hours of supervision (2 hours individual, 0.75 hours in a group).",
         "Passed the NCPRSS examination (NAADAC) on 3 May 2026.",
-        "Competency evaluation signed by Sam Supervisor on 2 May 2026.",
+        "Competency evaluation completed and signed by Sam Supervisor on 2 May 2026.",
         "All statements this track asks were signed.",
     ]
 

@@ -28,6 +28,9 @@ def test_a_path_on_this_site_is_kept(path):
         "javascript:alert(1)",
         "lead/people",
         "/lead\n/people",
+        "/lead\u2028/people",
+        "/lead\u0085/people",
+        "/lead\u200e/people",
         "/" + "a" * 2001,
     ],
 )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Response,
     abort,
@@ -23,6 +21,7 @@ from training.accounts import EmailTaken, create_account
 from training.auth import bp, devices, login_sessions, throttle
 from training.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from training.auth.passwords import hash_password, needs_rehash, verify_password
+from training.back import safe_path
 from training.extensions import db
 from training.models import Role, User
 
@@ -50,18 +49,6 @@ def _sign_in_counters() -> list[throttle.Counter]:
 def _password_change_counters() -> list[throttle.Counter]:
     """Checking the current password counts against the signed-in account."""
     return throttle.password_counters(current_user.email if current_user.is_authenticated else "")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow ?next= to a path on this site, never to another host: no scheme or host,
-    no "//" or "/\\" (which browsers read as another host), no control characters (CR/LF
-    would split the redirect's headers)."""
-    if not target or "\\" in target or not target.isprintable():
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -92,7 +79,7 @@ def login():  # type: ignore[no-untyped-def]
         if user is not None and password_ok and user.active:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            target = _safe_next(request.args.get("next")) or url_for("main.home")
+            target = safe_path(request.args.get("next")) or url_for("main.home")
             return _sign_in(user, target, remember=form.remember.data)
         throttle.failed()
         if user is not None and password_ok and not user.active:

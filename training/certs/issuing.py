@@ -1,8 +1,11 @@
 """Issuing certificates, and moving them on: revoked, re-issued (a correction) or renewed.
 
-Everything is signed and rendered before the database is touched, so each write is a short
-transaction; who wins when two people act at once is decided by the database
-(``training.certs.transitions``).
+Who wins when two people act on one certificate at once is decided by the database
+(``training.certs.transitions``). Each of issue, renew and re-issue first takes the holder's
+lock (``training.trainee_lock``) and holds it until it commits: it reads the checklist and
+the approved hours, signs and renders, and inserts with nothing changing under it, and a
+supervisor undoing an approval of those hours at that moment waits, then is refused
+(``training.supervise.undo``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from training.models import (
     User,
     utcnow,
 )
+from training.trainee_lock import lock_trainee
 from training.urls import public_url
 
 
@@ -64,7 +68,7 @@ def _content_versions(track: Track) -> dict[str, str]:
 
 
 def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
-    """Sign and render a new certificate, then write it in a short transaction: first the
+    """Sign and render a new certificate (under the holder's lock), then write it: first the
     certificate it replaces is superseded (a conditional update), then the new one is inserted,
     which the database refuses if the holder already has a current one. Whoever loses a race
     gets a CertificateError, with their transaction rolled back whole."""
@@ -217,6 +221,7 @@ def issue(
     """
     if user.role != Role.TRAINEE:
         raise CertificateError("Certificates are issued to trainees.")
+    lock_trainee(user.id)
     if current_certificate(user, track) is not None:
         raise CertificateError(
             f"{user.name} already holds a current certificate for this track. "
@@ -302,6 +307,7 @@ def reissue(old: Certificate, lead: User, holder_name: str, track: Track) -> Cer
     holder_name = holder_name.strip()
     if not holder_name:
         raise CertificateError("Enter the name as it should be printed.")
+    lock_trainee(old.user_id)
     if old.revoked_at is not None or old.superseded_at is not None:
         raise why_not_current(old, lead, "re-issue")
     new = _create(
@@ -331,6 +337,7 @@ def renew(old: Certificate, user: User, track: Track) -> Certificate:
     """A renewed certificate with new dates, once the renewal requirements are met."""
     if old.user_id != user.id:
         raise CertificateError("Only your current certificate can be renewed.")
+    lock_trainee(user.id)
     if old.revoked_at is not None or old.superseded_at is not None:
         raise why_not_current(old, user, "renew")
     status = renewal_status(user, track, old)

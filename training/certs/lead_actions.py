@@ -17,8 +17,9 @@ from training.back import back_to
 from training.certs import bp, issuing, keys, services
 from training.certs.forms import ReissueForm, RevokeForm
 from training.certs.lost_races import NotCurrent
-from training.certs.views import _track
+from training.certs.views import track_or_404
 from training.extensions import db
+from training.forms import submitted
 from training.hours.forms import ActionForm
 from training.models import REVOCATION_CATEGORIES, Certificate, Role, User, utcnow
 
@@ -38,7 +39,7 @@ def _reissue_track(certificate: Certificate):  # type: ignore[no-untyped-def]
     """A re-issue keeps the certificate's own track."""
     from training import content
 
-    return content.store().tracks.track(certificate.track_id) or _track(certificate.holder)
+    return content.store().tracks.track(certificate.track_id) or track_or_404(certificate.holder)
 
 
 def _holders_page(certificate: Certificate, anchor: str | None = None) -> str:
@@ -49,7 +50,7 @@ def _holders_page(certificate: Certificate, anchor: str | None = None) -> str:
 @role_required(Role.LEAD)
 def issue(user_id: int):  # type: ignore[no-untyped-def]
     trainee = _trainee(user_id)
-    track = _track(trainee)
+    track = track_or_404(trainee)
     back = back_to(url_for("lead.edit_person", user_id=trainee.id))
     if request.method == "GET":
         today = utcnow().date()
@@ -62,7 +63,6 @@ def issue(user_id: int):  # type: ignore[no-untyped-def]
             today=today,
             expires_on=track.expiry(today),
             next=back,
-            form=ActionForm(),
         )
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -99,16 +99,6 @@ def _lost(certificate: Certificate, error: services.CertificateError, back: str)
     return redirect(back), 303
 
 
-def _sent(form) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the form's fields are fine (their problems are shown next to them if not); a
-    missing or wrong CSRF token is a 400."""
-    if form.validate_on_submit():
-        return True
-    if form.csrf_token.errors:
-        abort(400)
-    return False
-
-
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 @role_required(Role.LEAD)
 def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
@@ -118,7 +108,7 @@ def revoke(certificate_id: int):  # type: ignore[no-untyped-def]
     template = "lead/confirm_revoke.html"
     if request.method == "GET":
         return _confirm_page(template, certificate, form, back)
-    if not _sent(form):
+    if not submitted(form):
         return _confirm_page(template, certificate, form, back, 400)
     try:
         issuing.revoke(certificate, current_user, form.category.data or "", form.reason.data or "")
@@ -146,7 +136,7 @@ def reissue(certificate_id: int):  # type: ignore[no-untyped-def]
         form = ReissueForm(formdata=None, holder_name=certificate.holder_name)
         return _confirm_page(template, certificate, form, back)
     form = ReissueForm()
-    if not _sent(form):
+    if not submitted(form):
         return _confirm_page(template, certificate, form, back, 400)
     try:
         new = issuing.reissue(

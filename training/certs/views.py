@@ -33,8 +33,8 @@ from training.models import REVOCATION_CATEGORIES, Certificate, Role, User, utcn
 from training.urls import public_url
 
 
-def _track(user: User):  # type: ignore[no-untyped-def]
-    """The person's track (their cohort's, else the program's)."""
+def track_or_404(user: User):  # type: ignore[no-untyped-def]
+    """The person's track (their cohort's, else the program's); a 404 when they have none."""
     track = hours.track_for(user)
     if track is None:
         abort(404)
@@ -47,7 +47,7 @@ def _track(user: User):  # type: ignore[no-untyped-def]
 @bp.route("/certificate/")
 @role_required(Role.TRAINEE)
 def mine():  # type: ignore[no-untyped-def]
-    track = _track(current_user)
+    track = track_or_404(current_user)
     today = utcnow().date()
     certificates = services.certificates_of(current_user)
     current, revoked = services.standing(certificates, track)
@@ -91,7 +91,7 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
     if certificate is None or certificate.user_id != current_user.id:
         abort(404)
     try:
-        new = issuing.renew(certificate, current_user, _track(current_user))
+        new = issuing.renew(certificate, current_user, track_or_404(current_user))
     except services.CertificateError as error:
         flash(str(error), "error")
         return redirect(url_for(".mine")), 303

@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 
 from training import audit
 from training.extensions import db
-from training.hours.services import SUBJECT, _move
+from training.hours.services import SUBJECT, move
 from training.mail import notices
 from training.models import EntryStatus, HoursEntry, Role, SupervisorAssignment, User
 
@@ -138,7 +138,7 @@ def _end(lead: User, supervisor: User, trainee_ids: list[int] | None) -> Ended:
     )
     returned: list[int] = []  # the trainee of each entry sent back
     for entry_id, trainee_id in db.session.execute(waiting.order_by(HoursEntry.id)).all():
-        if _move(entry_id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment):
+        if move(entry_id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment):
             audit.record(
                 lead,
                 SUBJECT,

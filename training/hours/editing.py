@@ -18,6 +18,7 @@ from certificates.hours import (
 from training.auth import role_required
 from training.back import back_to, safe_path
 from training.extensions import db
+from training.forms import refuse_bad_csrf
 from training.hours import bp, guidance, services
 from training.hours.forms import EntryForm
 from training.models import EntryStatus, HoursEntry, Role, User
@@ -93,8 +94,7 @@ def _check(
     """Put the hours rules' messages next to their fields; returns the trainee's other entries
     (for the duplicate warning)."""
     form.validate()
-    if form.csrf_token.errors:
-        abort(400)
+    refuse_bad_csrf(form)
     for name in RULED_FIELDS:
         getattr(form, name).errors = []
     others = services.others(current_user, entry.id if entry else None)
@@ -151,7 +151,12 @@ def _edit(entry: HoursEntry | None, copied: HoursEntry | None = None):  # type: 
             identifying = identifying_data_warnings(facts.notes)
             warnings = identifying + ([duplicate] if duplicate else [])
             if not warnings or form.confirm.data:
-                _save(form, facts, entry)
+                try:
+                    _save(form, facts, entry)
+                except services.HoursError as refused:  # it changed meanwhile: nothing saved
+                    flash(str(refused), "error")
+                    where = url_for(".detail", entry_id=entry.id) if entry else url_for(".index")
+                    return redirect(where), 303
                 return redirect(back_to(url_for(".index")))
     status = 400 if request.method == "POST" and not warnings else 200
     next_page = safe_path(request.args.get("next"))

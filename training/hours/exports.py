@@ -13,12 +13,12 @@ from datetime import date
 from flask import Response, current_app, render_template
 from flask_login import current_user
 
-from certificates.hours import KINDS, METHODS, PRACTICE, hours_number, long_date
+from certificates.hours import KINDS, METHODS, PRACTICE, hours_number
 from courses.domains import DOMAINS
 from training.auth import role_required
 from training.csv_export import csv_download
 from training.hours import bp, services
-from training.hours.filters import EntryFilter, read_filter
+from training.hours.filters import EntryFilter, period_in_words, read_filter
 from training.hours.forms import PeriodForm
 from training.models import EntryStatus, HoursEntry, Role, utcnow
 
@@ -33,11 +33,10 @@ def _approved(chosen: EntryFilter) -> list[HoursEntry]:
 def period_words(chosen: EntryFilter, entries: list[HoursEntry], today: date) -> str:
     """The period a summary covers, in words: the one chosen, else from the first approved
     entry to today."""
-    start = chosen.start or (entries[0].day if entries else None)
-    end = chosen.end or today
-    if start is None:
-        return f"Up to {long_date(end)}"
-    return f"{long_date(start)} to {long_date(end)}"
+    words = period_in_words(
+        chosen.start or (entries[0].day if entries else None), chosen.end or today
+    )
+    return words[:1].upper() + words[1:]
 
 
 @bp.route("/export.csv")

@@ -17,6 +17,18 @@ from training.models import HoursEntry
 ENDS_BEFORE_START = "The end date is before the start date, so the dates were left out."
 
 
+def period_in_words(start: date | None, end: date | None) -> str:
+    """A period in words: "1 March 2026 to 31 March 2026", "from 1 March 2026", "up to
+    31 March 2026", or "" when it has neither a start nor an end."""
+    if start and end:
+        return f"{long_date(start)} to {long_date(end)}"
+    if start:
+        return f"from {long_date(start)}"
+    if end:
+        return f"up to {long_date(end)}"
+    return ""
+
+
 @dataclass(frozen=True)
 class EntryFilter:
     """What to show: entries on or after ``start``, on or before ``end``, with ``status``
@@ -40,13 +52,8 @@ class EntryFilter:
     @property
     def period_text(self) -> str:
         """The period in words: "from 1 March 2026 to 31 March 2026", "" for all dates."""
-        if self.start and self.end:
-            return f"from {long_date(self.start)} to {long_date(self.end)}"
-        if self.start:
-            return f"from {long_date(self.start)}"
-        if self.end:
-            return f"up to {long_date(self.end)}"
-        return ""
+        words = period_in_words(self.start, self.end)
+        return f"from {words}" if self.start and self.end else words
 
     def keeps(self, entry: HoursEntry) -> bool:
         return (

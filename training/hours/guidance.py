@@ -57,7 +57,7 @@ def return_note(entry: HoursEntry, supervisor_ids: Iterable[int]) -> ReturnNote 
     if withdrawn is not None:
         return ReturnNote(
             "lead",
-            "The program lead withdrew the sign-off of this entry:",
+            "Your program lead reopened this entry. Their note:",
             withdrawn.void_reason or "",
         )
     if not entry.return_comment:

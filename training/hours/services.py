@@ -231,27 +231,48 @@ def save_entry(
     """Create a draft, or change a draft or returned entry (which stays as it was: draft or
     returned, until the trainee submits it). ``commit=False`` leaves the transaction open, for
     ``save_and_submit``."""
+    fields = {
+        "day": facts.day,
+        "minutes": facts.minutes,
+        "kind": facts.kind,
+        "method": facts.method,
+        "domains": list(facts.domains),
+        "supervisor_id": facts.supervisor_id,
+        "notes": facts.notes.strip(),
+        "direct_service": facts.direct_service and facts.kind == PRACTICE,
+    }
     if entry is None:
-        entry = HoursEntry(trainee_id=trainee.id, status=EntryStatus.DRAFT)
+        entry = HoursEntry(trainee_id=trainee.id, status=EntryStatus.DRAFT, **fields)
         db.session.add(entry)
+        db.session.flush()
         action = "created"
     elif not entry.editable:
         raise HoursError("This entry can no longer be changed.")
     else:
+        _write_if_editable(entry, fields)
         action = "edited"
-    entry.day = facts.day  # type: ignore[assignment]
-    entry.minutes = facts.minutes
-    entry.kind = facts.kind
-    entry.method = facts.method
-    entry.domains = list(facts.domains)
-    entry.supervisor_id = facts.supervisor_id  # type: ignore[assignment]
-    entry.notes = facts.notes.strip()
-    entry.direct_service = facts.direct_service and facts.kind == PRACTICE
-    db.session.flush()
     audit.record(trainee, SUBJECT, entry.id, action, to_status=entry.status)
     if commit:
         db.session.commit()
     return entry
+
+
+def _write_if_editable(entry: HoursEntry, fields: dict[str, object]) -> None:
+    """Change the entry only while it is still a draft or returned, as the UPDATE itself
+    checks: a submit and sign-off meanwhile are not overwritten (HoursError, nothing saved)."""
+    editable = HoursEntry.status.in_([EntryStatus.DRAFT, EntryStatus.RETURNED])
+    written = db.session.execute(
+        update(HoursEntry)
+        .where(HoursEntry.id == entry.id, editable)
+        .values(updated_at=utcnow(), **fields),
+        execution_options={"synchronize_session": False},
+    )
+    if written.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise HoursError(
+            "This entry changed meanwhile (it was submitted or signed off); nothing was saved."
+        )
+    db.session.refresh(entry)
 
 
 def save_and_submit(
@@ -264,7 +285,7 @@ def save_and_submit(
     return saved, submit(trainee, [saved.id])
 
 
-def _move(
+def move(
     entry_id: int,
     expected: Sequence[EntryStatus],
     new: EntryStatus,
@@ -296,7 +317,7 @@ def submit(trainee: User, entry_ids: Iterable[int]) -> Submitted:
         if entry is None or entry.trainee_id != trainee.id:
             continue
         hold_assignment(trainee.id, entry.supervisor_id)
-        old = _move(
+        old = move(
             entry_id,
             (EntryStatus.DRAFT, EntryStatus.RETURNED),
             EntryStatus.SUBMITTED,
@@ -325,7 +346,7 @@ class Submitted:
 def retract(trainee: User, entry: HoursEntry) -> None:
     if entry.trainee_id != trainee.id:
         raise HoursError("This is not your entry.")
-    if _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.DRAFT, submitted_at=None) is None:
+    if move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.DRAFT, submitted_at=None) is None:
         db.session.rollback()
         raise HoursError(
             "Your supervisor has already acted on this entry, so it can't be retracted."

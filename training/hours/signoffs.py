@@ -26,7 +26,7 @@ from training.hours.services import (
     ATTESTATION,
     SUBJECT,
     HoursError,
-    _move,
+    move,
     track_for,
 )
 from training.mail import notices
@@ -155,7 +155,7 @@ def approve(supervisor: User, entry_ids: Iterable[int]) -> Outcome:
             db.session.rollback()
             outcome.problem(problem)
             continue
-        moved = _move(
+        moved = move(
             entry.id,
             (EntryStatus.SUBMITTED,),
             EntryStatus.APPROVED,
@@ -203,7 +203,7 @@ def return_entry(supervisor: User, entry_id: int, comment: str) -> None:
     if not comment:
         raise HoursError("Write a comment so the trainee knows what to correct.")
     if (
-        _move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment)
+        move(entry.id, (EntryStatus.SUBMITTED,), EntryStatus.RETURNED, return_comment=comment)
         is None
     ):
         db.session.rollback()
@@ -231,7 +231,7 @@ def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
     sign_off = entry.sign_off
     if (
         sign_off is None
-        or _move(
+        or move(
             entry.id,
             (EntryStatus.APPROVED,),
             EntryStatus.RETURNED,

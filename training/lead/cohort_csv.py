@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 
 from training.lead.people_csv import (
     CsvRefused,
-    _email_problems,
-    _refuse_hidden_characters,
-    _refuse_if_too_big,
+    email_problems,
+    refuse_hidden_characters,
+    refuse_if_too_big,
 )
 
 #: the most addresses a file may hold (the people file's limit: the same pages show them)
@@ -55,11 +55,11 @@ class Account:
 def read_emails(text: str) -> list[EmailRow]:
     """The addresses in a file's text, each with the problems it shows alone, or
     ``CsvRefused`` for the file as a whole (empty, too big, unreadable, too many rows)."""
-    _refuse_if_too_big(len(text.encode("utf-8")))
+    refuse_if_too_big(len(text.encode("utf-8")))
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise CsvRefused("The file is empty. Put one email address on each line.")
-    _refuse_hidden_characters(text)
+    refuse_hidden_characters(text)
     first_line = text.strip().splitlines()[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -105,7 +105,7 @@ def _row(number: int, cells: list[str], column: int | None) -> EmailRow:
         email = filled[0].lower()
     else:
         email = cells[column].strip().lower() if column < len(cells) else ""
-    return EmailRow(number, email, tuple(_email_problems(email)))
+    return EmailRow(number, email, tuple(email_problems(email)))
 
 
 def _same_address_twice(rows: list[EmailRow]) -> list[EmailRow]:

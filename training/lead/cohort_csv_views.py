@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from training.auth import role_required
 from training.back import back_to
 from training.extensions import db
+from training.forms import submitted
 from training.input_checks import takes_files
 from training.lead import bp, cohort_csv, people_csv
 from training.lead.cohort_members import add_to_cohort, added_message
@@ -29,7 +30,7 @@ def _checked(cohort: Cohort, text: str) -> list[cohort_csv.EmailRow]:
     found = db.session.execute(
         select(User.id, User.email, User.name, User.role, User.active, joined.id, joined.name)
         .outerjoin(joined, joined.id == User.cohort_id)
-        .where(func.lower(User.email).in_(emails))
+        .where(User.email.in_(emails))  # stored lower case, as find_user_by_email reads them
     )
     accounts = {
         email.lower(): cohort_csv.Account(user_id, name, role, active, cohort_id, cohort_name)
@@ -60,9 +61,7 @@ def cohort_csv_upload(cohort_id: int):  # type: ignore[no-untyped-def]
     """Upload a file of addresses, and see what would happen to each row."""
     cohort = db.get_or_404(Cohort, cohort_id)
     form = CohortCsvForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    if not submitted(form):
         return _upload_page(cohort, form)
     upload = form.emails_file.data
     if not upload or not getattr(upload, "filename", ""):
@@ -87,14 +86,14 @@ def cohort_csv_upload(cohort_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/cohorts/<int:cohort_id>/trainees/csv/confirm", methods=["POST"])
 @role_required(Role.LEAD)
 def cohort_csv_confirm(cohort_id: int):  # type: ignore[no-untyped-def]
-    """Read the file's text again and add every trainee it names who may be added. A row
-    that can no longer be added (another lead was quicker) is shown with why."""
+    """Read the file's text again and add every trainee it names who may be added. Every row
+    not added is shown with why, as it is now (one that went bad since the preview, another
+    lead quicker at the last moment, or all of them on a second click); "Added" only when
+    someone was."""
     cohort = db.get_or_404(Cohort, cohort_id)
     form = ConfirmCohortCsvForm()
     back = back_to(_cohort_page(cohort))
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    if not submitted(form):
         flash("The file is too large to add at once. Split it into smaller files.", "error")
         return redirect(url_for(".cohort_csv_upload", cohort_id=cohort.id, next=back)), 303
     try:
@@ -103,19 +102,25 @@ def cohort_csv_confirm(cohort_id: int):  # type: ignore[no-untyped-def]
         flash(str(refused), "error")
         return redirect(url_for(".cohort_csv_upload", cohort_id=cohort.id, next=back)), 303
     wanted = {row.user_id: row for row in rows if not row.errors and row.user_id is not None}
-    moved = set(add_to_cohort(cohort, wanted))
-    flash(added_message(cohort, len(moved)), "success")
-    lost = [row for user_id, row in wanted.items() if user_id not in moved]
-    if not lost:
-        return redirect(back)
+    moved = set(add_to_cohort(cohort, wanted)) if wanted else set()
+    if moved:
+        flash(added_message(cohort, len(moved)), "success")
     changed = (
         "Not added: this account changed a moment ago (another lead may have just added them "
         "to a cohort). Check their page."
     )
+    not_added = [
+        row if row.errors else replace(row, errors=(changed,))
+        for row in rows
+        if row.errors or row.user_id not in moved
+    ]
+    if not not_added:
+        return redirect(back)
     return render_template(
         "lead/cohort_csv_preview.html",
         cohort=cohort,
-        rows=[replace(row, errors=(changed,)) for row in lost],
+        rows=not_added,
+        added=len(moved),
         good=[],
         confirm=None,
         next=back,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select, update
 from wtforms import SelectField, SubmitField
@@ -16,7 +16,7 @@ from training import audit, limits
 from training.auth import role_required
 from training.back import back_to
 from training.extensions import db
-from training.forms import Form
+from training.forms import Form, refuse_bad_csrf, submitted
 from training.hours import services as hours_services
 from training.input_checks import database_ids
 from training.lead import bp
@@ -119,8 +119,7 @@ def _back(cohort: Cohort) -> str:
 def _refused(form: Form, cohort: Cohort, problem: str, ticked: Iterable[int] = ()):  # type: ignore[no-untyped-def]
     """A form that did not validate: 400 for a missing CSRF token; else back to the page it
     was on, the problem shown next to the form and the boxes still ticked."""
-    if form.csrf_token.errors:
-        abort(400)
+    refuse_bad_csrf(form)
     page = urlsplit(_back(cohort))
     query = [
         (name, value)
@@ -222,9 +221,7 @@ def join_cohort(user_id: int):  # type: ignore[no-untyped-def]
     back = back_to(url_for(".edit_person", user_id=trainee.id))
     form = JoinCohortForm()
     form.cohort.choices = [(c.id, c.name) for c in db.session.scalars(select(Cohort))]
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    if not submitted(form):
         flash("Choose a cohort from the list.", "error")
         return redirect(back), 303
     cohort = db.get_or_404(Cohort, form.cohort.data)

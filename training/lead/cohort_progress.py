@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from certificates.requirements import hours_progress
 from certificates.tracks import Track
 from training.extensions import db
 from training.lead.dashboard import Row
@@ -29,7 +30,6 @@ def steps(rows: Sequence[Row], track: Track) -> list[Step]:
     """How many trainees have reached each step. Each step is counted on its own (someone who
     met the hours before finishing the courses counts under "Hours met" all the same), and a
     trainee with a valid certificate has reached every step: they met them all to get it."""
-    practice, supervision = track.hours.practice_minutes, track.hours.supervision_minutes
 
     def reached(test: Callable[[Row], bool]) -> int:
         return sum(r.certified or test(r) for r in rows)
@@ -48,13 +48,17 @@ def steps(rows: Sequence[Row], track: Track) -> list[Step]:
         Step(
             "Hours met",
             "have the approved practice and supervision hours the track asks for",
-            reached(
-                lambda r: r.practice_minutes >= practice and r.supervision_minutes >= supervision
-            ),
+            reached(lambda r: hours_met(track, r)),
         ),
         Step("Eligible", "meet every requirement of the track", reached(lambda r: r.eligible)),
         Step("Certified", "hold a valid certificate", reached(lambda r: False)),
     ]
+
+
+def hours_met(track: Track, row: Row) -> bool:
+    """Every hours requirement of the track is met, by the rules the checklist applies (group
+    supervision up to its cap, the direct-service share, supervision for the practice done)."""
+    return all(r.met for r in hours_progress(track.hours, row.record.hours, track.experience))
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class PeopleFile:
 
 def decode_csv(data: bytes) -> str:
     """An uploaded file's text (UTF-8, with or without a byte order mark), or ``CsvRefused``."""
-    _refuse_if_too_big(len(data))
+    refuse_if_too_big(len(data))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,7 +76,7 @@ def decode_csv(data: bytes) -> str:
         ) from None
 
 
-def _refuse_if_too_big(size: int) -> None:
+def refuse_if_too_big(size: int) -> None:
     if size > PEOPLE_CSV_MAX_BYTES:
         raise CsvRefused(
             f"The file is {size_in_mb(size)} MB; it can be at most "
@@ -87,11 +87,11 @@ def _refuse_if_too_big(size: int) -> None:
 def read_people(text: str) -> PeopleFile:
     """The people in a CSV text, each row with the problems it shows alone (the checks that
     need the database are ``preview``'s), or ``CsvRefused`` for the file as a whole. Pure."""
-    _refuse_if_too_big(len(text.encode("utf-8")))
+    refuse_if_too_big(len(text.encode("utf-8")))
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise CsvRefused("The file is empty. Add a header row and a row for each person.")
-    _refuse_hidden_characters(text)
+    refuse_hidden_characters(text)
     first_line = text.splitlines()[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -119,7 +119,7 @@ def read_people(text: str) -> PeopleFile:
     return PeopleFile(_same_address_twice(rows), ignored)
 
 
-def _refuse_hidden_characters(text: str) -> None:
+def refuse_hidden_characters(text: str) -> None:
     """A control character (other than a tab or a line break) or a line separator: the file is
     refused, as no form can carry it back for the confirmation."""
     for number, line in enumerate(text.split("\n"), 1):
@@ -158,7 +158,7 @@ def _row(number: int, cells: list[str], columns: dict[str, int], width: int) -> 
         cell("credential"),
         cell("cohort"),
     )
-    errors = [*_name_problems(row.name), *_email_problems(row.email), *_role_problems(row)]
+    errors = [*_name_problems(row.name), *email_problems(row.email), *_role_problems(row)]
     if len(cells) > width and any(c.strip() for c in cells[width:]):
         errors.append(
             "This row has more cells than the header row has columns: put a name or "
@@ -177,7 +177,7 @@ def _name_problems(name: str) -> list[str]:
     return []
 
 
-def _email_problems(email: str) -> list[str]:
+def email_problems(email: str) -> list[str]:
     if not email:
         return ["Enter an email address."]
     if len(email) > limits.EMAIL:

@@ -28,7 +28,7 @@ from courses.model import Course, Question
 from training.extensions import db
 
 # the same reading of a JSON array as the running tallies (one definition of "its elements")
-from training.learning.quiz_tallies import _elements
+from training.learning.quiz_tallies import array_elements
 from training.models import AttemptStatus, Cohort, QuizAttempt, User
 
 
@@ -93,7 +93,7 @@ def _item_totals(first: Any):  # type: ignore[no-untyped-def]
     score = _length(QuizAttempt.correct_ids, dialect)
 
     def each(column: Any, shown: int, right: int):  # type: ignore[no-untyped-def]
-        value = _elements(column, dialect).alias("element")
+        value = array_elements(column, dialect).alias("element")
         return (
             select(
                 value.c.value.label("question_id"),

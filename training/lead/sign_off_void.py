@@ -4,12 +4,13 @@ to the page they came from (``next``), else the entry's page."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training.auth import role_required
 from training.back import back_to
 from training.extensions import db
+from training.forms import submitted
 from training.hours import services as hours_services
 from training.hours import signoffs
 from training.hours.forms import VoidForm
@@ -31,9 +32,7 @@ def void_sign_off(entry_id: int):  # type: ignore[no-untyped-def]
     form = VoidForm()
     if request.method == "GET":
         return _confirm_page(entry, form, back)
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    if not submitted(form):
         return _confirm_page(entry, form, back, 400)  # a reason over its length limit
     try:
         signoffs.void_sign_off(current_user, entry, form.reason.data or "")

@@ -178,7 +178,7 @@ def course_totals(*conditions: Any):  # type: ignore[no-untyped-def]
     )
 
 
-def _elements(column: Any, dialect: str):  # type: ignore[no-untyped-def]
+def array_elements(column: Any, dialect: str):  # type: ignore[no-untyped-def]
     """The strings of a JSON array column, as a table with one column ``value``."""
     # not an array (a JSON null): no elements, as Python's ``x or []``
     if dialect == "postgresql":
@@ -195,7 +195,7 @@ def question_totals(*conditions: Any):  # type: ignore[no-untyped-def]
     dialect = db.session.get_bind().dialect.name
 
     def each(column: Any, shown: int, right: int):  # type: ignore[no-untyped-def]
-        value = _elements(column, dialect).alias("element")
+        value = array_elements(column, dialect).alias("element")
         return (
             select(
                 QuizAttempt.course_id.label("course_id"),

@@ -41,7 +41,7 @@ from training.learning.services import LearningRecord, learning_record
 from training.models import Certificate, EntryStatus, HoursEntry, ModuleProgress, User, utcnow
 from training.outside.models import OutsideRecord, OutsideStatus
 from training.practice.models import PracticeResponse, PracticeStatus
-from training.practice.services import _RANK as RANK
+from training.practice.services import RANK
 
 #: an exercise's standing from its best try, ranked as ``practice_counts`` ranks them (0: none)
 _STATUS = {0: NOT_STARTED, 1: RETURNED, 2: SUBMITTED, 3: ACCEPTED}
@@ -242,7 +242,6 @@ LINKS: dict[str, Callable[[tuple], str | None]] = {  # type: ignore[type-arg]
     "hours_waiting": lambda t: url_for("hours.index"),
     "sign": lambda t: url_for("attestations.attestation", attestation_id=t[0]),
     "exam": lambda t: url_for("exams.index"),
-    "exam_waiting": lambda t: url_for("exams.index"),
     "log_hours": lambda t: url_for("hours.new"),
     "evaluation_waiting": lambda t: url_for("evaluations.index"),
     "confirmation_waiting": lambda t: url_for("attestations.index"),

@@ -219,7 +219,7 @@ class PracticeCounts:
         return self.total - self.accepted - self.waiting - self.returned
 
 
-_RANK = {PracticeStatus.RETURNED: 1, PracticeStatus.SUBMITTED: 2, PracticeStatus.ACCEPTED: 3}
+RANK = {PracticeStatus.RETURNED: 1, PracticeStatus.SUBMITTED: 2, PracticeStatus.ACCEPTED: 3}
 
 
 def practice_counts(
@@ -242,7 +242,7 @@ def practice_counts(
     ):
         key = (course_id, exercise_id)
         if key in wanted:
-            best[user_id][key] = max(best[user_id].get(key, 0), _RANK[PracticeStatus(status)])
+            best[user_id][key] = max(best[user_id].get(key, 0), RANK[PracticeStatus(status)])
     counts = {}
     for user_id, ranks in best.items():
         values = list(ranks.values())

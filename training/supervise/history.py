@@ -17,8 +17,9 @@ from training.auth import role_required
 from training.extensions import db
 from training.hours import services
 from training.hours.services import SUBJECT
-from training.models import AuditEvent, EntryStatus, HoursEntry, Role, SignOff, User, utcnow
+from training.models import AuditEvent, EntryStatus, HoursEntry, Role, User
 from training.supervise import bp, undo
+from training.supervise.recent_approvals import undoable_approvals
 
 HISTORY_PAGE_SIZE = 25
 #: the audit events that are a supervisor's decisions on hours, in the words the page uses
@@ -73,18 +74,8 @@ def _undoable(supervisor: User, events: list[AuditEvent]) -> dict[int, datetime]
             .group_by(AuditEvent.subject_id)
         ).all()
     )
-    signed = dict(
-        db.session.execute(
-            select(HoursEntry.id, SignOff.signed_at)
-            .join(SignOff, (SignOff.entry_id == HoursEntry.id) & SignOff.voided_at.is_(None))
-            .where(
-                HoursEntry.id.in_(approved),
-                HoursEntry.status == EntryStatus.APPROVED,
-                undo.undoable_condition(supervisor, utcnow() - undo.window()),
-            )
-        ).all()
-    )
-    return {newest[entry_id]: signed_at + undo.window() for entry_id, signed_at in signed.items()}
+    signed = {a.entry.id: a.until for a in undoable_approvals(supervisor, approved)}
+    return {newest[entry_id]: until for entry_id, until in signed.items()}
 
 
 def history_page(supervisor: User, page: int) -> tuple[list[HistoryRow], int, int, int]:

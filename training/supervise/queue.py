@@ -5,7 +5,6 @@ has to tick thirty entries again because the attestation box was missed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import groupby
 from math import ceil
 
@@ -20,8 +19,9 @@ from training.hours import services, signoffs
 from training.hours.assignments import supervised_trainees
 from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
-from training.models import EntryStatus, HoursEntry, SignOff, User, utcnow
+from training.models import HoursEntry, User
 from training.supervise import undo
+from training.supervise.recent_approvals import JustApproved, undoable_approvals
 
 QUEUE_PAGE_SIZE = 50
 #: the approvals listed for undoing on the queue (the rest are in the history)
@@ -86,27 +86,10 @@ def _ordered(supervisor: User):  # type: ignore[no-untyped-def]
     )
 
 
-@dataclass(frozen=True)
-class JustApproved:
-    entry: HoursEntry
-    until: datetime
-
-
 def just_approved(supervisor: User) -> list[JustApproved]:
-    """The supervisor's approvals they may still undo, newest first."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(HoursEntry, SignOff.signed_at)
-        .join(SignOff, (SignOff.entry_id == HoursEntry.id) & SignOff.voided_at.is_(None))
-        .options(joinedload(HoursEntry.trainee))
-        .where(
-            HoursEntry.status == EntryStatus.APPROVED,
-            undo.undoable_condition(supervisor, now - undo.window()),
-        )
-        .order_by(SignOff.signed_at.desc(), HoursEntry.id.desc())
-        .limit(JUST_APPROVED_SHOWN + 1)
-    ).all()
-    return [JustApproved(entry, signed_at + undo.window()) for entry, signed_at in rows]
+    """The supervisor's approvals they may still undo, newest first (one more than shown, to
+    know whether there are more)."""
+    return undoable_approvals(supervisor, limit=JUST_APPROVED_SHOWN + 1)
 
 
 def render_queue(state: QueueState, status: int = 200):  # type: ignore[no-untyped-def]

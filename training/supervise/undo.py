@@ -7,7 +7,9 @@ between a check and the change:
 
 - the entry is still approved, addressed to this supervisor, who still supervises the trainee;
 - its sign-off in force is theirs and was signed within the window;
-- no certificate was issued to the trainee since that sign-off. Issuing signs a snapshot of
+- no certificate was issued to the trainee since that sign-off, nor is one being issued: the
+  undo takes the trainee's lock first (``training.trainee_lock``), which issuing holds from
+  reading the checklist until its certificate is in. Issuing signs a snapshot of
   the trainee's approved totals (``training.certs.issuing``), so any certificate issued after
   the approval counted these hours; undoing the approval then would leave a certificate that
   claims hours no longer approved. Only a lead can correct that (void, then revoke or re-issue).
@@ -32,8 +34,9 @@ from training import audit
 from training.dates import long_time
 from training.extensions import db
 from training.hours.assignments import hold_assignment, still_supervises, supervises
-from training.hours.services import SUBJECT, HoursError, _move
+from training.hours.services import SUBJECT, HoursError, move
 from training.models import Certificate, EntryStatus, HoursEntry, SignOff, User, utcnow
+from training.trainee_lock import lock_trainee
 
 #: the audit event's action
 UNDONE = "approval undone"
@@ -144,9 +147,12 @@ def check(supervisor: User, entry: HoursEntry) -> Undoable:
 def undo(supervisor: User, entry: HoursEntry) -> None:
     """Put the approved entry back to submitted, if it can be undone (HoursError if not)."""
     check(supervisor, entry)
+    # a certificate being issued right now holds this lock until it is in: wait, then the
+    # UPDATE below sees it and refuses (and an issue arriving now waits for this undo)
+    lock_trainee(entry.trainee_id)
     hold_assignment(entry.trainee_id, supervisor.id)
     now = utcnow()
-    moved = _move(
+    moved = move(
         entry.id,
         (EntryStatus.APPROVED,),
         EntryStatus.SUBMITTED,

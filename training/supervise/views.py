@@ -8,12 +8,13 @@ serve an entry's own page (``hours/detail.html``), which is sent back to with a 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from training.auth import role_required
 from training.back import back_to
 from training.extensions import db
+from training.forms import submitted
 from training.hours import services, signoffs
 from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
@@ -25,11 +26,6 @@ from training.validators import form_problem
 NOTHING_TICKED = "Tick the entries you want to approve first."
 NOT_ATTESTED = "To approve, tick the box to attest that the hours took place as described."
 NO_COMMENT = "Write a comment so the trainee knows what to correct."
-
-
-def _csrf_checked() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 @bp.route("/")
@@ -44,7 +40,7 @@ def queue():  # type: ignore[no-untyped-def]
 def select_all():  # type: ignore[no-untyped-def]
     """ "Select all" without JavaScript: the queue again, every entry of the page ticked (or
     none), with the comments typed so far."""
-    _csrf_checked()
+    submitted(ActionForm())  # CSRF only: a missing or wrong token is a 400
     state = state_from_request()
     if request.form.get("select") == "none":
         state.ticked = set()
@@ -56,7 +52,7 @@ def select_all():  # type: ignore[no-untyped-def]
 @bp.route("/approve", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def approve():  # type: ignore[no-untyped-def]
-    _csrf_checked()
+    submitted(ActionForm())  # CSRF only: a missing or wrong token is a 400
     ids = database_ids(request.form.getlist("entry"))
     problem = NOTHING_TICKED if not ids else ""
     if ids and request.form.get("attest") != "yes":
@@ -86,7 +82,11 @@ def approve():  # type: ignore[no-untyped-def]
         entries = f"{outcome.done} entr{'y' if outcome.done == 1 else 'ies'}"
         flash(f"Approved {entries}.{undoing}", "success")
         _auto_issue(ids)
-    return redirect(url_for(".queue", page=request.form.get("page", type=int)))
+    if from_queue():  # the queue again, with the comments typed and the box ticked kept
+        state = state_from_request()
+        state.ticked -= set(ids)
+        return render_queue(state)
+    return redirect(url_for(".queue"))
 
 
 @bp.route("/<int:entry_id>/return", methods=["POST"])
@@ -109,7 +109,7 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
 def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
     """Return one entry with the comment typed beside it; a missing or too long comment is
     shown there, with every tick and comment kept."""
-    _csrf_checked()
+    submitted(ActionForm())  # CSRF only: a missing or wrong token is a 400
     form = return_form(entry_id)
     form.validate()
     comment = (form.comment.data or "").strip()
@@ -126,8 +126,9 @@ def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
         state.entry_errors[entry_id] = str(error)
         return render_queue(state, 400)
     flash("Returned to the trainee with your comment.", "success")
-    kept = sorted(state.ticked - {entry_id})
-    return redirect(url_for(".queue", page=state.page, entry=kept))
+    # the queue again, without that entry: every other tick and comment and the box kept
+    state.ticked.discard(entry_id)
+    return render_queue(state)
 
 
 def _in_queue(entry_id: int) -> bool:

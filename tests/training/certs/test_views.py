@@ -147,9 +147,9 @@ def test_the_trainee_sees_what_is_missing_in_plain_words(client, setup):
     page = text_of(client.get("/certificate/"))
     # by group, each with how far the trainee has come, and each line said once
     assert "Courses · 0 of 1 course" in page and "Still needed: Basics" in page
-    assert "read every module, passed its quiz and your supervisor has accepted" in page
+    assert "every module is read, its quiz passed and its practice exercises accepted" in page
     assert "Still needed: 1.5 hours in Mentoring/Education · 0 so far, 1.5 to go" in page
-    assert "Experience · 0 of 2 hours" in page and "Only hours your supervisor has approved" in page
+    assert "Experience · 0 of 2 hours" in page and "Only approved hours count." in page
     assert "Still needed: 2 hours of supervised practice · 0 so far, 2 to go" in page
     assert "Still needed: Sign the code of ethics · not signed yet" in page
 

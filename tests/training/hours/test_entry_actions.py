@@ -230,3 +230,36 @@ def test_nobody_else_deletes_or_sees_the_delete_page(app, client, people):
         assert other.get(f"/hours/{draft.id}/delete").status_code == 403
         assert post(other, f"/hours/{draft.id}/delete").status_code == 403
     assert fetch(HoursEntry, draft.id) is not None
+
+
+def test_an_entry_submitted_meanwhile_is_not_overwritten_and_the_page_says_so(
+    client, people, monkeypatch
+):
+    """Saving a draft that another tab submitted a moment ago: a clear message on the entry's
+    page, not an error page, and the submitted entry keeps what it was submitted with."""
+    from sqlalchemy import update
+
+    from training.extensions import db
+    from training.hours import services
+
+    trainee, supervisor, _ = people
+    entry = make_entry(trainee, supervisor, "draft", notes="As first written.")
+    real_save = services.save_entry
+
+    def submitted_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        db.session.execute(
+            update(HoursEntry)
+            .where(HoursEntry.id == entry.id)
+            .values(status=EntryStatus.SUBMITTED)
+            .execution_options(synchronize_session=False)
+        )
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_entry", submitted_meanwhile)
+    sign_in(client, trainee)
+    response = post(client, f"/hours/{entry.id}/edit", hours_form(supervisor, notes="Changed."))
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/hours/{entry.id}"
+    page = text_of(client.get(f"/hours/{entry.id}"))
+    assert "changed meanwhile" in page and "nothing was saved" in page
+    assert fetch(HoursEntry, entry.id).notes == "As first written."

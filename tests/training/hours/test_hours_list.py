@@ -65,16 +65,18 @@ def _void(lead: User, entry: HoursEntry, reason: str) -> None:
         )
 
 
-def test_a_voided_sign_off_says_the_lead_withdrew_it(client, people):
+def test_a_voided_sign_off_says_the_lead_reopened_it(client, people):
     trainee, supervisor, lead = people
     entry = make_entry(trainee, supervisor, "approved")
     _void(lead, entry, "Signed for the wrong date.")
     sign_in(client, trainee)
-    withdrawn = "The program lead withdrew the sign-off of this entry: Signed for the wrong date."
+    note = "program lead reopened this entry. Their note: Signed for the wrong date."
     for url in ("/hours/", f"/hours/{entry.id}/edit", f"/hours/{entry.id}"):
         page = text_of(client.get(url))
-        assert withdrawn in page, url
+        assert note in page, url
         assert "Your supervisor's comment" not in page and "asked for a correction" not in page
+    detail = text_of(client.get(f"/hours/{entry.id}"))
+    assert "; the program lead took the approval back on" in detail
 
 
 def test_once_sent_again_and_returned_the_supervisors_comment_shows(client, people):

@@ -263,7 +263,8 @@ def test_totals_and_progress_toward_the_track(client, pair):
     assert "Toward Peer Recovery Specialist" in page
     assert "Supervision: 1.5 of 25 h 23.5 more approved hours of supervision" in page
     assert "Supervised practice: 0 of 500 h" in page  # submitted hours do not count yet
-    assert "Supervision in ethical responsibility: 0.75 of 6 h 5.25 more" in page
+    assert "Supervision in Ethical Responsibility: 0.75 of 6 h 5.25 more" in page
+    assert "is split evenly between them: 1 hour on 2 domains counts 30 minutes toward each" in page
     assert "Waiting for sign-off 10 h" in page and "Approved 1 h 30 min" in page
 
 

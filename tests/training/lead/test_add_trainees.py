@@ -119,6 +119,18 @@ def test_the_page_offers_checkboxes_and_a_search_form(client):
     sign_in(client, make_user(Role.LEAD))
     cohort = make_cohort()
     riley = make_user(Role.TRAINEE, name="Riley")
+    make_user(Role.SUPERVISOR, name="Sam")
     html = html_of(client.get(f"/lead/cohorts/{cohort.id}"))
     assert offered(html, "trainees") == [(str(riley.id), "")]
     assert '<form method="get"' in html and 'name="find"' in html
+    # the cohort supervisor form says what assigning does, now and for trainees added later
+    assert "alongside any supervisors they already have" in html
+    assert "Trainees added to the cohort later are not" in html
+
+
+def test_with_no_trainee_to_add_the_page_does_not_claim_everyone_is_in_a_cohort(client):
+    sign_in(client, make_user(Role.LEAD))
+    cohort = make_cohort()
+    page = text_of(client.get(f"/lead/cohorts/{cohort.id}"))
+    assert "No trainee is waiting for a cohort (everyone is in one, or no trainees have" in page
+    assert "Every trainee is already in a cohort" not in page

@@ -105,12 +105,14 @@ def test_confirming_adds_the_good_rows_and_goes_back(lead, people):
         f"/lead/cohorts/{cohort.id}/trainees/csv/confirm",
         {"emails": carried.group(1), "next": back},
     )
-    assert done.status_code == 302 and done.headers["Location"] == back
+    # the rows the file could not add are listed again, each with why, and the way back
+    assert done.status_code == 200 and f'href="{back}"' in html_of(done)
+    assert "Added 2 trainees to Spring 2026." in text_of(done)
+    assert "Sam Okafor is not a trainee" in _row(html_of(done), 4)
     assert fetch(User, people["riley"].id).cohort_id == cohort.id
     assert fetch(User, people["alex"].id).cohort_id == cohort.id
     assert fetch(User, people["jo"].id).cohort_id != cohort.id
     assert fetch(User, people["sam"].id).cohort_id is None
-    assert "Added 2 trainees to Spring 2026." in text_of(lead.get(back))
     from tests.helpers import in_app
     from training.extensions import db
 
@@ -127,9 +129,46 @@ def test_a_trainee_added_elsewhere_meanwhile_is_shown_as_not_added(lead, people)
     # confirmation reads the file again, so Riley is refused with why, and Alex is added.
     post(lead, f"/lead/cohorts/{other.id}/trainees", {"trainees": [str(riley.id)]})
     response = post(lead, f"/lead/cohorts/{cohort.id}/trainees/csv/confirm", {"emails": with_riley})
-    assert response.status_code == 302  # Riley's row was refused at reading, not lost
+    assert response.status_code == 200  # Riley's row is listed with why, never dropped
+    page, html = text_of(response), html_of(response)
+    assert "Not added to Spring 2026" in page and "Added 1 trainee to Spring 2026." in page
+    assert "Riley Chen is already in the cohort “Winter 2027”" in _row(html, 1)
+    assert "alex@example.org" not in page
     assert fetch(User, riley.id).cohort_id == other.id
     assert fetch(User, people["alex"].id).cohort_id == cohort.id
+
+
+def test_a_second_click_on_confirm_adds_nobody_and_says_why_not_success(lead, people):
+    cohort = people["cohort"]
+    confirm = f"/lead/cohorts/{cohort.id}/trainees/csv/confirm"
+    emails = "riley@example.org\nalex@example.org\n"
+    assert post(lead, confirm, {"emails": emails}).status_code == 302
+    lead.get(f"/lead/cohorts/{cohort.id}")  # the first click's "Added 2" is shown and gone
+    again = post(lead, confirm, {"emails": emails})
+    assert again.status_code == 200
+    page, html = text_of(again), html_of(again)
+    assert "Added 0" not in page and "Added" not in page
+    assert "Nobody was added." in page
+    assert "Riley Chen is already in this cohort" in _row(html, 1)
+    assert "Alex Kim is already in this cohort" in _row(html, 2)
+    from tests.helpers import in_app
+    from training.extensions import db
+
+    with in_app():
+        added = db.session.query(AuditEvent).filter_by(action="added to cohort").count()
+    assert added == 2  # the first click's, nothing more
+
+
+def test_rows_refused_at_the_confirmation_are_listed_with_the_added_ones_counted(lead, people):
+    """The file's bad rows stay listed after the confirmation, each with its reason."""
+    cohort = people["cohort"]
+    response = post(lead, f"/lead/cohorts/{cohort.id}/trainees/csv/confirm", {"emails": FILE})
+    assert response.status_code == 200
+    page, html = text_of(response), html_of(response)
+    assert "Added 2 trainees to Spring 2026." in page
+    assert "Sam Okafor is not a trainee" in _row(html, 4)
+    assert "Nobody has an account with this address" in _row(html, 7)
+    assert 'id="row-2"' not in html and 'id="row-3"' not in html  # these two were added
 
 
 @pytest.mark.parametrize(

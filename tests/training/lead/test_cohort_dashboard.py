@@ -127,6 +127,20 @@ def test_the_steps_chart_and_its_table_show_the_same_numbers(client, program):
     assert page_html.count('class="badge status-valid"') == 2
 
 
+def test_hours_met_counts_group_supervision_only_up_to_the_tracks_cap(client, app, program):
+    """Ada and Ed's hour of supervision is all group supervision; with group supervision
+    counted only up to half, they have not met the hours, as their checklists say."""
+    from certificates.rulebook import ExperienceRule
+    from tests.helpers import use_track as with_rules
+
+    with_rules(app, experience=ExperienceRule(group_supervision_max_percent=50))
+    page = text_of(dashboard(client, program))
+    assert (
+        "Trainees who have reached each step, out of 6: Started 5, Courses done 4, "
+        "Hours met 2, Eligible 2, Certified 2." in page
+    )
+
+
 def monday(weeks_ago: int) -> date:
     today = datetime.now(UTC).date()
     return today - timedelta(days=today.weekday() + 7 * weeks_ago)

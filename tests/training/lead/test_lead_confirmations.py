@@ -91,6 +91,9 @@ def test_the_revoke_page_says_what_will_happen_and_changes_nothing(lead, held):
     assert "withdraws its PDF" in page and "sends Riley Chen an email" in page
     assert "It cannot be undone." in page
     assert "Reason category (shown publicly)" in page
+    assert "Anyone with the code sees this category, and so does Riley Chen." in page
+    assert "with the reason category (not what you write)" in page
+    assert "What you write in “What happened” is never public" in page
     assert fetch(Certificate, held.id).revoked_at is None and count(AuditEvent) == events
 
 
@@ -169,6 +172,8 @@ def test_the_void_page_says_what_will_happen_and_changes_nothing(lead, approved)
     assert "Void the sign-off of Riley Chen's hours?" in page
     assert "returns the entry to Riley Chen, who sees your reason" in page
     assert "stops these 1 h 30 min counting toward Riley Chen's certificate" in page
+    assert "does not change a certificate already issued" in page
+    assert "The mistake may not be Riley Chen's; they will read this." in page
     assert fetch(HoursEntry, approved.id).status == EntryStatus.APPROVED
 
 

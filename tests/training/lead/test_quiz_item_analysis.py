@@ -80,7 +80,7 @@ def _as(app, user):  # type: ignore[no-untyped-def]
 
 def _rows(text: str) -> dict[str, str]:
     """Question id -> the words of its row in the table."""
-    table = text.split("Verdict", 1)[1]
+    table = text.split("What to do", 1)[1]
     found = {}
     for q in QUESTIONS:
         start = table.index(PROMPTS[q])
@@ -100,7 +100,9 @@ def test_each_question_shows_facility_discrimination_and_a_verdict(app, twelve):
     assert "Quiz statistics: Care" in text
     assert "Which attempts count: each trainee's first finished attempt at this quiz" in text
     assert "12 trainees · 0 passed at the first attempt (0%) · the pass mark is 75%" in text
-    assert "All attempts, retakes included: 15 · pass rate" in text
+    assert "All attempts, retakes included: 15 · " in text and "% of attempts passed" in text
+    assert "Only first tries count here, because before a retake trainees see hints." in text
+    assert "Tells stronger and weaker scorers apart" in text and "Discrimination" not in text
     rows = _rows(text)
     sums = item_sums(_first_attempts(12))
     for q in QUESTIONS:
@@ -114,6 +116,7 @@ def test_each_question_shows_facility_discrimination_and_a_verdict(app, twelve):
     assert rows["f1"].count("100% answered correctly") == 1
     assert "Can't be worked out" in rows["f1"] and "Review this question" in rows["f1"]
     assert "Almost everyone answers it right" in rows["f1"]
+    assert "That's fine for a key safety or ethics point everyone must know." in rows["f1"]
     assert "0% answered correctly (0 of 12)" in rows["l3"]
     assert "Most trainees answer it wrong" in rows["l3"]
     assert "0.51 (good)" in rows["f2"] and "Looks fine" in rows["f2"]
@@ -121,7 +124,8 @@ def test_each_question_shows_facility_discrimination_and_a_verdict(app, twelve):
     assert "Check the answer key first" in rows["f3"]
     assert "4 questions to review: question 1, question 3, question 5, question 6." in text
     assert 'href="#question-3"' in html_of(page) and 'id="question-3"' in html_of(page)
-    assert "point-biserial correlation" in text  # the help says which measure it is
+    # the help says which measure it is, last, for those who know the term
+    assert "(For statisticians: it is the point-biserial correlation" in text
 
 
 def test_the_scores_spread_in_bands_with_a_table(app, twelve):

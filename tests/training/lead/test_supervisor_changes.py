@@ -158,6 +158,8 @@ def test_removing_a_supervisor_from_a_trainee_returns_what_waited_for_them(clien
     assign(trainee, sam)
     assign(other, sam)
     mine, theirs = make_entry(trainee, sam, "submitted"), make_entry(other, sam, "submitted")
+    before = text_of(client.get(f"/lead/people/{trainee.id}"))
+    assert "Remove takes effect at once. Entries waiting for that supervisor's sign-off" in before
     page = text_of(
         post(
             client,

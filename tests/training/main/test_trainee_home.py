@@ -101,7 +101,7 @@ def test_returned_entries_come_first(client, people):
     make_entry(trainee, supervisor, status="submitted")
     page = home(client, trainee)
     assert primary(page) == (f"/hours/{entry.id}/edit", "Correct the returned entry")
-    assert "Your supervisor asked for a correction." in text_of(page)
+    assert "It came back to you with a note. Read it, make any changes" in text_of(page)
     assert "Waiting for others One entry waiting for your supervisor's sign-off" in text_of(page)
     make_entry(trainee, supervisor, status="returned")
     assert primary(home(client, trainee)) == ("/hours/", "Correct 2 returned entries")
@@ -159,7 +159,7 @@ def test_a_renewal_due_and_a_revoked_certificate(client, people):
         db.session.commit()
     page = home(client, trainee)
     assert primary(page) == ("/certificate/", "Read about your certificate")
-    assert "please contact your program lead" in text_of(page)
+    assert "Your certificate is no longer valid. Your program lead can explain why" in text_of(page)
     assert ".pdf" not in html_of(page) and "Misconduct" not in text_of(page)
 
 
@@ -221,4 +221,5 @@ def test_with_nothing_to_do_yet_the_home_says_what_happens_next(app, client, tmp
     app.extensions["content"] = ContentStore(tmp_path)  # no courses, no track
     box = next_step(home(client, make_user(Role.TRAINEE)))
     assert "There is nothing for you to do right now." in box
+    assert "(a cohort), which sets your courses. Until then, you can" in box
     assert '<a href="/learn/">look through the courses</a>' in box

@@ -135,6 +135,53 @@ def test_returning_from_the_queue_keeps_the_other_ticks(client, team):
     assert after.status == EntryStatus.RETURNED and after.return_comment == "Add the domains."
 
 
+def test_returning_from_the_queue_keeps_the_other_comments_and_the_attestation(client, team):
+    supervisor, _, (one, two, three) = team
+    sign_in(client, supervisor)
+    answer = post(
+        client,
+        f"/supervise/{two.id}/return",
+        {
+            "entry": [str(one.id)],
+            "attest": "yes",
+            "page": "1",
+            f"entry-{two.id}-comment": "Add the domains.",
+            f"entry-{three.id}-comment": "Which group was this?",
+        },
+        follow_redirects=True,
+    )
+    html = html_of(answer)
+    assert "Returned to the trainee with your comment." in text_of(answer)
+    assert "Which group was this?</textarea>" in html
+    assert 'id="attest" checked' in html
+    assert _checked(html) == {str(one.id)}
+    assert f'id="entry-{two.id}"' not in html  # returned: no longer waiting
+    assert fetch(HoursEntry, two.id).status == EntryStatus.RETURNED
+
+
+def test_approving_from_the_queue_keeps_the_comments_typed_beside_the_others(client, team):
+    supervisor, _, (one, _, three) = team
+    sign_in(client, supervisor)
+    answer = post(
+        client,
+        "/supervise/approve",
+        {
+            "entry": [str(one.id)],
+            "attest": "yes",
+            "page": "1",
+            f"entry-{three.id}-comment": "Which group was this?",
+        },
+        follow_redirects=True,
+    )
+    html = html_of(answer)
+    assert "Approved 1 entry." in text_of(answer)
+    assert "Which group was this?</textarea>" in html
+    assert 'id="attest" checked' in html
+    assert _checked(html) == set()
+    assert f'id="entry-{one.id}"' not in html
+    assert fetch(HoursEntry, one.id).status == EntryStatus.APPROVED
+
+
 def test_an_entry_acted_on_meanwhile_is_told_at_the_top(client, team):
     supervisor, _, (one, _, _) = team
     sign_in(client, supervisor)

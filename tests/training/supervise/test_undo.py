@@ -78,6 +78,7 @@ def test_within_the_window_the_queue_offers_undo_and_the_confirmation_says_what_
     assert "Undo your approval?" in page
     assert "Undoing puts the entry back in your sign-off queue as waiting" in page
     assert "Your sign-off stays on record, marked as undone by you" in page
+    assert "Alex Trainee is not emailed about the undo." in page  # the undo queues no message
     assert 'name="next" value="/supervise/"' in html_of(confirm)
     assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED  # the page changed nothing
 
@@ -98,6 +99,9 @@ def test_undoing_within_the_window_puts_the_entry_back_and_is_audited(client, te
         assert sign_off.void_reason.startswith("Undone by Sam Supervisor at ")
     ((old, new, comment),) = undo_events(entry.id)
     assert (old, new) == ("approved", "submitted") and comment.startswith("Undone by Sam")
+    detail = text_of(client.get(f"/hours/{entry.id}"))
+    assert "undid their approval on" in detail and "to look at it again." in detail
+    assert "Undone by Sam" not in detail.split("History", 1)[0]  # not the stored reason
     history = text_of(client.get("/supervise/history"))
     assert "Undid the approval" in history and "Waiting for sign-off" in history
     assert "Undo this approval" not in history

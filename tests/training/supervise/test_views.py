@@ -81,6 +81,7 @@ def test_the_queue_groups_own_trainees_submissions_oldest_activity_first_with_to
     assert "approved so far: practice 2 h, supervision 0 h" in page
     assert "Sign-off queue 3 waiting" in page
     assert "3 entries from your trainees, grouped by trainee, oldest activity first" in page
+    assert "press “Approve the ticked entries”. To send one back, open “Return with a" in page
 
 
 def test_the_queue_shows_the_domains_and_looks_apart_approve_and_return(client, team):

@@ -1,0 +1,59 @@
+"""The approvals a supervisor may still undo, and until when: one query for the queue's "Just
+approved" list and the sign-off history's "Undo" links.
+
+It starts from the supervisor's sign-offs in force signed since the undo window opened (the
+join's conditions), so only recent ones matter, not their whole approved history. (The
+``sign_off`` table has no index on its supervisor or date yet, so the database reaches them
+through the entries addressed to the supervisor: ``ix_hours_entry_supervisor_status``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from training.extensions import db
+from training.models import EntryStatus, HoursEntry, SignOff, User, utcnow
+from training.supervise import undo
+
+
+@dataclass(frozen=True)
+class JustApproved:
+    entry: HoursEntry
+    until: datetime
+
+
+def undoable_approvals(
+    supervisor: User, entry_ids: Collection[int] | None = None, limit: int | None = None
+) -> list[JustApproved]:
+    """The supervisor's approvals they may still undo (of ``entry_ids`` only, when given),
+    newest first, at most ``limit`` of them."""
+    if entry_ids is not None and not entry_ids:
+        return []
+    cutoff = utcnow() - undo.window()
+    query = (
+        select(HoursEntry, SignOff.signed_at)
+        .select_from(SignOff)
+        .join(HoursEntry, HoursEntry.id == SignOff.entry_id)
+        .options(joinedload(HoursEntry.trainee))
+        .where(
+            SignOff.supervisor_id == supervisor.id,
+            SignOff.signed_at >= cutoff,
+            SignOff.voided_at.is_(None),
+            HoursEntry.status == EntryStatus.APPROVED,
+            undo.undoable_condition(supervisor, cutoff),
+        )
+        .order_by(SignOff.signed_at.desc(), HoursEntry.id.desc())
+    )
+    if entry_ids is not None:
+        query = query.where(HoursEntry.id.in_(list(entry_ids)))
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        JustApproved(entry, signed_at + undo.window())
+        for entry, signed_at in db.session.execute(query).all()
+    ]
