@@ -1,5 +1,5 @@
-"""A cohort's dashboard: how far its trainees have got (charts with their tables), then one row
-a trainee, sortable, a page at a time, and the whole table as CSV."""
+"""A cohort's dashboard: one row a trainee, sortable, a page at a time, and the whole table as
+CSV; and the cohort at a glance (charts with their tables, who is ready, what expires soon)."""
 
 from __future__ import annotations
 
@@ -23,45 +23,81 @@ from training.lead.dashboard import PAGE_SIZE, SORTS, Row, rows_for, sort_rows
 from training.models import Certificate, Cohort, Role, User, utcnow
 
 
-@bp.route("/cohorts/<int:cohort_id>")
-@role_required(Role.LEAD)
-def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+def _cohort_and_track(cohort_id: int) -> tuple[Cohort, Track]:
     cohort = db.get_or_404(Cohort, cohort_id)
     track = content.store().tracks.track(cohort.track_id)
     if track is None:
         abort(404)
+    return cohort, track
+
+
+def _everyone(cohort: Cohort) -> list[User]:
+    # Ties in any other order stay in name order.
+    return list(
+        db.session.scalars(
+            select(User).where(User.cohort_id == cohort.id).order_by(func.lower(User.name), User.id)
+        )
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@role_required(Role.LEAD)
+def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+    """The table of trainees, a page at a time. Sorted by name (the default), only the page
+    shown has its figures worked out, so the page costs the same for a cohort of 20 or 500;
+    the charts of the whole cohort are a page of their own (``cohort_charts``)."""
+    cohort, track = _cohort_and_track(cohort_id)
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
     descending = request.args.get("dir") == "desc"
-    # Ties in any other order stay in name order.
-    everyone = (
-        select(User).where(User.cohort_id == cohort.id).order_by(func.lower(User.name), User.id)
-    )
-    # Every trainee's figures, not only the page's: the charts count the whole cohort (the
-    # queries are the same few however many trainees there are).
-    rows = sort_rows(
-        rows_for(list(db.session.scalars(everyone)), track, utcnow().date()), sort, descending
-    )
+    today = utcnow().date()
     if request.args.get("format") == "csv":
-        return _csv(cohort, rows)
-    pages = max(1, ceil(len(rows) / PAGE_SIZE))
+        return _csv(cohort, sort_rows(rows_for(_everyone(cohort), track, today), sort, descending))
+    members = select(User).where(User.cohort_id == cohort.id)
+    total = db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
+    pages = max(1, ceil(total / PAGE_SIZE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    weeks = weekly(approved_by_day(cohort.id))
+    if sort == "name":
+        by_name = func.lower(User.name).desc() if descending else func.lower(User.name)
+        shown = members.order_by(by_name, User.id.desc() if descending else User.id)
+        page_of = shown.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        rows = rows_for(list(db.session.scalars(page_of)), track, today)
+    else:
+        every_row = sort_rows(rows_for(_everyone(cohort), track, today), sort, descending)
+        rows = every_row[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render_template(
         "lead/cohort.html",
         cohort=cohort,
         track=track,
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
+        rows=rows,
+        total=total,
         page=page,
         pages=pages,
         sort=sort,
         descending=descending,
+        **members_context(cohort),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/charts")
+@role_required(Role.LEAD)
+def cohort_charts(cohort_id: int):  # type: ignore[no-untyped-def]
+    """The whole cohort at a glance: who is ready for a certificate, whose expire soon, how far
+    the trainees have got and approved hours week by week. Every trainee's checklist is worked
+    out here (in the same few queries however many there are), so it is a page of its own and
+    the trainees' table stays fast."""
+    cohort, track = _cohort_and_track(cohort_id)
+    rows = rows_for(_everyone(cohort), track, utcnow().date())
+    weeks = weekly(approved_by_day(cohort.id))
+    return render_template(
+        "lead/cohort_charts.html",
+        cohort=cohort,
+        track=track,
+        total=len(rows),
         ready=sum(r.can_issue for r in rows),
         expiring=sum(r.expires_in is not None for r in rows),
         reminder_days=window(track),
         **_charts(rows, track, weeks),
-        **members_context(cohort),
     )
 
 

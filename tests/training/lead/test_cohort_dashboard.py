@@ -57,6 +57,14 @@ def dashboard(client, program, query=""):  # type: ignore[no-untyped-def]
     return response
 
 
+def glance(client, program):  # type: ignore[no-untyped-def]
+    """The cohort at a glance: the charts of the whole cohort, who is ready, what expires."""
+    sign_in(client, program["lead"])
+    response = client.get(f"/lead/cohorts/{program['cohort'].id}/charts")
+    assert response.status_code == 200
+    return response
+
+
 def row_of(page_html: str, name: str) -> str:
     """The HTML of the dashboard table's row for ``name``."""
     rows = re.findall(r"<tr[ >].*?</tr>", page_html, flags=re.S)
@@ -89,7 +97,8 @@ def test_issue_certificate_only_on_the_rows_that_can_have_one(client, program):
     here = f"/lead/cohorts/{program['cohort'].id}?sort=name&dir=asc"
     assert parse_qs(urlsplit(link).query) == {"next": [here]}
     assert "5/5 · eligible Issue certificate to Ada Ready" in text_of_html(ada)
-    assert "2 trainees are ready for the certificate." in text_of(response)
+    assert "2 trainees are ready for the certificate." in text_of(glance(client, program))
+    assert 'href="/lead/cohorts/{}/charts"'.format(program["cohort"].id) in page_html
 
 
 def test_certificates_expiring_soon_are_flagged_in_words(client, program):
@@ -99,8 +108,9 @@ def test_certificates_expiring_soon_are_flagged_in_words(client, program):
     assert 'class="badge badge-expiring">Expires in 20 days</span>' in soon
     assert "Expires in" not in row_of(page_html, "Di Later")
     assert "Expires in" not in row_of(page_html, "Ed Revoked")  # revoked: nothing to renew
-    assert "1 certificate expires within 60 days." in text_of(response)
-    assert 'href="/lead/renewals-due"' in page_html
+    at_a_glance = glance(client, program)
+    assert "1 certificate expires within 60 days." in text_of(at_a_glance)
+    assert 'href="/lead/renewals-due"' in html_of(at_a_glance)
 
 
 def chart_values(page_html: str, chart_id: str) -> list[str]:
@@ -110,7 +120,7 @@ def chart_values(page_html: str, chart_id: str) -> list[str]:
 
 
 def test_the_steps_chart_and_its_table_show_the_same_numbers(client, program):
-    response = dashboard(client, program)
+    response = glance(client, program)
     page_html, page = html_of(response), text_of(response)
     # Ben has begun; Fay has not. Cy and Di hold valid certificates, so they have reached every
     # step; Ada and Ed meet every requirement.
@@ -124,7 +134,7 @@ def test_the_steps_chart_and_its_table_show_the_same_numbers(client, program):
     )
     assert 'role="img" aria-labelledby="steps-chart-title"' in page_html
     # and the trainees' table says the same: two valid certificates
-    assert page_html.count('class="badge status-valid"') == 2
+    assert html_of(dashboard(client, program)).count('class="badge status-valid"') == 2
 
 
 def test_hours_met_counts_group_supervision_only_up_to_the_tracks_cap(client, app, program):
@@ -134,7 +144,7 @@ def test_hours_met_counts_group_supervision_only_up_to_the_tracks_cap(client, ap
     from tests.helpers import use_track as with_rules
 
     with_rules(app, experience=ExperienceRule(group_supervision_max_percent=50))
-    page = text_of(dashboard(client, program))
+    page = text_of(glance(client, program))
     assert (
         "Trainees who have reached each step, out of 6: Started 5, Courses done 4, "
         "Hours met 2, Eligible 2, Certified 2." in page
@@ -159,7 +169,7 @@ def test_approved_hours_are_charted_week_by_week(client, app, tmp_path):
     make_entry(ann, supervisor, status="submitted", minutes=600, day=monday(1))  # not approved
     make_entry(outsider, supervisor, status="approved", minutes=600, day=monday(1))
     sign_in(client, lead)
-    response = client.get(f"/lead/cohorts/{cohort.id}")
+    response = client.get(f"/lead/cohorts/{cohort.id}/charts")
     page, page_html = text_of(response), html_of(response)
     first, last = monday(3), monday(1)
     assert (
@@ -177,19 +187,19 @@ def test_approved_hours_are_charted_week_by_week(client, app, tmp_path):
 def test_an_empty_cohort_says_what_to_do(client):
     sign_in(client, make_user(Role.LEAD))
     cohort = make_cohort()
-    response = client.get(f"/lead/cohorts/{cohort.id}")
+    response = client.get(f"/lead/cohorts/{cohort.id}/charts")
     page, page_html = text_of(response), html_of(response)
-    assert "No trainees in this cohort yet. Add trainees below, and their progress shows" in page
+    assert "No trainees in this cohort yet. Add trainees on the cohort's page, and their" in page
     assert "No approved hours yet. Once supervisors approve the hours trainees log" in page
-    assert "<svg" not in page_html.split('id="trainees"')[0]
-    assert 'href="#add-trainees"' in page_html
+    assert "<svg" not in page_html
+    assert f'href="/lead/cohorts/{cohort.id}#add-trainees"' in page_html
 
 
 def test_nobody_started_yet_is_said_in_words(client):
     sign_in(client, make_user(Role.LEAD))
     cohort = make_cohort()
     make_user(Role.TRAINEE, cohort_id=cohort.id)
-    page = text_of(client.get(f"/lead/cohorts/{cohort.id}"))
+    page = text_of(client.get(f"/lead/cohorts/{cohort.id}/charts"))
     assert "None of the 1 trainees has started yet." in page
 
 
@@ -198,7 +208,7 @@ def test_only_leads_see_a_dashboard(client, role):
     cohort = make_cohort()
     make_user(Role.TRAINEE, cohort_id=cohort.id, name="Somebody Private")
     sign_in(client, make_user(role))
-    for query in ("", "?format=csv", "?sort=practice&page=2"):
+    for query in ("", "?format=csv", "?sort=practice&page=2", "/charts"):
         response = client.get(f"/lead/cohorts/{cohort.id}{query}")
         assert response.status_code == 403
         assert "Somebody Private" not in response.get_data(as_text=True)
@@ -207,8 +217,10 @@ def test_only_leads_see_a_dashboard(client, role):
 def test_no_dashboard_for_a_cohort_that_does_not_exist_or_anonymous_people(client):
     cohort = make_cohort()
     assert "/login" in client.get(f"/lead/cohorts/{cohort.id}").headers["Location"]
+    assert "/login" in client.get(f"/lead/cohorts/{cohort.id}/charts").headers["Location"]
     sign_in(client, make_user(Role.LEAD))
     assert client.get(f"/lead/cohorts/{cohort.id + 1}").status_code == 404
+    assert client.get(f"/lead/cohorts/{cohort.id + 1}/charts").status_code == 404
 
 
 def test_weeks_start_on_monday_and_run_on_without_gaps():
