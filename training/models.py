@@ -233,6 +233,11 @@ class SignOff(db.Model):
     Part of the record even once voided: the database refuses to delete an entry that has one
     (RESTRICT; ``hours.services.delete``)."""
 
+    __table_args__ = (
+        # a supervisor's recent sign-offs, newest first: the approvals they may still undo
+        Index("ix_sign_off_supervisor_signed", "supervisor_id", "signed_at"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("hours_entry.id", ondelete="RESTRICT"), index=True

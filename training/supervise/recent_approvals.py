@@ -2,9 +2,9 @@
 approved" list and the sign-off history's "Undo" links.
 
 It starts from the supervisor's sign-offs in force signed since the undo window opened (the
-join's conditions), so only recent ones matter, not their whole approved history. (The
-``sign_off`` table has no index on its supervisor or date yet, so the database reaches them
-through the entries addressed to the supervisor: ``ix_hours_entry_supervisor_status``.)
+join's conditions), so only recent ones matter, not their whole approved history: first the
+sign-offs in the window, through ``ix_sign_off_supervisor_signed``, then the full conditions on
+those entries only.
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ def undoable_approvals(
     if entry_ids is not None and not entry_ids:
         return []
     cutoff = utcnow() - undo.window()
+    # The supervisor's sign-offs in the window, through their own index (most of the time
+    # there are none, and nothing more is asked); then the full conditions on those entries.
+    recent = db.session.scalars(
+        select(SignOff.entry_id).where(
+            SignOff.supervisor_id == supervisor.id,
+            SignOff.signed_at >= cutoff,
+            SignOff.voided_at.is_(None),
+        )
+    ).all()
+    entry_ids = set(recent) if entry_ids is None else set(recent) & set(entry_ids)
+    if not entry_ids:
+        return []
     query = (
         select(HoursEntry, SignOff.signed_at)
         .select_from(SignOff)
@@ -49,8 +61,7 @@ def undoable_approvals(
         )
         .order_by(SignOff.signed_at.desc(), HoursEntry.id.desc())
     )
-    if entry_ids is not None:
-        query = query.where(HoursEntry.id.in_(list(entry_ids)))
+    query = query.where(HoursEntry.id.in_(sorted(entry_ids)))
     if limit is not None:
         query = query.limit(limit)
     return [

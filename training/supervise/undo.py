@@ -60,7 +60,13 @@ def minutes_words() -> str:
 def _certificate_since(trainee_id: Any, moment: Any) -> Exists:
     """A certificate (of any kind) was issued to the trainee at or after the moment (each a
     column or a value)."""
-    return exists().where(Certificate.user_id == trainee_id, Certificate.issued_at >= moment)
+    # Correlated to whatever the trainee and moment come from, however deep it is nested (an
+    # EXISTS inside an EXISTS would otherwise take in a FROM of its own: any trainee's).
+    return (
+        exists()
+        .where(Certificate.user_id == trainee_id, Certificate.issued_at >= moment)
+        .correlate_except(Certificate)
+    )
 
 
 def undoable_condition(supervisor: User, cutoff: datetime) -> ColumnElement[bool]:

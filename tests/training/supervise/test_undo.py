@@ -157,6 +157,19 @@ def test_a_certificate_issued_before_the_approval_does_not_stop_it(client, team)
     assert fetch(HoursEntry, entry.id).status == EntryStatus.SUBMITTED
 
 
+def test_another_trainees_certificate_does_not_stop_it(client, team):
+    """Only a certificate of this entry's trainee counts: one issued meanwhile to somebody
+    else leaves the approval undoable, in the queue and when undone."""
+    supervisor, alex = team
+    entry = approved_by(client, supervisor, alex)
+    someone = make_user(Role.TRAINEE, name="Someone Else")
+    make_entry(someone, make_user(Role.SUPERVISOR, name="Other Supervisor"), "approved")
+    make_certificate(someone, issued_days_ago=0)
+    assert "Just approved" in text_of(client.get("/supervise/"))
+    post(client, f"/supervise/{entry.id}/undo")
+    assert fetch(HoursEntry, entry.id).status == EntryStatus.SUBMITTED
+
+
 def test_someone_else_cannot_undo_it(app, client, team):
     supervisor, alex = team
     entry = approved_by(client, supervisor, alex)
