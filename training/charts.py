@@ -192,6 +192,28 @@ def _text_width(text: str) -> float:
     return len(text) * CHAR
 
 
+def _upright_frame(
+    top: float, step: float, width: float, height: float, fmt: Callable[[float], str]
+) -> tuple[Box, tuple[Gridline, ...]]:
+    """The plotting area of an upright chart (room on the left for the scale's numbers, on top
+    and at the bottom for labels) and its horizontal gridlines, each with its number."""
+    ticks = _ticks(top, step)
+    left = min(GAP + max(_text_width(fmt(t)) for t in ticks) + GAP, width * 0.4)
+    plot = Box(_r(left), FONT + GAP, _r(width - GAP), _r(height - FONT - 2 * GAP))
+    grid = tuple(
+        Gridline(
+            t,
+            plot.left,
+            _r(y := plot.bottom - _share(t, top) * plot.height),
+            plot.right,
+            _r(y),
+            Label(fmt(t), _r(plot.left - GAP), _r(y + FONT * 0.35), "end"),
+        )
+        for t in ticks
+    )
+    return plot, grid
+
+
 def bar_chart(
     data: Sequence[tuple[str, float]],
     *,
@@ -209,20 +231,7 @@ def bar_chart(
     _check_size(width, height)
     values = [clean(v) for _, v in data]
     top, step = scale_top(max([clean(maximum), *values]), whole=whole)
-    ticks = _ticks(top, step)
-    left = min(GAP + max(_text_width(fmt(t)) for t in ticks) + GAP, width * 0.4)
-    plot = Box(_r(left), FONT + GAP, _r(width - GAP), _r(height - FONT - 2 * GAP))
-    grid = tuple(
-        Gridline(
-            t,
-            plot.left,
-            _r(y := plot.bottom - _share(t, top) * plot.height),
-            plot.right,
-            _r(y),
-            Label(fmt(t), _r(plot.left - GAP), _r(y + FONT * 0.35), "end"),
-        )
-        for t in ticks
-    )
+    plot, grid = _upright_frame(top, step, width, height, fmt)
     slot = plot.width / max(1, len(values))
     bars = []
     for i, ((label, _), value) in enumerate(zip(data, values, strict=True)):
@@ -309,20 +318,7 @@ def line_chart(
     _check_size(width, height)
     values = [clean(v) for _, v in data]
     top, step = scale_top(max(values, default=0), whole=whole)
-    ticks = _ticks(top, step)
-    left = min(GAP + max(_text_width(fmt(t)) for t in ticks) + GAP, width * 0.4)
-    plot = Box(_r(left), FONT + GAP, _r(width - GAP), _r(height - FONT - 2 * GAP))
-    grid = tuple(
-        Gridline(
-            t,
-            plot.left,
-            _r(y := plot.bottom - _share(t, top) * plot.height),
-            plot.right,
-            _r(y),
-            Label(fmt(t), _r(plot.left - GAP), _r(y + FONT * 0.35), "end"),
-        )
-        for t in ticks
-    )
+    plot, grid = _upright_frame(top, step, width, height, fmt)
     count = len(values)
     points = tuple(
         Point(
