@@ -21,6 +21,7 @@ from training.extensions import db
 from training.forms import refuse_bad_csrf
 from training.hours import bp, guidance, services
 from training.hours.forms import EntryForm
+from training.input_checks import database_id
 from training.models import EntryStatus, HoursEntry, Role, User
 
 FIELD_FOR = {
@@ -177,7 +178,15 @@ def _edit(entry: HoursEntry | None, copied: HoursEntry | None = None):  # type: 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.TRAINEE)
 def new():  # type: ignore[no-untyped-def]
-    return _edit(None)
+    return _edit(None, copied=_copied_from())
+
+
+def _copied_from() -> HoursEntry | None:
+    """The entry a posted copy was made from (its form carries the id), so the form that comes
+    back with a problem still says so; only the trainee's own entry, else none."""
+    entry_id = request.form.get("copied", type=database_id)
+    entry = db.session.get(HoursEntry, entry_id) if entry_id else None
+    return entry if entry is not None and entry.trainee_id == current_user.id else None
 
 
 @bp.route("/<int:entry_id>/copy")

@@ -130,9 +130,11 @@ def with_accounts(
     ``accounts`` by address (lower case), ``cohort_id`` the cohort they join."""
 
     def checked(row: EmailRow) -> EmailRow:
-        if row.errors:
-            return row
         account = accounts.get(row.email)
+        if row.errors:  # e.g. the same address as an earlier row: still, whose it is
+            return (
+                row if account is None else replace(row, name=account.name, user_id=account.user_id)
+            )
         if account is None:
             return replace(
                 row,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from certificates.eligibility import Checklist, TraineeRecord, eligibility
 from certificates.tracks import Track
 from training import content
+from training.certs.held import held_certificates
 from training.certs.renewals import window
 from training.certs.services import records_of, standing
 from training.extensions import db
@@ -97,13 +98,7 @@ def rows_for(trainees: list[User], track: Track, today: date) -> list[Row]:
         .group_by(QuizAttempt.user_id, QuizAttempt.course_id)
     ):
         best[user_id][course_id] = score
-    certificates: dict[int, list[Certificate]] = {i: [] for i in ids}
-    for certificate in db.session.scalars(
-        select(Certificate)
-        .where(Certificate.user_id.in_(ids), Certificate.track_id == track.id)
-        .order_by(Certificate.issued_at.desc())
-    ):
-        certificates[certificate.user_id].append(certificate)
+    certificates = held_certificates(ids, track)
     opened = set(
         db.session.scalars(
             select(ModuleProgress.user_id).where(ModuleProgress.user_id.in_(ids)).distinct()

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from math import ceil
+from typing import cast
 
-from flask import flash, render_template, request
+from flask import render_template, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 
+from training import limits
 from training.auth import role_required
 from training.extensions import db
-from training.input_checks import EARLIEST_DAY, LATEST_DAY, database_id, sensible_day
+from training.hours.filters import read_filter
+from training.hours.forms import PeriodForm
+from training.input_checks import database_id
 from training.lead import audit_subjects, bp, keyset
 from training.models import AuditEvent, Certificate, Role, User, utcnow
+from training.validators import at_most
 
 PAGE_SIZE = 50
 SUBJECTS = {
@@ -84,19 +92,23 @@ def certificates():  # type: ignore[no-untyped-def]
     )
 
 
-def _day(name: str) -> date | None:
-    """A date filter; one that is not a date in a sensible range is left out, with a message."""
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    day = sensible_day(value)
-    if day is None:
-        flash(
-            f"“{value[:20]}” is not a date we can search by. Use a date between "
-            f"{EARLIEST_DAY:%-d %B %Y} and {LATEST_DAY:%-d %B %Y}; that filter was left out.",
-            "error",
-        )
-    return day
+class AuditFilterForm(PeriodForm):
+    """The audit log's filters (a GET form): a person, what the events are about, a period.
+    What cannot be used gets a message next to its box, keeps what was typed, and is left
+    out (``read_filter``, as on the hours pages)."""
+
+    person = StringField(
+        "Person (name or email)",
+        validators=[Optional(), at_most(limits.SEARCH)],
+        description="What they did, and what was done about them or their hours, "
+        "certificates and other records.",
+    )
+    subject = SelectField(
+        "About",
+        choices=[SelectChoice("", "Anything")] + [SelectChoice(k, v) for k, v in SUBJECTS.items()],
+        validators=[Optional()],
+        invalid_choice_message="Choose what the events are about from the list.",
+    )
 
 
 #: a person search matching more people than this finds their events by reading the log in
@@ -117,14 +129,16 @@ def _people_named(typed: str):  # type: ignore[no-untyped-def]
 @bp.route("/audit")
 @role_required(Role.LEAD)
 def audit_log():  # type: ignore[no-untyped-def]
-    person = request.args.get("person", "").strip()
-    subject = request.args.get("subject", "")
+    typed, period = read_filter(AuditFilterForm)
+    form = cast(AuditFilterForm, typed)
+    person = "" if form.person.errors else (form.person.data or "").strip()
+    subject = "" if form.subject.errors else form.subject.data
     subject_id = request.args.get("id", type=database_id)
-    start, end = _day("from"), _day("to")
+    start, end = period.start, period.end
     conditions = []
     if person:
         conditions.append(audit_subjects.about(_people_named(person)))
-    if subject in SUBJECTS:
+    if subject:
         conditions.append(AuditEvent.subject_type == subject)
     if subject_id:
         conditions.append(AuditEvent.subject_id == subject_id)
@@ -141,4 +155,5 @@ def audit_log():  # type: ignore[no-untyped-def]
         shown=shown,
         subjects=SUBJECTS,
         args=request.args,
-    )
+        form=form,
+    ), (400 if any(field.errors for field in form) else 200)

@@ -16,11 +16,12 @@ from certificates.eligibility import Checklist, eligibility
 from certificates.requirements import Requirement, hours_progress
 from certificates.tracks import Track
 from training.auth import role_required
-from training.certs.services import records_of
+from training.certs.held import held_certificates
+from training.certs.services import records_of, standing
 from training.extensions import db
 from training.hours import services
 from training.hours.assignments import supervised_trainees
-from training.models import EntryStatus, HoursEntry, Role, User
+from training.models import Certificate, EntryStatus, HoursEntry, Role, User, utcnow
 from training.supervise import bp
 
 #: the hours requirements shown for each trainee: by kind (the checklist has the rest)
@@ -39,6 +40,10 @@ class TraineeProgress:
     waiting: int
     #: entries the trainee has to correct (returned by anyone)
     returned: int
+    #: the certificate of the track in force (valid or expired, neither revoked nor
+    #: replaced), as the cohort dashboard decides it, and its status ("none" without one)
+    certificate: Certificate | None = None
+    certificate_status: str = "none"
 
     @property
     def requirements_met(self) -> int:
@@ -74,11 +79,14 @@ def progress_of(supervisor: User) -> list[TraineeProgress]:
         else:
             by_track.setdefault(track.id, (track, []))[1].append(trainee)
     counts = _counts(supervisor, [t.id for t in trainees])
+    today = utcnow().date()
     found: dict[int, TraineeProgress] = {}
     for track, members in by_track.values():
         records = records_of(members, track)
+        certificates = held_certificates((t.id for t in members), track)
         for trainee in members:
             record = records[trainee.id]
+            current = standing(certificates[trainee.id], track)[0]
             found[trainee.id] = TraineeProgress(
                 trainee=trainee,
                 track=track,
@@ -92,6 +100,8 @@ def progress_of(supervisor: User) -> list[TraineeProgress]:
                 checklist=eligibility(track, record),
                 waiting=counts.get((trainee.id, EntryStatus.SUBMITTED), 0),
                 returned=counts.get((trainee.id, EntryStatus.RETURNED), 0),
+                certificate=current,
+                certificate_status=current.status(today) if current else "none",
             )
     for trainee in untracked:
         found[trainee.id] = TraineeProgress(

@@ -18,7 +18,7 @@ from training.forms import submitted
 from training.hours import services, signoffs
 from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
-from training.models import EntryStatus, HoursEntry, Role
+from training.models import HoursEntry, Role
 from training.supervise import bp, undo
 from training.supervise.queue import from_queue, render_queue, return_form, state_from_request
 from training.validators import form_problem
@@ -121,24 +121,13 @@ def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
             raise services.HoursError(NO_COMMENT)
         signoffs.return_entry(current_user, entry_id, comment)
     except services.HoursError as error:
-        if not _in_queue(entry_id):  # acted on meanwhile: there is no entry to show it by
-            flash(str(error), "error")
+        # in the problem box: by the entry's comment, or (not in the queue) on its own
         state.entry_errors[entry_id] = str(error)
         return render_queue(state, 400)
     flash("Returned to the trainee with your comment.", "success")
     # the queue again, without that entry: every other tick and comment and the box kept
     state.ticked.discard(entry_id)
     return render_queue(state)
-
-
-def _in_queue(entry_id: int) -> bool:
-    entry = db.session.get(HoursEntry, entry_id)
-    return (
-        entry is not None
-        and entry.status == EntryStatus.SUBMITTED
-        and entry.supervisor_id == current_user.id
-        and entry.trainee_id in services.assigned_trainee_ids(current_user)
-    )
 
 
 def _auto_issue(entry_ids: list[int]) -> None:
