@@ -152,10 +152,12 @@ def check(supervisor: User, entry: HoursEntry) -> Undoable:
 
 def undo(supervisor: User, entry: HoursEntry) -> None:
     """Put the approved entry back to submitted, if it can be undone (HoursError if not)."""
-    check(supervisor, entry)
-    # a certificate being issued right now holds this lock until it is in: wait, then the
-    # UPDATE below sees it and refuses (and an issue arriving now waits for this undo)
+    # The lock first: a certificate being issued right now holds it until it is in (then the
+    # UPDATE below sees it and refuses), and so does an undo of the same approval from another
+    # tab. What is read after it (it expires the session) is read whole after theirs: reads
+    # from before could mix the entry as it was with its sign-offs as they are now.
     lock_trainee(entry.trainee_id)
+    check(supervisor, entry)
     hold_assignment(entry.trainee_id, supervisor.id)
     now = utcnow()
     moved = move(

@@ -5,6 +5,7 @@ page says why. Every undo is an audit event; the sign-off stays on record, marke
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -257,3 +258,29 @@ def test_a_window_of_zero_turns_undoing_off(app, client, team):
     refused = post(client, f"/supervise/{entry.id}/undo", follow_redirects=True)
     assert "Approvals can't be undone on this site." in text_of(refused)
     assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED
+
+
+def test_an_undo_that_read_the_entry_before_another_tabs_undo_says_already_undone(
+    app, client, team
+):
+    """Two tabs: this one has read the entry (still approved) when the other's undo commits.
+    What it says is decided from what holds once it has the trainee's lock, not from a mix of
+    reads from before and after the other undo (which said "not approved any more")."""
+    from training.hours.services import HoursError
+    from training.supervise import undo
+
+    supervisor, alex = team
+    entry = approved_by(client, supervisor, alex)
+    other_tab = app.test_client()
+    sign_in(other_tab, supervisor)
+    with in_app():
+        me = db.session.get(type(supervisor), supervisor.id)
+        stale = db.session.get(HoursEntry, entry.id)
+        assert stale.status == EntryStatus.APPROVED  # read before the other tab's undo
+        # the other tab's request runs in a thread: its own app context, its own session
+        thread = threading.Thread(target=post, args=(other_tab, f"/supervise/{entry.id}/undo"))
+        thread.start()
+        thread.join()
+        with pytest.raises(HoursError, match="You have already undone this approval"):
+            undo.undo(me, stale)
+    assert len(undo_events(entry.id)) == 1
