@@ -1,0 +1,212 @@
+"""A certificate as an Open Badges 3.0 credential (1EdTech), on the W3C Verifiable Credentials
+Data Model 2.0: the JSON a wallet keeps and any standard verifier reads, unsigned here
+(``certificates.ob3.proof`` signs it).
+
+What goes in, and where (every property is defined by the VC 2.0 or the OB 3.0 JSON-LD context:
+a verifier that canonicalises in safe mode refuses a term neither defines):
+
+* ``issuer``: the program's profile (id, name, web address, email if given).
+* ``credentialSubject``: the holder's name, and either a DID they gave (``id``) or their email
+  address hashed with a salt of its own (an ``IdentityObject``), so the credential names the
+  holder without handing their address to everyone they show it to. Nothing else about them.
+* ``credentialSubject.achievement``: what the certificate certifies: the training track, what it
+  takes in words (``criteria.narrative``), its badge image, and the competency framework it
+  aligns to (``alignment``). Its ``achievementType`` is "Certification": in the OB 3.0
+  vocabulary that is a time-limited, revocable, renewable credential showing someone can do
+  the work, which is what this certificate is (it expires, it is renewed, it can be revoked).
+* ``evidence``: the certificate's live verification page, with the holder's training hours by
+  domain, their supervised peer work and their supervision hours in words. Hours are written in
+  words and not as numbers: a number would be canonicalised differently by different JSON-LD
+  libraries (40.0 is a float in Python and an integer in JavaScript) and the signature could
+  then not be checked everywhere.
+* ``credentialStatus``: the credential's position in the revocation list
+  (``certificates.ob3.status_list``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from certificates.ob3 import status_list
+from certificates.ob3.contexts import CREDENTIAL_CONTEXT
+
+ACHIEVEMENT_TYPE = "Certification"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    id: str
+    name: str
+    url: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A competency framework the achievement is aligned to. OB 3.0 asks for ``url``: the
+    framework's public description."""
+
+    name: str
+    framework: str
+    url: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class BadgeFacts:
+    credential_id: str  # urn:uuid:…
+    issuer: Issuer
+    holder_name: str
+    email: str | None  # hashed with salt unless did is given
+    salt: str  # hex, random per credential
+    did: str | None  # a DID the holder gave: then credentialSubject.id = did, no email hash
+    achievement_id: str
+    track_title: str
+    description: str  # what the certificate certifies, in words
+    criteria: str  # the requirements, in words
+    alignments: tuple[Alignment, ...]
+    hours_by_domain: tuple[tuple[str, float], ...]  # (domain title, hours)
+    practice_hours: float
+    supervision_hours: float
+    image_url: str  # the achievement's badge.png
+    evidence_url: str  # the certificate's public verification page
+    valid_from: datetime  # aware
+    valid_until: datetime  # aware
+    status_list_url: str
+    status_index: int
+    code: str  # the certificate code as printed
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """The holder's email address as OB 3.0 hashes it: "sha256$" and the hex SHA-256 of the
+    address (trimmed, lower case) followed by the salt. Whoever knows the address and reads the
+    salt in the credential can check it; nobody can read the address back out."""
+    digest = hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+    return f"sha256${digest}"
+
+
+def profile(issuer: Issuer) -> dict:
+    """The issuer's OB 3.0 profile as it appears inside a credential or an achievement."""
+    found = {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": issuer.url}
+    if issuer.email:
+        found["email"] = issuer.email
+    return found
+
+
+def achievement(
+    *,
+    achievement_id: str,
+    issuer: Issuer,
+    track_title: str,
+    description: str,
+    criteria: str,
+    alignments: Sequence[Alignment],
+    image_url: str,
+) -> dict:
+    """The Achievement: what a certificate of this track certifies, the same for every holder
+    (served alone at ``achievement_id``; add ``"@context": CREDENTIAL_CONTEXT`` there)."""
+    found: dict = {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPE,
+        "name": track_title,
+        "description": description,
+        "criteria": {"narrative": criteria},
+        "image": {"id": image_url, "type": "Image", "caption": f"Badge: {track_title}"},
+        "creator": profile(issuer),
+    }
+    if alignments:
+        found["alignment"] = [_alignment(a) for a in alignments]
+    return found
+
+
+def build(facts: BadgeFacts) -> dict:
+    """The unsigned OpenBadgeCredential for one certificate."""
+    return {
+        "@context": list(CREDENTIAL_CONTEXT),
+        "id": facts.credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": facts.track_title,
+        "issuer": profile(facts.issuer),
+        "validFrom": status_list.utc_text(facts.valid_from),
+        "validUntil": status_list.utc_text(facts.valid_until),
+        "credentialSubject": _subject(facts),
+        "evidence": [
+            {
+                "id": facts.evidence_url,
+                "type": ["Evidence"],
+                "name": f"Certificate {facts.code}: live verification page",
+                "narrative": evidence_narrative(facts),
+            }
+        ],
+        "credentialStatus": status_list.entry(facts.status_list_url, facts.status_index),
+    }
+
+
+def evidence_narrative(facts: BadgeFacts) -> str:
+    """What the holder completed, in words (Markdown, as OB 3.0 narratives are)."""
+    lines = [f"Certificate code: {facts.code}.", "", "Training hours by domain:", ""]
+    lines += [f"- {title}: {hours_text(hours)}" for title, hours in facts.hours_by_domain]
+    total = sum(hours for _, hours in facts.hours_by_domain)
+    lines += [
+        f"- Total: {hours_text(total)}",
+        "",
+        f"Supervised peer work approved by a supervisor: {hours_text(facts.practice_hours)}.",
+        f"Supervision received: {hours_text(facts.supervision_hours)}.",
+    ]
+    return "\n".join(lines)
+
+
+def hours_text(hours: float) -> str:
+    """Hours as a person writes them: "1 hour", "12.25 hours", "1,200 hours"."""
+    number = f"{hours:,.2f}".rstrip("0").rstrip(".")
+    return f"{number} hour" if number == "1" else f"{number} hours"
+
+
+def _subject(facts: BadgeFacts) -> dict:
+    subject: dict = {"type": ["AchievementSubject"]}
+    if facts.did:
+        if not facts.did.startswith("did:") or any(c.isspace() for c in facts.did):
+            raise ValueError("A DID starts with 'did:' and has no spaces.")
+        subject["id"] = facts.did
+    elif facts.email and facts.email.strip():
+        if not facts.salt:
+            raise ValueError("A hashed email address needs a salt.")
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(facts.email, facts.salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": facts.salt,
+            }
+        ]
+    else:
+        raise ValueError("A credential needs the holder's email address or a DID to name them.")
+    subject["name"] = facts.holder_name
+    subject["achievement"] = achievement(
+        achievement_id=facts.achievement_id,
+        issuer=facts.issuer,
+        track_title=facts.track_title,
+        description=facts.description,
+        criteria=facts.criteria,
+        alignments=facts.alignments,
+        image_url=facts.image_url,
+    )
+    return subject
+
+
+def _alignment(alignment: Alignment) -> dict:
+    found = {
+        "type": ["Alignment"],
+        "targetName": alignment.name,
+        "targetFramework": alignment.framework,
+    }
+    if alignment.url:
+        found["targetUrl"] = alignment.url
+    if alignment.code:
+        found["targetCode"] = alignment.code
+    return found
