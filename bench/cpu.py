@@ -4,6 +4,7 @@
     python -m bench.cpu --page module_page --requests 3000
     python -m bench.cpu --database-url postgresql://postgres@127.0.0.1/bench
     python -m bench.cpu --page quiz_statistics --page audit_log_deep --requests 50  # see LEAD_PAGES
+    python -m bench.cpu --page status_list --page issuer_document --page credential_json
 
 It builds the request plans of ``bench.load`` (``--size`` different people, modules and
 certificates a page), sends them round and round straight into the WSGI app in this one
@@ -134,6 +135,45 @@ def lead_plans(app: Any, size: int) -> list[Any]:
     ]
 
 
+#: the Open Badges documents (issue 22), measured when named with ``--page``
+CREDENTIAL_PAGES = ("status_list", "issuer_document", "credential_json")
+
+
+def credential_plans(app: Any, size: int) -> list[Any]:
+    """What wallets and verifiers fetch: the signed status list (every credential's revocation
+    bit) and the issuer's document with its keys; and a holder downloading their credential
+    (made and signed on the first download of a certificate issued before credentials were,
+    as the bench's seeded ones are: the least of the passes is the stored one's)."""
+    from sqlalchemy import select
+
+    from bench.plans import Plan, Request, Sessions
+    from training.extensions import db
+    from training.models import Certificate, User
+
+    with app.app_context():
+        current = list(
+            db.session.execute(
+                select(Certificate.id, Certificate.user_id)
+                .where(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
+                .order_by(Certificate.id)
+                .limit(size)
+            )
+        )
+        sessions = Sessions(app)
+        holders = {u.id: u for u in db.session.scalars(select(User).where(
+            User.id.in_([uid for _, uid in current])))}  # fmt: skip
+        downloads = [
+            Request("GET", f"/certificates/{cid}/credential.json", sessions.cookie(holders[uid]))
+            for cid, uid in current
+        ]
+        db.session.commit()  # the holders' login sessions
+    return [
+        Plan("status_list", [Request("GET", "/credentials/status/1")] * size),
+        Plan("issuer_document", [Request("GET", "/issuer")] * size),
+        Plan("credential_json", downloads),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="default: bench/.work/bench.sqlite3")
@@ -154,10 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    named = set(args.page or ()) & set(LEAD_PAGES)
+    named = set(args.page or ())
+    extra = (lead_plans(app, args.size) if named & set(LEAD_PAGES) else []) + (
+        credential_plans(app, args.size) if named & set(CREDENTIAL_PAGES) else []
+    )
     chosen = [
         p
-        for p in plans.build(app, args.size) + (lead_plans(app, args.size) if named else [])
+        for p in plans.build(app, args.size) + extra
         if p.name not in ONCE_ONLY and (not args.page or p.name in args.page)
     ]
     print(f"database: {url.split('@')[-1]}; CPU ms per request, in process, "

@@ -48,6 +48,7 @@ from courses.toml_report import NOT_UTF8
 TRACK_FIELDS = SECTION_FIELDS | {
     "title",
     "summary",
+    "credential_description",
     "supervised_practice",
     "supervision",
     "courses",
@@ -91,6 +92,9 @@ class Track:
     id: str
     title: str
     summary: str
+    #: what the certificate certifies, in the third person, for the Open Badges credential
+    #: (the summary speaks to the trainee); empty: the credential says it in general words
+    credential_description: str = ""
     hours: HoursRules = field(default_factory=HoursRules)
     courses: tuple[str, ...] = ()
     #: training hours needed per domain, earned by completing courses that declare them
@@ -203,6 +207,12 @@ def _load_track(path: Path, problems: list[str]) -> Track | None:
     for key in ("title", "summary"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             problem(f'"{key}" is missing or empty', key)
+    described = data.get("credential_description", "")
+    if not isinstance(described, str) or (
+        "credential_description" in data and not described.strip()
+    ):
+        problem('"credential_description" must be text (or leave it out)', "credential_description")
+        described = ""
     practice = _section_minutes(data.get("supervised_practice", {}), "supervised_practice", problem)
     supervision_table = data.get("supervision", {})
     supervision = _section_minutes(supervision_table, "supervision", problem)
@@ -252,6 +262,7 @@ def _load_track(path: Path, problems: list[str]) -> Track | None:
         id=path.stem,
         title=str(data.get("title", "")).strip(),
         summary=str(data.get("summary", "")).strip(),
+        credential_description=described.strip(),
         hours=HoursRules(practice, supervision, by_domain),
         courses=courses,
         training_hours=training,

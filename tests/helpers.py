@@ -222,7 +222,8 @@ def all_form_classes() -> list[type]:
     import training.hours.forms
     import training.lead.cohorts
     import training.lead.forms
-    import training.learning.forms  # noqa: F401  (imported for their form classes)
+    import training.learning.forms
+    import training.ob3.forms  # noqa: F401  (imported for their form classes)
 
     found, pending = [], list(FlaskForm.__subclasses__())
     while pending:

@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         learning,
         mail,
         main,
+        ob3,
         outside,
         practice,
         security_headers,
@@ -107,6 +108,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         exams.bp,
         attestations.bp,
         mail.bp,
+        ob3.blueprint(),
     ):
         app.register_blueprint(blueprint)
     return app

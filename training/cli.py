@@ -1,4 +1,4 @@
-"""Commands for operators: ``flask --app wsgi users|content|quiz|demo|db backup …``."""
+"""Commands for operators: ``flask --app wsgi users|content|quiz|keys|demo|db backup …``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(demo)
+    from training.ob3.key_commands import keys_cli
+
+    app.cli.add_command(keys_cli)
     # `flask db backup`: beside Flask-Migrate's upgrade, downgrade… in its `db` group
     from flask_migrate.cli import db as db_cli
 

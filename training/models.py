@@ -395,3 +395,7 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# the signing keys and Open Badges credentials: models of their own module, named here too
+from training.ob3.models import OpenBadge, SigningKey  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """The achievement's badge: a calm round 600 by 600 PNG drawn with Pillow (nothing fetched), in
 the certificate seal's colours: a navy ring with a thin gold line inside it on warm paper, the
-program's name at the top, the track's title in the middle, wrapped and sized to fit, and a gold
-star below.
+program's name at the top, the track's title in the middle, wrapped and sized to fit, then a
+small "TRAINING CERTIFICATE" (so the picture, shared alone, does not pass for a board's
+certification) and a gold star below.
 
 Text is set in DejaVu Sans (Debian's fonts-dejavu-core); a title with letters DejaVu lacks
 (Chinese, Japanese, Korean) is set in Noto Sans CJK where that is installed; with neither, in
@@ -32,6 +33,12 @@ TITLE_SIZES = (50, 44, 38, 33, 29, 26, 23)
 TITLE_MAX_LINES = 4
 NAME_SIZES = (24, 21, 18, 16)
 NAME_MAX_LINES = 2
+#: the line above the star, and where it and the star sit
+KIND = "TRAINING CERTIFICATE"
+KIND_SIZE, KIND_TOP = 17, 428
+STAR_Y, STAR_RADIUS = 482, 20
+#: the title is centred between the rule under the program's name and this line
+TITLE_BOTTOM = 416
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu (fonts-dejavu-core)
@@ -58,9 +65,10 @@ def badge_png(program_name: str, track_title: str) -> bytes:
     draw.line([(CENTRE - 60, rule_y), (CENTRE + 60, rule_y)], fill=GOLD, width=3)
     title_font, title_lines = _fit(track_title, TITLE_SIZES, TITLE_WIDTH, TITLE_MAX_LINES)
     height = len(title_lines) * _line_height(title_font)
-    middle = (rule_y + 430) / 2
+    middle = (rule_y + TITLE_BOTTOM) / 2
     _lines(draw, title_lines, title_font, top=middle - height / 2, colour=NAVY)
-    _star(draw, CENTRE, 470, 22)
+    _lines(draw, [KIND], _font(KIND_SIZE, KIND), top=KIND_TOP, colour=NAVY)
+    _star(draw, CENTRE, STAR_Y, STAR_RADIUS)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=False)
     return out.getvalue()

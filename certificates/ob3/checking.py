@@ -13,6 +13,12 @@ The checks, each made whatever the others found (so the page can say everything 
 
 Any JSON at all may come in (not an object, fields missing or of the wrong type): every such
 case is a failing check with a reason, never an exception.
+
+Besides the checks, the outcome holds what the page shows of the credential: the holder, the
+certificate's name, the issuer and the dates; and, only when the issuer and signature checks
+pass (so the program wrote them), the certificate code and the criteria lines. A credential
+that fails nothing but its end date is genuine but expired (``Outcome.expired_only``), which
+the page says apart from a credential that cannot be trusted.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from certificates.ob3 import contexts, proof
+from certificates.ob3.credential import identity_hash
 
+#: how the dates check's message starts when the end date has passed
+EXPIRED = "It expired on"
 FORMAT, ISSUER, SIGNATURE, DATES, REVOCATION = (
     "Format",
     "Issuer",
@@ -43,6 +52,10 @@ QUOTE_LENGTH = 80
 MAX_OBJECTS = 200
 #: a position in a status list, as the entry writes it (digits, as text)
 _INDEX = re.compile(r"[0-9]{1,12}")
+#: the evidence narrative's first line names the certificate (``credential.evidence_narrative``)
+_CODE_LINE = re.compile(r"Certificate code: ([0-9A-Z]{1,5}(?:-[0-9A-Z]{1,5}){0,5})\.")
+#: where to check a certificate by its code, when the caller does not say
+CODE_CHECK_PATH = "/verify"
 
 
 @dataclass(frozen=True)
@@ -60,10 +73,28 @@ class Outcome:
     issuer_name: str | None
     valid_from: str | None
     valid_until: str | None
+    #: only when the issuer and signature checks pass: the certificate code (as printed) and
+    #: the criteria, one line each, as the program signed them
+    certificate_code: str | None = None
+    criteria_lines: tuple[str, ...] = ()
+    #: its end date has passed (the dates check failed for that reason)
+    expired: bool = False
 
     @property
     def ok(self) -> bool:
         return bool(self.checks) and all(check.ok for check in self.checks)
+
+    @property
+    def genuine(self) -> bool:
+        """Issued by this program and unchanged since it signed it (whatever its dates and
+        status): only then is what it says the program's own words."""
+        passed = {check.name for check in self.checks if check.ok}
+        return {ISSUER, SIGNATURE} <= passed
+
+    @property
+    def expired_only(self) -> bool:
+        """Genuine, from this program, not withdrawn, but past its end date."""
+        return self.expired and all(check.ok for check in self.checks if check.name != DATES)
 
 
 def check_credential(
@@ -73,27 +104,32 @@ def check_credential(
     public_keys: Mapping[str, Ed25519PublicKey],
     revoked: Callable[[str, int], bool | None],
     now: datetime,
+    code_check_url: str = CODE_CHECK_PATH,
 ) -> Outcome:
-    """Every check on ``credential`` (any parsed JSON), and the facts it states."""
+    """Every check on ``credential`` (any parsed JSON), and the facts it states.
+    ``code_check_url`` is where a withdrawn credential's message sends the reader to check the
+    holder's current certificate code."""
     if not isinstance(credential, dict):
         failed = Check(FORMAT, False, "This is not a credential: a credential is a JSON object.")
         return Outcome((failed,), None, None, None, None, None)
     form = _format(credential)
-    checks = (
-        form,
-        _issuer(credential, issuer_id),
-        _signature(credential, public_keys, form_ok=form.ok),
-        _dates(credential, now),
-        _revocation(credential, revoked),
-    )
+    issuer = _issuer(credential, issuer_id)
+    signature = _signature(credential, public_keys, form_ok=form.ok)
+    dates = _dates(credential, now)
+    checks = (form, issuer, signature, dates, _revocation(credential, revoked, code_check_url))
     subject = _dict(credential.get("credentialSubject"))
+    achievement = _dict(subject.get("achievement"))
+    ours = issuer.ok and signature.ok  # only then is what it says the program's own words
     return Outcome(
         checks=checks,
         holder_name=_text(subject.get("name")),
-        achievement_name=_text(_dict(subject.get("achievement")).get("name")),
+        achievement_name=_text(achievement.get("name")),
         issuer_name=_text(_dict(credential.get("issuer")).get("name")),
         valid_from=_text(credential.get("validFrom")),
         valid_until=_text(credential.get("validUntil")),
+        certificate_code=_certificate_code(credential) if ours else None,
+        criteria_lines=_criteria_lines(achievement) if ours else (),
+        expired=not dates.ok and dates.message.startswith(EXPIRED),
     )
 
 
@@ -104,7 +140,12 @@ def _held_contexts() -> frozenset[str]:
 
 def _format(credential: dict) -> Check:
     if "@context" not in credential:
-        return Check(FORMAT, False, "It is not a credential: it has no @context.")
+        return Check(
+            FORMAT,
+            False,
+            'This is not a credential we can check (it lacks the "@context" line every '
+            "credential starts with).",
+        )
     if _objects_in(credential) > MAX_OBJECTS:
         return Check(
             FORMAT, False, "It is far larger than any credential this program issues: not checked."
@@ -117,8 +158,8 @@ def _format(credential: dict) -> Check:
         return Check(
             FORMAT,
             False,
-            f"It uses a JSON-LD context this site does not hold ({which}), so it cannot be "
-            "checked here.",
+            "It is in a format this page cannot check (technical detail: unknown JSON-LD "
+            f"context {which}).",
         )
     if listed[:1] != [contexts.CREDENTIALS_V2] or contexts.OB_V3 not in listed:
         return Check(
@@ -148,7 +189,9 @@ def _issuer(credential: dict, issuer_id: str) -> Check:
     found = issuer.get("id") if isinstance(issuer, dict) else issuer
     if found == issuer_id:
         name = _text(_dict(issuer).get("name"))
-        return Check(ISSUER, True, f"It was issued by {name}." if name else "It was issued here.")
+        return Check(
+            ISSUER, True, f"It was issued by {name}." if name else "It was issued by this program."
+        )
     if not isinstance(found, str) or not found:
         return Check(ISSUER, False, "It does not say who issued it.")
     return Check(
@@ -181,7 +224,8 @@ def _signature(
         return Check(
             SIGNATURE,
             False,
-            "It was changed after it was signed, or it was not signed by this program's key.",
+            "It was changed after the program signed it, or the program did not sign it. Do not "
+            "rely on it.",
         )
     except Exception:  # any input gets an answer, never an error page
         return Check(SIGNATURE, False, "Its signature could not be checked: the JSON is malformed.")
@@ -211,7 +255,7 @@ def _within_dates(credential: dict, now: datetime) -> Check:
     if now < start:
         return Check(DATES, False, f"It is not valid yet: it starts on {_day(start)}.")
     if end is not None and now > end:
-        return Check(DATES, False, f"It expired on {_day(end)}.")
+        return Check(DATES, False, f"{EXPIRED} {_day(end)}.")
     if end is None:
         return Check(DATES, True, f"It is valid from {_day(start)} and does not expire.")
     return Check(
@@ -219,7 +263,9 @@ def _within_dates(credential: dict, now: datetime) -> Check:
     )
 
 
-def _revocation(credential: dict, revoked: Callable[[str, int], bool | None]) -> Check:
+def _revocation(
+    credential: dict, revoked: Callable[[str, int], bool | None], code_check_url: str
+) -> Check:
     entries = credential.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries]
     entry = next(
@@ -241,7 +287,11 @@ def _revocation(credential: dict, revoked: Callable[[str, int], bool | None]) ->
         )
     list_url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
     if not isinstance(list_url, str) or not isinstance(index, str) or not _INDEX.fullmatch(index):
-        return Check(REVOCATION, False, "Its revocation entry is malformed.")
+        return Check(
+            REVOCATION,
+            False,
+            "Its revocation details are damaged, so whether it was withdrawn cannot be checked.",
+        )
     try:
         answer = revoked(list_url, int(index))
     except Exception:  # the list could not be read: say so
@@ -254,8 +304,47 @@ def _revocation(credential: dict, revoked: Callable[[str, int], bool | None]) ->
             "cannot be checked.",
         )
     if answer:
-        return Check(REVOCATION, False, "It has been revoked by the program: it no longer counts.")
+        # a renewed or re-issued certificate's old credential is withdrawn the same way as a
+        # revoked one: the message must not suggest misconduct
+        return Check(
+            REVOCATION,
+            False,
+            "The program has withdrawn it: it was replaced by a newer certificate (for example "
+            "when it was renewed), or it was revoked. Ask the holder for their current "
+            f"certificate code and check it at {code_check_url}.",
+        )
     return Check(REVOCATION, True, "It has not been revoked.")
+
+
+def email_matches(credential: Any, email: str) -> bool | None:
+    """Whether ``email`` is the address the credential names its holder by (the salted hash it
+    holds is that of ``email``); None when it names its holder by no hashed email address (a
+    DID instead). Only worth asking of a genuine credential (``Outcome.genuine``)."""
+    subject = _dict(_dict(credential).get("credentialSubject"))
+    found = subject.get("identifier")
+    for item in found if isinstance(found, list) else [found]:
+        item = _dict(item)
+        salt, hashed = item.get("salt"), item.get("identityHash")
+        hashed_email = item.get("identityType") == "emailAddress" and item.get("hashed") is True
+        if hashed_email and isinstance(salt, str) and isinstance(hashed, str):
+            return identity_hash(email, salt) == hashed  # both public: no timing to hide
+    return None
+
+
+def _certificate_code(credential: dict) -> str | None:
+    """The certificate code the evidence names (its narrative's first line), if any."""
+    evidence = credential.get("evidence")
+    for item in evidence if isinstance(evidence, list) else [evidence]:
+        narrative = _text(_dict(item).get("narrative")) or ""
+        match = _CODE_LINE.fullmatch(narrative.split("\n", 1)[0].strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def _criteria_lines(achievement: dict) -> tuple[str, ...]:
+    narrative = _text(_dict(achievement.get("criteria")).get("narrative")) or ""
+    return tuple(line.strip() for line in narrative.splitlines() if line.strip())
 
 
 def _objects_in(value: Any) -> int:

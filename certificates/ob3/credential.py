@@ -10,15 +10,19 @@ a verifier that canonicalises in safe mode refuses a term neither defines):
   address hashed with a salt of its own (an ``IdentityObject``), so the credential names the
   holder without handing their address to everyone they show it to. Nothing else about them.
 * ``credentialSubject.achievement``: what the certificate certifies: the training track, what it
-  takes in words (``criteria.narrative``), its badge image, and the competency framework it
-  aligns to (``alignment``). Its ``achievementType`` is "Certification": in the OB 3.0
-  vocabulary that is a time-limited, revocable, renewable credential showing someone can do
-  the work, which is what this certificate is (it expires, it is renewed, it can be revoked).
-* ``evidence``: the certificate's live verification page, with the holder's training hours by
-  domain, their supervised peer work and their supervision hours in words. Hours are written in
-  words and not as numbers: a number would be canonicalised differently by different JSON-LD
-  libraries (40.0 is a float in Python and an integer in JavaScript) and the signature could
-  then not be checked everywhere.
+  takes in words (``criteria.narrative``), its badge image, and the framework each of its
+  training domains comes from (``alignment``, each with the framework's public address and a
+  sentence saying that the framework's owner did not review this training). Its
+  ``achievementType`` is "Certificate", not "Certification": in the OB 3.0 vocabulary a
+  certification is awarded by an authoritative body (such as a certification board) for the
+  ability to perform an occupation, which this program's own training certificate is not.
+* ``name``: "Training certificate: <track>", so a wallet's list says what it is.
+* ``evidence``: the certificate's public verification page (whether it is still valid, and the
+  training transcript), with what the holder completed in the same sentences as the PDF, the
+  verification page and the offline check (``evidence_lines``, from
+  ``certificates.transcript.sentences_of``). Hours are written in words and not as numbers: a
+  number would be canonicalised differently by different JSON-LD libraries (40.0 is a float in
+  Python and an integer in JavaScript) and the signature could then not be checked everywhere.
 * ``credentialStatus``: the credential's position in the revocation list
   (``certificates.ob3.status_list``).
 """
@@ -33,7 +37,7 @@ from datetime import datetime
 from certificates.ob3 import status_list
 from certificates.ob3.contexts import CREDENTIAL_CONTEXT
 
-ACHIEVEMENT_TYPE = "Certification"
+ACHIEVEMENT_TYPE = "Certificate"
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,15 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Alignment:
-    """A competency framework the achievement is aligned to. OB 3.0 asks for ``url``: the
-    framework's public description."""
+    """A competency framework the achievement is aligned to. OB 3.0 asks for ``url`` (the
+    framework's public description): ``build`` refuses an alignment without one.
+    ``description`` says what the alignment means, and what it does not."""
 
     name: str
     framework: str
     url: str | None = None
     code: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class BadgeFacts:
     status_list_url: str
     status_index: int
     code: str  # the certificate code as printed
+    #: what the holder completed, one sentence a line, as the PDF and the verification page say
+    #: it (``certificates.transcript.sentences_of``); empty: written from the hours above
+    evidence_lines: tuple[str, ...] = ()
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -129,7 +138,7 @@ def build(facts: BadgeFacts) -> dict:
         "@context": list(CREDENTIAL_CONTEXT),
         "id": facts.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": facts.track_title,
+        "name": f"Training certificate: {facts.track_title}",
         "issuer": profile(facts.issuer),
         "validFrom": status_list.utc_text(facts.valid_from),
         "validUntil": status_list.utc_text(facts.valid_until),
@@ -138,7 +147,10 @@ def build(facts: BadgeFacts) -> dict:
             {
                 "id": facts.evidence_url,
                 "type": ["Evidence"],
-                "name": f"Certificate {facts.code}: live verification page",
+                "name": (
+                    f"Certificate {facts.code}: public verification page (shows whether it is "
+                    "still valid, and the training transcript)"
+                ),
                 "narrative": evidence_narrative(facts),
             }
         ],
@@ -148,7 +160,10 @@ def build(facts: BadgeFacts) -> dict:
 
 def evidence_narrative(facts: BadgeFacts) -> str:
     """What the holder completed, in words (Markdown, as OB 3.0 narratives are)."""
-    lines = [f"Certificate code: {facts.code}.", "", "Training hours by domain:", ""]
+    lines = [f"Certificate code: {facts.code}.", ""]
+    if facts.evidence_lines:
+        return "\n".join(lines + [f"- {line}" for line in facts.evidence_lines])
+    lines += ["Training hours by domain:", ""]
     lines += [f"- {title}: {hours_text(hours)}" for title, hours in facts.hours_by_domain]
     total = sum(hours for _, hours in facts.hours_by_domain)
     lines += [
@@ -200,13 +215,19 @@ def _subject(facts: BadgeFacts) -> dict:
 
 
 def _alignment(alignment: Alignment) -> dict:
+    if not alignment.url:
+        raise ValueError(
+            f"The alignment to {alignment.name} needs the framework's public address (url): "
+            "Open Badges 3.0 asks for one."
+        )
     found = {
         "type": ["Alignment"],
         "targetName": alignment.name,
         "targetFramework": alignment.framework,
+        "targetUrl": alignment.url,
     }
-    if alignment.url:
-        found["targetUrl"] = alignment.url
+    if alignment.description:
+        found["targetDescription"] = alignment.description
     if alignment.code:
         found["targetCode"] = alignment.code
     return found

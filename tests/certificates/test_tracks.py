@@ -425,3 +425,41 @@ advocacy = 5
 )
 def test_line_of_finds_a_key_in_its_table(key, line):
     assert line_of(WHERE, key) == line
+
+
+# --- the credential's description ------------------------------------------------------------
+
+
+def test_each_shipped_track_describes_its_certificate_to_an_employer():
+    """The Open Badges credential's description: in the third person, saying it is the
+    program's own training certificate and not the credential it is modelled on."""
+    for track in load_tracks(CONTENT).tracks:
+        described = track.credential_description
+        assert described.startswith("The program's own training certificate"), track.id
+        assert "You " not in described and " you" not in described, track.id
+        assert "but is not that credential" in described, track.id
+    peer = load_tracks(CONTENT).track("peer-recovery")
+    assert "14 self-paced courses (28 training hours)" in peer.credential_description
+    assert sum(peer.training_hours.values()) == 28 and len(peer.courses) == 14
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("credential_description = 3\n", '"credential_description" must be text'),
+        ('credential_description = "  "\n', '"credential_description" must be text'),
+    ],
+)
+def test_a_credential_description_must_be_text(tmp_path, line, expected):
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "peer.toml").write_text(f'title = "t"\nsummary = "s"\n{line}')
+    tracks = load_tracks(tmp_path)
+    assert tracks.tracks == ()
+    assert any(f"peer.toml:3: {expected}" in p for p in tracks.problems), tracks.problems
+
+
+def test_a_track_without_a_credential_description_loads(tmp_path):
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "peer.toml").write_text('title = "t"\nsummary = "s"\n')
+    (track,) = load_tracks(tmp_path).tracks
+    assert track.credential_description == ""

@@ -247,6 +247,7 @@ def test_self_registration_refuses_an_over_long_name():
         ("/lead/cohorts", {"name": 120}),
         ("/login", {"email": 254, "password": 1000}),
         ("/account/password", {"current_password": 1000, "new_password": 1000}),
+        ("/verify/credential", {"credential": 200_000}),
     ],
 )
 def test_the_page_tells_the_browser_each_limit(client, people, page, expected):

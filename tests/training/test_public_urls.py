@@ -196,7 +196,7 @@ def test_the_verification_answer_names_the_public_key_on_the_public_address(site
     answer = (
         app.test_client().get(f"/verify/{format_code(certificate.code)}.json", headers=forged).json
     )
-    assert answer["public_key_url"] == f"{public}/verify/public-key.pem"
+    assert answer["public_key_url"] == f"{public}/verify/keys/{certificate.key_id}.pem"
     assert answer["payload"]["verify_url"].startswith(public + "/verify/")
 
 

@@ -29,7 +29,19 @@ from training.models import Certificate, Cohort, QuizAttempt, Role
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = [None, Role.TRAINEE, Role.SUPERVISOR, Role.LEAD]
 #: answers anyone may cache: the same for everybody, and nothing private in them
-CACHEABLE_FOR_VISITORS = {"static", "certs.verify", "certs.verify_code", "certs.verify_json"}
+CACHEABLE_FOR_VISITORS = {
+    "static",
+    "certs.verify",
+    "certs.verify_code",
+    "certs.verify_json",
+    "certs.key_pem",
+    # the documents a credential's verifier fetches (issue 22)
+    "ob3.issuer",
+    "ob3.key",
+    "ob3.status_list",
+    "ob3.achievement",
+    "ob3.achievement_image",
+}
 
 
 @pytest.fixture
@@ -75,6 +87,10 @@ def world(app, client, tmp_path):
             "attestation_id": "code-of-ethics",
             "item_id": "diploma",
             "kind": "outside",
+            # portable credentials (issue 22): the certificate's key, the status list, the track
+            "key_id": certificate.key_id,
+            "list_id": 1,
+            "track_id": "peer-recovery",
         }
     return {Role.LEAD: lead, Role.SUPERVISOR: supervisor, Role.TRAINEE: trainee}, values
 

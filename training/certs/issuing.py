@@ -46,6 +46,7 @@ from training.models import (
     User,
     utcnow,
 )
+from training.ob3 import credentials
 from training.trainee_lock import lock_trainee
 from training.urls import public_url
 
@@ -87,6 +88,8 @@ def _create(user: User, track: Track, new: NewCertificate) -> Certificate:
                 f"{user.name} already holds a current certificate for this track. "
                 "Re-issue or renew it instead."
             ) from None
+        # its Open Badges credential, stored with it or not at all
+        credentials.issue_for(certificate)
         return certificate
     raise CertificateError("Could not make a unique certificate code; please try again.")
 

@@ -2,11 +2,16 @@
 
 ``CERTIFICATE_SIGNING_KEY`` (the PEM text) or ``CERTIFICATE_SIGNING_KEY_FILE`` (a path; default
 ``instance/certificate_signing_key.pem``, which the local first run creates). Tests get a fresh
-key of their own.
+key of their own, unless they name a key file.
+
+Only the private key lives here. Every public key that ever signed is kept in the database
+(``training.ob3.signing_keys``), so a key rotated out (``flask --app wsgi keys rotate``) stays
+published and what it signed keeps verifying.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,6 +20,8 @@ from flask import Flask, current_app
 from certificates import signing
 
 KEY_FILE_NAME = "certificate_signing_key.pem"
+#: where the loaded private key is kept, per app
+CACHE = "certificate_key"
 
 
 class NoSigningKey(RuntimeError):
@@ -25,6 +32,12 @@ def key_path(app: Flask) -> Path:
     return Path(
         app.config.get("CERTIFICATE_SIGNING_KEY_FILE") or Path(app.instance_path) / KEY_FILE_NAME
     )
+
+
+def from_setting(app: Flask) -> bool:
+    """True when the key is the text of CERTIFICATE_SIGNING_KEY (not a file this app may
+    replace)."""
+    return bool(app.config.get("CERTIFICATE_SIGNING_KEY"))
 
 
 def write_key_file(app: Flask) -> bool:
@@ -38,12 +51,33 @@ def write_key_file(app: Flask) -> bool:
     return True
 
 
+def replace_key_file(app: Flask, pem: bytes) -> Path:
+    """Write ``pem`` as the key file, in one step (a reader sees the old key or the new one,
+    never half a file), readable by this user only; and forget the key this app had loaded."""
+    path = key_path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spare = path.with_name(path.name + ".new")
+    descriptor = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pem)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(spare, path)
+    forget(app)
+    return path
+
+
+def forget(app: Flask) -> None:
+    """Drop the loaded private key: the next signature reads it from configuration again."""
+    app.extensions.pop(CACHE, None)
+
+
 def private_key() -> Ed25519PrivateKey:
     app = current_app
-    cached = app.extensions.get("certificate_key")
+    cached = app.extensions.get(CACHE)
     if cached is None:
         pem = app.config.get("CERTIFICATE_SIGNING_KEY")
-        if not pem and app.testing:
+        if not pem and app.testing and not app.config.get("CERTIFICATE_SIGNING_KEY_FILE"):
             pem = signing.new_private_key_pem()
         if not pem:
             path = key_path(app)
@@ -54,7 +88,7 @@ def private_key() -> Ed25519PrivateKey:
                 )
             pem = path.read_bytes()
         cached = signing.load_private_key(pem.encode() if isinstance(pem, str) else pem)
-        app.extensions["certificate_key"] = cached
+        app.extensions[CACHE] = cached
     return cached
 
 

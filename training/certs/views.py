@@ -276,15 +276,41 @@ def verify_json(code: str):  # type: ignore[no-untyped-def]
         answer = _lookup(code)
     except CodeError as error:
         return jsonify(status="invalid_code", message=str(error)), 400
-    answer["public_key_url"] = public_url("certs.public_key")
+    answer["public_key_url"] = _public_key_url(answer)
     return jsonify(answer), (404 if answer["status"] == "not_found" else 200)
+
+
+def _public_key_url(answer) -> str:  # type: ignore[no-untyped-def]
+    """The key the certificate was signed with, which stays published after a key rotation;
+    the key in service for a code not found (or a key never registered: signed before keys
+    were recorded, and rotated out before anything registered it)."""
+    from training.ob3 import signing_keys
+
+    if answer["status"] != "not_found" and signing_keys.find(answer["key_id"]) is not None:
+        return public_url("certs.key_pem", key_id=answer["key_id"])
+    return public_url("certs.public_key")
 
 
 @bp.route("/verify/public-key.pem")
 def public_key():  # type: ignore[no-untyped-def]
-    """The key every certificate signature can be checked with (stable address)."""
+    """The key that signs certificates now (stable address). A certificate's own key, current
+    or rotated out, is at ``key_pem``."""
     try:
         pem = keys.public_pem()
     except keys.NoSigningKey:
         abort(404)
     return Response(pem, mimetype="application/x-pem-file")
+
+
+@bp.route("/verify/keys/<key_id>.pem")
+def key_pem(key_id: str):  # type: ignore[no-untyped-def]
+    """Any key that ever signed a certificate, by its id: certificates signed before a key
+    rotation keep checking against the key that signed them."""
+    from training.ob3 import signing_keys
+
+    row = signing_keys.find(key_id)
+    if row is None:
+        abort(404)
+    response = Response(row.public_pem, mimetype="application/x-pem-file")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -36,6 +36,7 @@ SUBJECTS = {
     "stored_file": "Uploaded file",
     "competency_evaluation": "Competency evaluation",
     "outbox_message": "Email",
+    "signing_key": "Signing key",
 }
 
 

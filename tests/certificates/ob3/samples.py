@@ -32,8 +32,8 @@ FACTS = BadgeFacts(
     achievement_id=f"{BASE}/achievements/recovery-coach",
     track_title="Recovery coach",
     description=(
-        "Certifies that the holder completed the program's recovery coach training and "
-        "supervised practice, and may work as a peer recovery coach."
+        "Awarded to trainees who complete the program's recovery coach training and "
+        "supervised practice."
     ),
     criteria=(
         "60 training hours, at least half of them live, including 6 hours on ethics; "
@@ -48,7 +48,10 @@ FACTS = BadgeFacts(
             code="C-3",
         ),
         Alignment(
-            name="Practices ethically", framework="SAMHSA Core Competencies for Peer Workers"
+            name="Ethical Responsibility",
+            framework="IC&RC Peer Recovery (PR) performance domains",
+            url="https://internationalcredentialing.org/icrc-credentials/pr",
+            description="A training domain as IC&RC names it.",
         ),
     ),
     hours_by_domain=(("Ethics", 6.0), ("Advocacy", 10.5), ("Wellness & recovery", 43.75)),
@@ -61,6 +64,13 @@ FACTS = BadgeFacts(
     status_list_url=LIST_URL,
     status_index=94567,
     code="6290-E2B5-E29Q-GSS",
+    evidence_lines=(
+        "60.25 hours of training (Ethics 6, Advocacy 10.5, Wellness & recovery 43.75); of them "
+        "30 hours at live events.",
+        "200 hours of supervised practice, 200 hours of it in direct service, signed off by the "
+        "program's supervisors.",
+        "10 hours of supervision (6 hours individual, 4 hours in a group).",
+    ),
 )
 
 

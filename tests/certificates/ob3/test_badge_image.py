@@ -59,9 +59,22 @@ def test_long_names_and_titles_stay_inside_the_gold_line(program, title):
             assert image.getpixel((round(x), round(y))) == paper, (degrees, radius)
 
 
+def test_every_badge_says_it_is_a_training_certificate_below_the_title():
+    """Shared alone, the picture must not pass for a board's certification."""
+
+    def kind_line(png: bytes) -> Image.Image:
+        return opened(png).crop((100, badge_image.KIND_TOP, 500, badge_image.KIND_TOP + 24))
+
+    short, long = kind_line(badge_png(PROGRAM, "Coach")), kind_line(badge_png(PROGRAM, LONG_TITLE))
+    assert short.tobytes() == long.tobytes()  # the same words, wherever the title ends
+    letters = Image.eval(short.convert("L"), lambda v: 255 if v < 120 else 0).getbbox()
+    assert letters and letters[2] - letters[0] > 150  # a line of letters, not a speck
+    assert badge_image.KIND == "TRAINING CERTIFICATE"
+
+
 def test_a_long_title_is_set_smaller_than_a_short_one():
     def ink(png: bytes) -> tuple[int, int]:
-        image = opened(png).crop((80, 240, 520, 440))  # the title's area
+        image = opened(png).crop((80, 240, 520, badge_image.TITLE_BOTTOM))  # the title's area
         box = Image.eval(image.convert("L"), lambda v: 255 if v < 120 else 0).getbbox()
         assert box
         return box[3] - box[1], box[2] - box[0]

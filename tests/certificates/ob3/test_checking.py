@@ -18,6 +18,7 @@ from certificates.ob3.checking import (
     SIGNATURE,
     Outcome,
     check_credential,
+    email_matches,
 )
 from tests.certificates.ob3.samples import FACTS, KEY, LIST_URL, METHOD, facts, signed
 from tests.certificates.ob3.samples import ISSUER as PROGRAM
@@ -71,6 +72,10 @@ def test_a_genuine_credential_passes_every_check_in_plain_words():
         "2026-03-09T14:00:00Z",
         "2028-03-09T14:00:00Z",
     )
+    # signed by the program, so the page may show the code and the criteria as its own words
+    assert outcome.certificate_code == "6290-E2B5-E29Q-GSS"
+    assert outcome.criteria_lines == tuple(FACTS.criteria.splitlines())
+    assert not outcome.expired and not outcome.expired_only
 
 
 @pytest.mark.parametrize(
@@ -91,8 +96,11 @@ def test_any_change_after_signing_breaks_the_signature(alter):
     assert not outcome.ok
     assert verdicts(outcome)[SIGNATURE] == (
         False,
-        "It was changed after it was signed, or it was not signed by this program's key.",
+        "It was changed after the program signed it, or the program did not sign it. Do not "
+        "rely on it.",
     )
+    # nothing it says is shown as the program's words
+    assert outcome.certificate_code is None and outcome.criteria_lines == ()
 
 
 def test_a_credential_signed_with_a_key_the_program_does_not_publish_fails():
@@ -103,7 +111,7 @@ def test_a_credential_signed_with_a_key_the_program_does_not_publish_fails():
     # the right key's name, but signed by another key
     impostor = signed(key=stranger)
     ok, message = verdicts(check(impostor))[SIGNATURE]
-    assert not ok and "not signed by this program's key" in message
+    assert not ok and "the program did not sign it" in message
 
 
 def test_a_credential_signed_before_a_key_rotation_still_passes():
@@ -139,18 +147,49 @@ def test_outside_its_dates_it_fails_and_says_which_date(now, message):
     assert verdicts(outcome)[SIGNATURE][0]  # the signature itself still holds
 
 
+def test_a_genuine_credential_past_its_end_date_is_told_apart_from_an_untrustworthy_one():
+    expired = check(signed(), now=datetime(2028, 3, 10, tzinfo=UTC))
+    assert not expired.ok
+    assert expired.expired and expired.expired_only
+    assert [c.name for c in expired.checks if not c.ok] == [DATES]
+    assert expired.certificate_code == "6290-E2B5-E29Q-GSS"
+    # not yet valid is not "expired"
+    early = check(signed(), now=datetime(2026, 3, 1, tzinfo=UTC))
+    assert not early.expired and not early.expired_only
+    # expired and withdrawn, or expired and altered: not only expired
+    withdrawn = check(
+        signed(), now=datetime(2028, 3, 10, tzinfo=UTC), revoked=revoked_by(FACTS.status_index)
+    )
+    assert withdrawn.expired and not withdrawn.expired_only
+    altered = signed()
+    altered["credentialSubject"]["name"] = "Someone Else"
+    assert not check(altered, now=datetime(2028, 3, 10, tzinfo=UTC)).expired_only
+
+
 def test_on_its_first_and_last_second_it_is_within_its_dates():
     assert check(signed(), now=FACTS.valid_from).ok
     assert check(signed(), now=FACTS.valid_until).ok
 
 
-def test_a_revoked_credential_fails():
+def test_a_withdrawn_credential_fails_without_suggesting_misconduct():
+    # a renewed certificate's old credential is withdrawn the same way as a revoked one
     outcome = check(signed(), revoked=revoked_by(FACTS.status_index))
     assert not outcome.ok
     assert verdicts(outcome)[REVOCATION] == (
         False,
-        "It has been revoked by the program: it no longer counts.",
+        "The program has withdrawn it: it was replaced by a newer certificate (for example "
+        "when it was renewed), or it was revoked. Ask the holder for their current "
+        "certificate code and check it at /verify.",
     )
+    told = check_credential(
+        signed(),
+        issuer_id=PROGRAM.id,
+        public_keys=KEYS,
+        revoked=revoked_by(FACTS.status_index),
+        now=NOW,
+        code_check_url="https://train.example.org/verify",
+    )
+    assert verdicts(told)[REVOCATION][1].endswith("check it at https://train.example.org/verify.")
     # another holder's revocation does not touch this one
     assert check(signed(), revoked=revoked_by(FACTS.status_index + 1)).ok
 
@@ -174,6 +213,13 @@ def test_a_credential_from_another_issuer_fails():
     other["issuer"]["id"] = "https://elsewhere.example/issuer"
     ok, message = verdicts(check(other))[ISSUER]
     assert not ok and "https://elsewhere.example/issuer" in message
+    assert check(other).certificate_code is None
+
+
+def test_an_issuer_without_a_name_is_still_named_in_plain_words():
+    unnamed = signed()
+    del unnamed["issuer"]["name"]
+    assert verdicts(check(unnamed))[ISSUER] == (True, "It was issued by this program.")
 
 
 def test_an_unknown_context_is_never_fetched_and_says_why():
@@ -182,9 +228,27 @@ def test_an_unknown_context_is_never_fetched_and_says_why():
     outcome = check(foreign)
     ok, message = verdicts(outcome)[FORMAT]
     assert not ok
-    assert message.startswith("It uses a JSON-LD context this site does not hold")
+    assert message.startswith(
+        "It is in a format this page cannot check (technical detail: unknown JSON-LD context"
+    )
     assert "https://evil.example/context.json" in message
     assert not verdicts(outcome)[SIGNATURE][0]
+
+
+def test_the_plain_reason_comes_first():
+    bare = signed()
+    del bare["@context"]
+    assert verdicts(check(bare))[FORMAT] == (
+        False,
+        'This is not a credential we can check (it lacks the "@context" line every credential '
+        "starts with).",
+    )
+    damaged = signed()
+    damaged["credentialStatus"]["statusListIndex"] = "-1"
+    assert verdicts(check(damaged))[REVOCATION] == (
+        False,
+        "Its revocation details are damaged, so whether it was withdrawn cannot be checked.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -257,3 +321,24 @@ def test_a_credential_padded_with_thousands_of_objects_is_not_canonicalised():
         "It is far larger than any credential this program issues: not checked.",
     )
     assert not verdicts(outcome)[SIGNATURE][0]
+
+
+def test_an_email_address_is_matched_against_the_salted_hash_only():
+    credential = signed()
+    assert check(credential).genuine
+    assert email_matches(credential, "Riley.Chen@example.com")
+    assert email_matches(credential, "  riley.chen@EXAMPLE.com ")  # as anyone types it
+    assert email_matches(credential, "riley.chen@example.org") is False
+    # a holder named by a DID has no email to compare
+    did = signed(facts(did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"))
+    assert email_matches(did, "riley.chen@example.com") is None
+    # whatever JSON comes in, an answer and never an error
+    for odd in (None, [], {"credentialSubject": {"identifier": [{"salt": 3}, "x", None]}}):
+        assert email_matches(odd, "riley.chen@example.com") is None
+
+
+def test_genuine_means_issued_here_and_unchanged_whatever_the_dates():
+    assert check(signed(), now=datetime(2030, 1, 1, tzinfo=UTC)).genuine
+    altered = signed()
+    altered["credentialSubject"]["name"] = "Someone Else"
+    assert not check(altered).genuine

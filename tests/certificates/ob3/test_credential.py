@@ -9,6 +9,7 @@ import pytest
 
 from certificates.ob3 import credential, proof
 from certificates.ob3.contexts import CREDENTIAL_CONTEXT
+from certificates.ob3.credential import Alignment
 from tests.certificates.ob3.samples import (
     FACTS,
     ISSUER,
@@ -26,6 +27,8 @@ def test_the_credential_is_an_open_badge_credential_on_vc_2_0():
     assert built["@context"] == CREDENTIAL_CONTEXT
     assert built["id"] == FACTS.credential_id
     assert built["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    # a wallet lists it by this name: what it is, then the track
+    assert built["name"] == "Training certificate: Recovery coach"
     assert built["issuer"] == {
         "id": ISSUER.id,
         "type": ["Profile"],
@@ -64,7 +67,8 @@ def test_the_achievement_says_what_is_certified_its_criteria_image_and_alignment
     achievement = credential.build(FACTS)["credentialSubject"]["achievement"]
     assert achievement["id"] == FACTS.achievement_id
     assert achievement["type"] == ["Achievement"]
-    assert achievement["achievementType"] == "Certification"
+    # the program's own training certificate, not a board's certification
+    assert achievement["achievementType"] == "Certificate"
     assert achievement["name"] == "Recovery coach"
     assert achievement["description"] == FACTS.description
     assert achievement["criteria"] == {"narrative": FACTS.criteria}
@@ -83,11 +87,20 @@ def test_the_achievement_says_what_is_certified_its_criteria_image_and_alignment
         },
         {
             "type": ["Alignment"],
-            "targetName": "Practices ethically",
-            "targetFramework": "SAMHSA Core Competencies for Peer Workers",
+            "targetName": "Ethical Responsibility",
+            "targetFramework": "IC&RC Peer Recovery (PR) performance domains",
+            "targetUrl": "https://internationalcredentialing.org/icrc-credentials/pr",
+            "targetDescription": "A training domain as IC&RC names it.",
         },
     ]
     assert achievement["creator"]["id"] == ISSUER.id
+
+
+def test_an_alignment_without_the_frameworks_address_is_refused():
+    # Open Badges 3.0 asks every alignment for a targetUrl
+    nameless = Alignment(name="Advocacy", framework="IC&RC Peer Recovery (PR) performance domains")
+    with pytest.raises(ValueError, match="public address"):
+        credential.build(facts(alignments=(nameless,)))
 
 
 def test_the_achievement_served_alone_is_the_one_in_every_credential():
@@ -110,12 +123,26 @@ def _args():
     }
 
 
-def test_the_evidence_links_the_verification_page_with_the_hours_in_words():
+def test_the_evidence_links_the_verification_page_and_says_what_was_completed():
     (evidence,) = credential.build(FACTS)["evidence"]
     assert evidence["id"] == FACTS.evidence_url
     assert evidence["type"] == ["Evidence"]
-    assert "6290-E2B5-E29Q-GSS" in evidence["name"]
+    assert evidence["name"] == (
+        "Certificate 6290-E2B5-E29Q-GSS: public verification page (shows whether it is still "
+        "valid, and the training transcript)"
+    )
+    # the same sentences as the PDF and the verification page, one a line
+    assert evidence["narrative"].splitlines() == [
+        "Certificate code: 6290-E2B5-E29Q-GSS.",
+        "",
+        *[f"- {line}" for line in FACTS.evidence_lines],
+    ]
+
+
+def test_without_sentences_the_evidence_gives_the_hours_in_words():
+    (evidence,) = credential.build(facts(evidence_lines=()))["evidence"]
     narrative = evidence["narrative"]
+    assert narrative.splitlines()[0] == "Certificate code: 6290-E2B5-E29Q-GSS."
     for line in [
         "- Ethics: 6 hours",
         "- Advocacy: 10.5 hours",
@@ -198,9 +225,10 @@ def test_every_field_is_defined_by_the_contexts_so_all_of_it_is_signed():
     nquads = proof.canonical_nquads(credential.build(FACTS))
     for value in [
         "Riley Chen",
-        "Certification",
+        "Certificate",
         "SAMHSA Core Competencies",
-        "43.75 hours",
+        "A training domain as IC&RC names it.",
+        "43.75",
         "94567",
     ]:
         assert value in nquads

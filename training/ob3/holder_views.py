@@ -1,0 +1,316 @@
+"""What a holder does with their portable credential: the share page of a certificate, the
+credential's downloads (JSON, and a badge image with it baked in), "Add to LinkedIn profile",
+and a short-lived link a phone's wallet can fetch the credential from without signing in.
+
+Who sees what: the holder, and a program lead (for support); anyone else gets 404, as for
+the PDF. Only the holder binds a credential to a DID. A revoked or replaced certificate offers
+nothing: its credential was revoked with it (its status bit is set), so the page says so.
+
+The wallet link is a signed token (``itsdangerous``, with the app's secret key and a salt of
+its own) naming one credential, good for ``WALLET_LINK_MINUTES``; its address comes from
+``public_url``, as it is handed to another device. A standard wallet exchange (VC-API or
+OpenID for Verifiable Credential Issuance) is not offered: the page says so, in plain words.
+
+The page says what the file reveals: what the holder completed is listed in the same sentences
+the credential's evidence holds (``certificates.transcript.sentences_of``), and LinkedIn gets
+the certificate's name marked as a training certificate, so it does not pass for a board's.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import cache
+from typing import Any
+
+import segno
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import Markup
+from sqlalchemy import select
+
+from certificates.codes import format_code
+from certificates.ob3 import badge_image, baking, linkedin
+from certificates.transcript import sentences_of
+from training.errors import error_page
+from training.extensions import db
+from training.forms import submitted
+from training.models import Certificate, Role, utcnow
+from training.ob3 import bp, credentials
+from training.ob3.forms import DidForm
+from training.ob3.models import OpenBadge
+from training.urls import public_url
+
+#: how long a wallet link works
+WALLET_LINK_MINUTES = 30
+WALLET_SALT = "ob3-wallet-link"
+JSON_TYPE = "application/ld+json"
+
+
+def _shown(certificate_id: int) -> Certificate:
+    """The certificate, if the signed-in person may see its credential: its holder or a lead."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not (
+        certificate.user_id == current_user.id or current_user.role == Role.LEAD
+    ):
+        abort(404)
+    return certificate
+
+
+def _withdrawn(certificate: Certificate) -> bool:
+    return certificate.revoked_at is not None or certificate.superseded_at is not None
+
+
+def _withheld(certificate: Certificate, status: int = 410):  # type: ignore[no-untyped-def]
+    """Nothing is offered for a revoked or replaced certificate; the answer says why."""
+    return render_template("ob3/share.html", certificate=certificate, withheld=True), status
+
+
+# --- the share page ------------------------------------------------------------------------------
+
+
+@bp.route("/certificates/<int:certificate_id>/share")
+@login_required
+def share(certificate_id: int):  # type: ignore[no-untyped-def]
+    certificate = _shown(certificate_id)
+    if _withdrawn(certificate):
+        return _withheld(certificate)
+    badge = _chosen(certificate)
+    return _share_page(certificate, badge, DidForm(formdata=None))
+
+
+@bp.route("/certificates/<int:certificate_id>/share/did", methods=["POST"])
+@login_required
+def bind_did(certificate_id: int):  # type: ignore[no-untyped-def]
+    """A credential that names the holder's DID instead of their hashed email (the holder only;
+    nothing is saved when the DID is not well formed)."""
+    certificate = _shown(certificate_id)
+    if certificate.user_id != current_user.id:
+        abort(403)
+    if _withdrawn(certificate):
+        return _withheld(certificate)
+    form = DidForm()
+    if not submitted(form):
+        return _share_page(certificate, _email_bound(certificate), form), 400
+    did = form.did.data
+    _made(certificate, did)
+    flash(
+        "Done: this credential names your DID. Download it below, or add it to your wallet.",
+        "success",
+    )
+    return redirect(url_for(".share", certificate_id=certificate.id, did=did), 303)
+
+
+def _share_page(certificate: Certificate, badge: OpenBadge, form: DidForm) -> str:
+    code = format_code(certificate.code)
+    verify_url = public_url("certs.verify_code", code=code)
+    wallet_url = wallet_link(badge)
+    try:
+        completed = sentences_of(json.loads(certificate.payload))
+    except (KeyError, TypeError, ValueError):  # a payload no sentence can be read from
+        completed = []
+    did = badge.subject_did
+    return render_template(
+        "ob3/share.html",
+        certificate=certificate,
+        code=code,
+        status=certificate.status(utcnow().date()),
+        badge=badge,
+        did=did,
+        did_badges=_did_bound_all(certificate),
+        is_holder=certificate.user_id == current_user.id,
+        json_url=url_for(".credential_json", certificate_id=certificate.id, did=did),
+        png_url=url_for(".badge_png", certificate_id=certificate.id, did=did),
+        verify_url=verify_url,
+        check_credential_url=public_url("ob3.verify_credential"),
+        check_code_url=public_url("certs.verify"),
+        completed=completed,
+        linkedin_url=linkedin.add_to_profile_url(
+            name=linkedin_name(certificate.track_title),
+            organization_name=current_app.config["PROGRAM_NAME"],
+            issued_on=certificate.issued_on,
+            expires_on=certificate.expires_on,
+            cert_url=verify_url,
+            cert_id=code,
+        ),
+        wallet_url=wallet_url,
+        wallet_qr=qr_svg(wallet_url),
+        wallet_minutes=WALLET_LINK_MINUTES,
+        form=form,
+    )
+
+
+def linkedin_name(track_title: str) -> str:
+    """The name LinkedIn lists: marked as a training certificate, not a board's certification."""
+    return f"{track_title} (training certificate)"
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of ``url``, named for screen readers (no inline style: the CSP)."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", scale=5, border=4, xmldecl=False, svgns=True, nl=False, title="QR code"
+    )
+    svg = (
+        out.getvalue()
+        .decode()
+        .replace("<svg ", '<svg role="img" aria-label="QR code of the wallet link" ', 1)
+    )
+    return Markup(svg)  # noqa: S704 (segno's own output: a path and a title, nothing from input)
+
+
+# --- which credential ----------------------------------------------------------------------------
+
+
+def _email_bound(certificate: Certificate) -> OpenBadge:
+    """The credential that names the holder's hashed email, made now if the certificate was
+    issued before credentials were (``credential_for`` is idempotent)."""
+    return _made(certificate, None)
+
+
+def _made(certificate: Certificate, did: str | None) -> OpenBadge:
+    """``credential_for`` (which commits what it makes); a certificate revoked or replaced
+    since this request read it offers nothing."""
+    try:
+        return credentials.credential_for(certificate, did)
+    except credentials.CredentialError:
+        db.session.rollback()
+        certificate = db.session.get(Certificate, certificate.id) or certificate
+        abort(make_response(_withheld(certificate)))
+
+
+def _did_bound(certificate: Certificate, did: str) -> OpenBadge | None:
+    return db.session.scalars(
+        select(OpenBadge).where(
+            OpenBadge.certificate_id == certificate.id, OpenBadge.subject_did == did
+        )
+    ).first()
+
+
+def _did_bound_all(certificate: Certificate) -> list[OpenBadge]:
+    return list(
+        db.session.scalars(
+            select(OpenBadge)
+            .where(OpenBadge.certificate_id == certificate.id, OpenBadge.subject_did.is_not(None))
+            .order_by(OpenBadge.id)
+        )
+    )
+
+
+def _chosen(certificate: Certificate) -> OpenBadge:
+    """The credential the address asks for: ``?did=`` one already bound (never made by a
+    GET), else the email-bound one."""
+    did = request.args.get("did")
+    if not did:
+        return _email_bound(certificate)
+    badge = _did_bound(certificate, did)
+    if badge is None:
+        abort(404)
+    return badge
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+
+@bp.route("/certificates/<int:certificate_id>/credential.json")
+@login_required
+def credential_json(certificate_id: int):  # type: ignore[no-untyped-def]
+    certificate = _shown(certificate_id)
+    if _withdrawn(certificate):
+        return _withheld(certificate)
+    return _json_attachment(certificate, _chosen(certificate))
+
+
+@bp.route("/certificates/<int:certificate_id>/badge.png")
+@login_required
+def badge_png(certificate_id: int):  # type: ignore[no-untyped-def]
+    """The badge image with the credential baked in (Open Badges 3.0 §5.3)."""
+    certificate = _shown(certificate_id)
+    if _withdrawn(certificate):
+        return _withheld(certificate)
+    badge = _chosen(certificate)
+    picture = _badge_picture(current_app.config["PROGRAM_NAME"], certificate.track_title)
+    baked = baking.bake(picture, credentials_json(badge))
+    return _attachment(baked, "image/png", _file_name(certificate, badge, "badge", "png"))
+
+
+@cache
+def _badge_picture(program_name: str, track_title: str) -> bytes:
+    """The badge picture of a track (drawn once per program and track: it never changes)."""
+    return badge_image.badge_png(program_name, track_title)
+
+
+def credentials_json(badge: OpenBadge) -> dict[str, Any]:
+    return json.loads(badge.credential)
+
+
+def _json_attachment(certificate: Certificate, badge: OpenBadge) -> Response:
+    return _attachment(
+        badge.credential.encode(), JSON_TYPE, _file_name(certificate, badge, "credential", "json")
+    )
+
+
+def _file_name(certificate: Certificate, badge: OpenBadge, kind: str, extension: str) -> str:
+    """credential-7K3QD-M9X2A-F4R8T.json; one bound to a DID ends in -did-<n>."""
+    bound = f"-did-{badge.id}" if badge.subject_did else ""
+    return f"{kind}-{format_code(certificate.code)}{bound}.{extension}"
+
+
+def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- the wallet link -----------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=WALLET_SALT)  # type: ignore[arg-type]
+
+
+def wallet_link(badge: OpenBadge) -> str:
+    """The public address a wallet fetches this credential from, for the next 30 minutes."""
+    return public_url("ob3.wallet_credential", token=_serializer().dumps({"badge": badge.id}))
+
+
+@bp.route("/credentials/wallet/<token>")
+def wallet_credential(token: str):  # type: ignore[no-untyped-def]
+    """The credential as a download, for whoever holds an unexpired link (no sign-in: a phone's
+    wallet has no session here). A link that was altered is not found; an old one says so."""
+    try:
+        named = _serializer().loads(token, max_age=WALLET_LINK_MINUTES * 60)
+    except SignatureExpired:
+        return error_page(
+            410,
+            "This link has expired",
+            f"A wallet link works for {WALLET_LINK_MINUTES} minutes. Open your certificate's "
+            "share page again for a new link or QR code.",
+        )
+    except BadSignature:
+        abort(404)
+    badge_id = named.get("badge") if isinstance(named, dict) else None
+    badge = db.session.get(OpenBadge, badge_id) if isinstance(badge_id, int) else None
+    if badge is None:
+        abort(404)
+    certificate = db.session.get(Certificate, badge.certificate_id)
+    if certificate is None:
+        abort(404)
+    if _withdrawn(certificate):
+        return _withheld(certificate)
+    response = _json_attachment(certificate, badge)
+    response.headers["Cache-Control"] = "no-store"
+    return response

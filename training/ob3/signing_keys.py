@@ -1,0 +1,185 @@
+"""The signing keys, as verifiers see them: which key signs now, and every key that ever signed.
+
+The private key comes from configuration (``training.certs.keys``). Its public half is
+registered in ``signing_key`` the first time it signs, in the same transaction as what it
+signed, so a credential is never stored without its key being published. When a key is
+registered while another one is in service, that other one is retired: that is a rotation,
+whether ``flask --app wsgi keys rotate`` wrote the new key file (``rotate``) or an operator set a
+new CERTIFICATE_SIGNING_KEY and restarted. A retired key is never deleted: the issuer document
+keeps listing it, so whatever it signed keeps verifying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import current_app
+from sqlalchemy import select, update
+
+from certificates import signing
+from training import audit
+from training.certs import keys
+from training.columns import utcnow
+from training.extensions import db
+from training.ob3.models import SigningKey
+from training.upserts import dialect_insert
+from training.urls import public_url
+
+#: audit events of keys are about a row of signing_key
+SUBJECT = "signing_key"
+
+
+def method_url(key_id: str) -> str:
+    """The verification method's id: the public address of that key's Multikey document."""
+    return public_url("ob3.key", key_id=key_id)
+
+
+def current_key_id() -> str:
+    """The fingerprint of the key that signs now (no database)."""
+    return signing.key_id(keys.public_pem())
+
+
+def current() -> tuple[str, Ed25519PrivateKey]:
+    """The key that signs now, and its fingerprint; registered in the open transaction if it
+    is new (the caller commits with whatever it signs)."""
+    private_key = keys.private_key()
+    pem = signing.public_key_pem(private_key)
+    key_id = signing.key_id(pem)
+    register(key_id, pem, how="a new key was set in the configuration")
+    return key_id, private_key
+
+
+def register(key_id: str, pem: bytes, *, how: str) -> bool:
+    """Record the key ``key_id`` as the one in service (nothing happens if it is known).
+
+    Safe when several servers register it at once: the database keeps one row. A new key
+    retires every other key in service, and that rotation is audited, saying ``how``. True if
+    this call added it."""
+    if db.session.scalar(select(SigningKey.id).where(SigningKey.key_id == key_id)) is not None:
+        return False
+    row_id = db.session.execute(
+        dialect_insert(SigningKey)
+        .values(key_id=key_id, public_pem=pem.decode(), created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key_id"])
+        .returning(SigningKey.id)
+    ).scalar()
+    if row_id is None:
+        return False  # another server registered it this moment
+    retired = retire_others(key_id)
+    if retired:
+        audit.record(
+            None,
+            SUBJECT,
+            row_id,
+            "key rotated",
+            comment=f"Key {key_id} signs from now on ({how}); retired, still published: "
+            f"{', '.join(retired)}.",
+        )
+    return True
+
+
+def retire_others(key_id: str) -> list[str]:
+    """Mark every other key in service as retired now; their fingerprints."""
+    in_service = list(
+        db.session.scalars(
+            select(SigningKey.key_id).where(
+                SigningKey.key_id != key_id, SigningKey.retired_at.is_(None)
+            )
+        )
+    )
+    if in_service:
+        db.session.execute(
+            update(SigningKey)
+            .where(SigningKey.key_id.in_(in_service), SigningKey.retired_at.is_(None))
+            .values(retired_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+    return in_service
+
+
+def published() -> list[SigningKey]:
+    """Every key ever registered, oldest first, and the key in service now even before it has
+    signed anything (then a row not saved)."""
+    rows = list(
+        db.session.scalars(select(SigningKey).order_by(SigningKey.created_at, SigningKey.id))
+    )
+    try:
+        pem = keys.public_pem()
+    except keys.NoSigningKey:
+        return rows  # nothing signs now; what signed before stays published
+    key_id = signing.key_id(pem)
+    if all(row.key_id != key_id for row in rows):
+        rows.append(SigningKey(key_id=key_id, public_pem=pem.decode()))
+    return rows
+
+
+def public_keys() -> dict[str, Ed25519PublicKey]:
+    """Verification method URL -> public key, for every published key."""
+    return {method_url(row.key_id): public_key(row) for row in published()}
+
+
+def public_key(row: SigningKey) -> Ed25519PublicKey:
+    """The row's public key (parsed once per app and key)."""
+    parsed: dict[str, Ed25519PublicKey] = current_app.extensions.setdefault("ob3_public_keys", {})
+    found = parsed.get(row.key_id)
+    if found is None:
+        loaded = serialization.load_pem_public_key(row.public_pem.encode())
+        if not isinstance(loaded, Ed25519PublicKey):
+            raise ValueError(f"Signing key {row.key_id} is not an Ed25519 key.")
+        found = parsed[row.key_id] = loaded
+    return found
+
+
+def find(key_id: str) -> SigningKey | None:
+    """The published key of that fingerprint, or None."""
+    return next((row for row in published() if row.key_id == key_id), None)
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What ``rotate`` did."""
+
+    old_key_id: str
+    new_key_id: str
+    path: str
+
+
+class CannotRotate(RuntimeError):
+    """The key is not one this app may replace; the message says what to do instead."""
+
+
+def rotate() -> Rotation:
+    """Replace the key file's key with a new one; the old one stays published, retired.
+
+    First the key in service is registered (committed), so its public half is kept whatever
+    happens next; then the new key is written to the key file, in one step; then it is
+    registered, which retires the old one, and that is audited and committed. The old private
+    key is not kept anywhere: nothing can sign with it again."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if keys.from_setting(app):
+        raise CannotRotate(
+            "The signing key comes from the CERTIFICATE_SIGNING_KEY setting, which this command "
+            "cannot change. To rotate it: make a new key (python -c 'from certificates.signing "
+            "import new_private_key_pem as n; print(n().decode())'), put it in "
+            "CERTIFICATE_SIGNING_KEY and restart every app server. The first one to sign with "
+            "it registers it and retires the old key, which stays published (it is in the "
+            "database), so everything signed before keeps verifying."
+        )
+    path = keys.key_path(app)
+    if not path.is_file():
+        raise CannotRotate(
+            f"There is no key file at {path}. Run `python -m training.firstrun` to make one, or "
+            "set CERTIFICATE_SIGNING_KEY_FILE."
+        )
+    old_key_id, _ = current()
+    db.session.commit()
+    new_pem = signing.new_private_key_pem()
+    keys.replace_key_file(app, new_pem)
+    new_public = signing.public_key_pem(signing.load_private_key(new_pem))
+    new_key_id = signing.key_id(new_public)
+    register(new_key_id, new_public, how="flask keys rotate")
+    db.session.commit()
+    app.extensions.pop("ob3_status_lists", None)
+    return Rotation(old_key_id=old_key_id, new_key_id=new_key_id, path=str(path))
