@@ -102,3 +102,26 @@ def init_app(app: Flask) -> None:
     from training.backup import backup
 
     db_cli.add_command(backup)
+    _publish_the_key_after_upgrades(db_cli)
+
+
+def _publish_the_key_after_upgrades(db_cli: click.Group) -> None:
+    """`flask db upgrade` also registers the signing key in service (``signing_keys
+    .register_in_service``), so it is published from the deployment on, before it signs: an
+    operator who swaps it before then still has what it signed verifying. (Flask-Migrate's
+    group is shared by every app of the process: wrapped once.)"""
+    command = db_cli.commands["upgrade"]
+    if getattr(command.callback, "publishes_the_key", False):
+        return
+    upgrade = command.callback
+
+    @with_appcontext
+    def upgrade_then_publish(*args: object, **kwargs: object) -> None:
+        upgrade(*args, **kwargs)  # type: ignore[misc]
+        if not kwargs.get("sql"):
+            from training.ob3 import signing_keys
+
+            signing_keys.register_in_service()
+
+    upgrade_then_publish.publishes_the_key = True  # type: ignore[attr-defined]
+    command.callback = upgrade_then_publish

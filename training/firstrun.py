@@ -29,6 +29,9 @@ def main() -> None:
         print(f"Created the certificate signing key in {key_path(app)} (keep it private).")
     with app.app_context():
         upgrade()
+        from training.ob3.signing_keys import register_in_service
+
+        register_in_service()  # published from now on, before it signs anything
         from training.demo import load_demo
 
         for line in load_demo():

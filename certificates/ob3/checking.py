@@ -4,11 +4,15 @@ checks, each one plain sentence saying what was found, and the credential's main
 The checks, each made whatever the others found (so the page can say everything that is wrong):
 
 1. **Format**: an Open Badges 3.0 credential whose JSON-LD contexts this site holds (a context
-   it does not hold is never fetched, so such a credential cannot be checked here).
+   it does not hold is never fetched, so such a credential cannot be checked here), within the
+   bounds and written in the plain shape of ours (``input_limits``: checked before anything is
+   canonicalised, so that no field can be moved out of this module's sight while the
+   signature still holds).
 2. **Issuer**: issued by this program (``issuer.id`` is ours).
 3. **Signature**: the ``eddsa-rdfc-2022`` proof holds with the key its ``verificationMethod``
-   names, which must be one this program publishes (current or retired by a rotation).
-4. **Dates**: now is within ``validFrom`` … ``validUntil``.
+   names, which must be one this program publishes (current or retired by a rotation); a
+   retired key's proof must have been made before it was retired.
+4. **Dates**: now is within ``validFrom`` … ``validUntil`` (both required: ours have both).
 5. **Revocation**: its bit in the revocation list (Bitstring Status List) is not set.
 
 Any JSON at all may come in (not an object, fields missing or of the wrong type): every such
@@ -32,7 +36,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from certificates.ob3 import contexts, proof
+from certificates.hours import long_date
+from certificates.ob3 import contexts, input_limits, proof, status_list
 from certificates.ob3.credential import identity_hash
 
 #: how the dates check's message starts when the end date has passed
@@ -47,9 +52,6 @@ FORMAT, ISSUER, SIGNATURE, DATES, REVOCATION = (
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 #: a value quoted back in a message is cut to this many characters
 QUOTE_LENGTH = 80
-#: more JSON objects than this and a credential is not checked: ours hold about 15, and
-#: canonicalising a hostile one with thousands of blank nodes could keep the server busy
-MAX_OBJECTS = 200
 #: a position in a status list, as the entry writes it (digits, as text)
 _INDEX = re.compile(r"[0-9]{1,12}")
 #: the evidence narrative's first line names the certificate (``credential.evidence_narrative``)
@@ -79,6 +81,8 @@ class Outcome:
     criteria_lines: tuple[str, ...] = ()
     #: its end date has passed (the dates check failed for that reason)
     expired: bool = False
+    #: the issuer it names, when that is not this program
+    foreign_issuer: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,16 +109,18 @@ def check_credential(
     revoked: Callable[[str, int], bool | None],
     now: datetime,
     code_check_url: str = CODE_CHECK_PATH,
+    retired_at: Mapping[str, datetime] | None = None,
 ) -> Outcome:
     """Every check on ``credential`` (any parsed JSON), and the facts it states.
     ``code_check_url`` is where a withdrawn credential's message sends the reader to check the
-    holder's current certificate code."""
+    holder's current certificate code; ``retired_at`` says when each retired key (by its
+    verification method id) was retired."""
     if not isinstance(credential, dict):
         failed = Check(FORMAT, False, "This is not a credential: a credential is a JSON object.")
         return Outcome((failed,), None, None, None, None, None)
     form = _format(credential)
     issuer = _issuer(credential, issuer_id)
-    signature = _signature(credential, public_keys, form_ok=form.ok)
+    signature = _signature(credential, public_keys, retired_at or {}, form_ok=form.ok)
     dates = _dates(credential, now)
     checks = (form, issuer, signature, dates, _revocation(credential, revoked, code_check_url))
     subject = _dict(credential.get("credentialSubject"))
@@ -130,6 +136,7 @@ def check_credential(
         certificate_code=_certificate_code(credential) if ours else None,
         criteria_lines=_criteria_lines(achievement) if ours else (),
         expired=not dates.ok and dates.message.startswith(EXPIRED),
+        foreign_issuer=_issuer_named(credential) if not issuer.ok else None,
     )
 
 
@@ -146,10 +153,9 @@ def _format(credential: dict) -> Check:
             'This is not a credential we can check (it lacks the "@context" line every '
             "credential starts with).",
         )
-    if _objects_in(credential) > MAX_OBJECTS:
-        return Check(
-            FORMAT, False, "It is far larger than any credential this program issues: not checked."
-        )
+    refused = input_limits.refusal(credential)
+    if refused is not None:
+        return Check(FORMAT, False, refused)
     listed = credential["@context"]
     listed = listed if isinstance(listed, list) else [listed]
     unknown = [c for c in listed if not isinstance(c, str) or c not in _held_contexts()]
@@ -184,23 +190,33 @@ def _format(credential: dict) -> Check:
     return Check(FORMAT, True, "It is an Open Badges 3.0 credential.")
 
 
-def _issuer(credential: dict, issuer_id: str) -> Check:
+def _issuer_named(credential: dict) -> str | None:
+    """The issuer's id the credential states (its ``issuer``, or that object's ``id``)."""
     issuer = credential.get("issuer")
     found = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return found if isinstance(found, str) and found else None
+
+
+def _issuer(credential: dict, issuer_id: str) -> Check:
+    found = _issuer_named(credential)
+    if found is None:
+        return Check(ISSUER, False, "It does not say who issued it.")
     if found == issuer_id:
-        name = _text(_dict(issuer).get("name"))
+        name = _text(_dict(credential.get("issuer")).get("name"))
         return Check(
             ISSUER, True, f"It was issued by {name}." if name else "It was issued by this program."
         )
-    if not isinstance(found, str) or not found:
-        return Check(ISSUER, False, "It does not say who issued it.")
     return Check(
         ISSUER, False, f"It was not issued by this program (its issuer is {_quote(found)})."
     )
 
 
 def _signature(
-    credential: dict, public_keys: Mapping[str, Ed25519PublicKey], *, form_ok: bool
+    credential: dict,
+    public_keys: Mapping[str, Ed25519PublicKey],
+    retired_at: Mapping[str, datetime],
+    *,
+    form_ok: bool,
 ) -> Check:
     if "proof" not in credential:
         return Check(SIGNATURE, False, "It is not signed, so anyone could have written it.")
@@ -218,6 +234,10 @@ def _signature(
         )
     if not form_ok:
         return Check(SIGNATURE, False, "Its signature cannot be checked until its format is right.")
+    if method in retired_at:
+        late = _signed_after_retirement(credential, retired_at[method])
+        if late is not None:
+            return late
     try:
         proof.verify(credential, key)
     except proof.ProofError:
@@ -236,6 +256,30 @@ def _signature(
     )
 
 
+def _signed_after_retirement(credential: dict, retired: datetime) -> Check | None:
+    """A failing check if the proof was made after its key was retired (or does not say when
+    it was made): a retired key, even one that leaked, signs nothing that passes here."""
+    found = credential.get("proof")
+    found = found[0] if isinstance(found, list) and len(found) == 1 else found
+    created = _moment(_dict(found).get("created"))
+    if created is None:
+        return Check(
+            SIGNATURE,
+            False,
+            "Its signature does not say when it was made, and the key that made it has been "
+            "retired, so the signature cannot be trusted.",
+        )
+    retired = retired if retired.tzinfo else retired.replace(tzinfo=UTC)
+    if created <= retired:
+        return None
+    return Check(
+        SIGNATURE,
+        False,
+        f"It was signed on {_day(created)} with a key the program had retired on "
+        f"{_day(retired)}; a retired key signs nothing new, so this signature cannot be trusted.",
+    )
+
+
 def _dates(credential: dict, now: datetime) -> Check:
     try:
         return _within_dates(credential, now if now.tzinfo else now.replace(tzinfo=UTC))
@@ -247,17 +291,15 @@ def _within_dates(credential: dict, now: datetime) -> Check:
     start = _moment(credential.get("validFrom"))
     if start is None:
         return Check(DATES, False, "It does not say, in a date we can read, from when it is valid.")
-    end = None
-    if "validUntil" in credential:
-        end = _moment(credential.get("validUntil"))
-        if end is None:
-            return Check(DATES, False, "Its end date cannot be read.")
+    if "validUntil" not in credential:  # every credential of ours has an end date
+        return Check(DATES, False, "It does not say until when it is valid.")
+    end = _moment(credential.get("validUntil"))
+    if end is None:
+        return Check(DATES, False, "Its end date cannot be read.")
     if now < start:
         return Check(DATES, False, f"It is not valid yet: it starts on {_day(start)}.")
-    if end is not None and now > end:
+    if now > end:
         return Check(DATES, False, f"{EXPIRED} {_day(end)}.")
-    if end is None:
-        return Check(DATES, True, f"It is valid from {_day(start)} and does not expire.")
     return Check(
         DATES, True, f"It is within its dates: valid from {_day(start)} until {_day(end)}."
     )
@@ -291,6 +333,13 @@ def _revocation(
             REVOCATION,
             False,
             "Its revocation details are damaged, so whether it was withdrawn cannot be checked.",
+        )
+    if int(index) >= status_list.LIST_BITS:
+        return Check(
+            REVOCATION,
+            False,
+            "Its place in the revocation list is out of range, so whether it was withdrawn "
+            "cannot be checked.",
         )
     try:
         answer = revoked(list_url, int(index))
@@ -347,22 +396,6 @@ def _criteria_lines(achievement: dict) -> tuple[str, ...]:
     return tuple(line.strip() for line in narrative.splitlines() if line.strip())
 
 
-def _objects_in(value: Any) -> int:
-    """How many JSON objects ``value`` holds, itself included (counted without recursion, so
-    however deep it nests)."""
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            count += 1
-            if count > MAX_OBJECTS:
-                break
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
 def _moment(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -375,8 +408,19 @@ def _moment(value: Any) -> datetime | None:
 
 def _day(moment: datetime) -> str:
     """A date as an employer reads it: "1 March 2026" (in UTC)."""
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {moment:%B %Y}"
+    return long_date(moment.astimezone(UTC))
+
+
+def readable_date(text: str | None) -> str | None:
+    """A date the credential states, as people write it ("30 November 2028", in UTC); as
+    written if it cannot be read as a date."""
+    if text is None:
+        return None
+    try:
+        moment = _moment(text)
+        return _day(moment) if moment is not None else text
+    except (OverflowError, ValueError):  # at the very edge of the calendar
+        return text
 
 
 def _dict(value: Any) -> dict:

@@ -30,7 +30,8 @@ a verifier that canonicalises in safe mode refuses a term neither defines):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,6 +88,36 @@ class BadgeFacts:
     #: what the holder completed, one sentence a line, as the PDF and the verification page say
     #: it (``certificates.transcript.sentences_of``); empty: written from the hours above
     evidence_lines: tuple[str, ...] = ()
+
+
+#: the DID methods a holder may give us (their wallet's ``did:key``, or a ``did:web`` they run)
+HOLDER_DID_METHODS = ("key", "web")
+_ID_CHAR = r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})"
+#: W3C DID Core: ``did:`` method-name ``:`` method-specific-id (parts joined by ``:``)
+_DID = re.compile(rf"did:[a-z0-9]+:(?:{_ID_CHAR}*:)*{_ID_CHAR}+")
+#: ``did:key:`` and a multibase key in base58btc (``z`` then base58 letters: no 0, O, I or l)
+_DID_KEY = re.compile(r"did:key:z[1-9A-HJ-NP-Za-km-z]{16,}")
+#: ``did:web:`` and a host name (its port as ``%3A8443``), then any path parts after ``:``
+_DID_WEB = re.compile(
+    r"did:web:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*(?:%3[Aa][0-9]{1,5})?(?::[A-Za-z0-9._-]+)*"
+)
+
+
+def is_did(value: str, methods: Collection[str] | None = None) -> bool:
+    """Whether ``value`` is a DID (W3C DID Core syntax), of one of ``methods`` if given; a
+    ``did:key`` or ``did:web`` must also have that method's shape. Only the shape is checked:
+    nothing is resolved, and nothing says the DID is the holder's."""
+    if not _DID.fullmatch(value):
+        return False
+    method = value.split(":", 2)[1]
+    if methods is not None and method not in methods:
+        return False
+    if method == "key":
+        return bool(_DID_KEY.fullmatch(value))
+    if method == "web":
+        return bool(_DID_WEB.fullmatch(value))
+    return True
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -184,8 +215,8 @@ def hours_text(hours: float) -> str:
 def _subject(facts: BadgeFacts) -> dict:
     subject: dict = {"type": ["AchievementSubject"]}
     if facts.did:
-        if not facts.did.startswith("did:") or any(c.isspace() for c in facts.did):
-            raise ValueError("A DID starts with 'did:' and has no spaces.")
+        if not is_did(facts.did):
+            raise ValueError("This is not a DID: it starts with 'did:' and has no spaces.")
         subject["id"] = facts.did
     elif facts.email and facts.email.strip():
         if not facts.salt:

@@ -280,6 +280,9 @@ def revoke(certificate: Certificate, lead: User, category: str, reason: str) -> 
         raise CertificateError(
             "Write the reason for revoking; it stays on record (it is not shown publicly)."
         )
+    # the holder's lock, as issuing takes it: a credential being made for this certificate
+    # right now (``credentials.credential_for``) is stored first, then revoked with it
+    lock_trainee(certificate.user_id)
     if not transitions.revoke(certificate.id, lead.id, category, reason.strip()):
         raise why_not_current(certificate, lead, "revoke")
     audit.record(

@@ -2,21 +2,22 @@
 wallet's DID (``holder_views``), and anyone checks a credential by pasting it or choosing its
 file (``verify_views``).
 
-A DID is checked for its shape only (``did:key:z…`` or ``did:web:host…``): nothing is looked up,
-so a wallet's DID works even where its host cannot be reached from here. The pasted text and the
+A DID is checked for its shape only (``did:key:z…`` or ``did:web:host…``,
+``certificates.ob3.credential.is_did``): nothing is looked up, so a wallet's DID works even where
+its host cannot be reached from here, and nothing proves it is the holder's. The pasted text and the
 file have limits of their own, said on the page: a credential of this program is a few
 kilobytes, so anything near the limit is not one.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf.file import FileField
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from certificates.ob3.credential import HOLDER_DID_METHODS, is_did
 from training import limits
 from training.forms import Form
 from training.validators import at_most
@@ -28,13 +29,6 @@ PASTE_CHARACTERS = 200_000
 #: the largest credential file (.json or baked .png) a verifier may choose
 FILE_BYTES = 2 * 1024 * 1024
 
-#: ``did:key:`` and a multibase key in base58btc (``z`` then base58 letters: no 0, O, I or l)
-_DID_KEY = re.compile(r"did:key:z[1-9A-HJ-NP-Za-km-z]{16,}")
-#: ``did:web:`` and a host name (its port as ``%3A8443``), then any path parts after ``:``
-_DID_WEB = re.compile(
-    r"did:web:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-    r"[A-Za-z0-9])?)*(?:%3[Aa][0-9]{1,5})?(?::[A-Za-z0-9._~-]+)*"
-)
 DID_EXAMPLE = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 DID_MESSAGE = (
     "This is not a DID we can use. Copy it from your wallet: it starts with did:key: or "
@@ -42,13 +36,8 @@ DID_MESSAGE = (
 )
 
 
-def is_did(value: str) -> bool:
-    """Whether ``value`` has the shape of a ``did:key`` or ``did:web`` DID."""
-    return bool(_DID_KEY.fullmatch(value) or _DID_WEB.fullmatch(value))
-
-
 def did_syntax(form: Any, field: Any) -> None:
-    if field.data and not is_did(field.data):
+    if field.data and not is_did(field.data, HOLDER_DID_METHODS):
         raise ValidationError(DID_MESSAGE)
 
 
@@ -78,6 +67,17 @@ class PastedText(TextAreaField):
         super().process_formdata(valuelist)
 
 
+class TypedEmail(EmailField):
+    """An email box of a form that also takes a file: a file sent in its place (not something a
+    browser does) is an error in words, not an address."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not isinstance(valuelist[0], str):
+            self.data = ""
+            raise ValueError("This box takes an email address, not a file.")
+        super().process_formdata(valuelist)
+
+
 class CheckCredentialForm(Form):
     """The file first (what a verifier was usually given), then the box to paste into."""
 
@@ -104,7 +104,7 @@ class CheckCredentialForm(Form):
         description="Open the .json file in a text editor and copy all of it.",
         render_kw={"rows": 8, "spellcheck": "false"},
     )
-    email = EmailField(
+    email = TypedEmail(
         "Holder's email (optional)",
         validators=[at_most(limits.EMAIL)],
         description=(

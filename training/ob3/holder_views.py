@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import io
 import json
-from functools import cache
-from typing import Any
+from typing import NoReturn
 
 import segno
 from flask import (
@@ -41,7 +40,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from certificates.codes import format_code
-from certificates.ob3 import badge_image, baking, linkedin
+from certificates.ob3 import baking, linkedin
 from certificates.transcript import sentences_of
 from training.errors import error_page
 from training.extensions import db
@@ -50,6 +49,7 @@ from training.models import Certificate, Role, utcnow
 from training.ob3 import bp, credentials
 from training.ob3.forms import DidForm
 from training.ob3.models import OpenBadge
+from training.ob3.publishing_views import badge_picture
 from training.urls import public_url
 
 #: how long a wallet link works
@@ -68,10 +68,6 @@ def _shown(certificate_id: int) -> Certificate:
     return certificate
 
 
-def _withdrawn(certificate: Certificate) -> bool:
-    return certificate.revoked_at is not None or certificate.superseded_at is not None
-
-
 def _withheld(certificate: Certificate, status: int = 410):  # type: ignore[no-untyped-def]
     """Nothing is offered for a revoked or replaced certificate; the answer says why."""
     return render_template("ob3/share.html", certificate=certificate, withheld=True), status
@@ -84,7 +80,7 @@ def _withheld(certificate: Certificate, status: int = 410):  # type: ignore[no-u
 @login_required
 def share(certificate_id: int):  # type: ignore[no-untyped-def]
     certificate = _shown(certificate_id)
-    if _withdrawn(certificate):
+    if credentials.ended(certificate):
         return _withheld(certificate)
     badge = _chosen(certificate)
     return _share_page(certificate, badge, DidForm(formdata=None))
@@ -98,13 +94,20 @@ def bind_did(certificate_id: int):  # type: ignore[no-untyped-def]
     certificate = _shown(certificate_id)
     if certificate.user_id != current_user.id:
         abort(403)
-    if _withdrawn(certificate):
+    if credentials.ended(certificate):
         return _withheld(certificate)
     form = DidForm()
     if not submitted(form):
         return _share_page(certificate, _email_bound(certificate), form), 400
-    did = form.did.data
-    _made(certificate, did)
+    did = form.did.data.strip()
+    try:
+        credentials.credential_for(certificate, did, by=current_user)
+    except credentials.TooManyDids as error:
+        db.session.rollback()
+        form.did.errors.append(str(error))
+        return _share_page(certificate, _email_bound(certificate), form), 400
+    except credentials.CredentialError:
+        _withdrawn_now(certificate)
     flash(
         "Done: this credential names your DID. Download it below, or add it to your wallet.",
         "success",
@@ -129,6 +132,7 @@ def _share_page(certificate: Certificate, badge: OpenBadge, form: DidForm) -> st
         badge=badge,
         did=did,
         did_badges=_did_bound_all(certificate),
+        did_limit=credentials.DIDS_PER_CERTIFICATE,
         is_holder=certificate.user_id == current_user.id,
         json_url=url_for(".credential_json", certificate_id=certificate.id, did=did),
         png_url=url_for(".badge_png", certificate_id=certificate.id, did=did),
@@ -175,27 +179,20 @@ def qr_svg(url: str) -> Markup:
 
 def _email_bound(certificate: Certificate) -> OpenBadge:
     """The credential that names the holder's hashed email, made now if the certificate was
-    issued before credentials were (``credential_for`` is idempotent)."""
-    return _made(certificate, None)
-
-
-def _made(certificate: Certificate, did: str | None) -> OpenBadge:
-    """``credential_for`` (which commits what it makes); a certificate revoked or replaced
-    since this request read it offers nothing."""
+    issued before credentials were (``credential_for`` is idempotent, and commits and audits
+    what it makes); a certificate revoked or replaced since this request read it offers
+    nothing."""
     try:
-        return credentials.credential_for(certificate, did)
+        return credentials.credential_for(certificate, by=current_user)
     except credentials.CredentialError:
-        db.session.rollback()
-        certificate = db.session.get(Certificate, certificate.id) or certificate
-        abort(make_response(_withheld(certificate)))
+        _withdrawn_now(certificate)
 
 
-def _did_bound(certificate: Certificate, did: str) -> OpenBadge | None:
-    return db.session.scalars(
-        select(OpenBadge).where(
-            OpenBadge.certificate_id == certificate.id, OpenBadge.subject_did == did
-        )
-    ).first()
+def _withdrawn_now(certificate: Certificate) -> NoReturn:
+    """Answer that nothing is offered: the certificate ended since this request read it."""
+    db.session.rollback()
+    certificate = db.session.get(Certificate, certificate.id) or certificate
+    abort(make_response(_withheld(certificate)))
 
 
 def _did_bound_all(certificate: Certificate) -> list[OpenBadge]:
@@ -214,7 +211,7 @@ def _chosen(certificate: Certificate) -> OpenBadge:
     did = request.args.get("did")
     if not did:
         return _email_bound(certificate)
-    badge = _did_bound(certificate, did)
+    badge = credentials.stored(certificate.id, did)
     if badge is None:
         abort(404)
     return badge
@@ -227,7 +224,7 @@ def _chosen(certificate: Certificate) -> OpenBadge:
 @login_required
 def credential_json(certificate_id: int):  # type: ignore[no-untyped-def]
     certificate = _shown(certificate_id)
-    if _withdrawn(certificate):
+    if credentials.ended(certificate):
         return _withheld(certificate)
     return _json_attachment(certificate, _chosen(certificate))
 
@@ -237,22 +234,12 @@ def credential_json(certificate_id: int):  # type: ignore[no-untyped-def]
 def badge_png(certificate_id: int):  # type: ignore[no-untyped-def]
     """The badge image with the credential baked in (Open Badges 3.0 §5.3)."""
     certificate = _shown(certificate_id)
-    if _withdrawn(certificate):
+    if credentials.ended(certificate):
         return _withheld(certificate)
     badge = _chosen(certificate)
-    picture = _badge_picture(current_app.config["PROGRAM_NAME"], certificate.track_title)
-    baked = baking.bake(picture, credentials_json(badge))
+    picture = badge_picture(current_app.config["PROGRAM_NAME"], certificate.track_title)
+    baked = baking.bake(picture, credentials.credential_of(badge))
     return _attachment(baked, "image/png", _file_name(certificate, badge, "badge", "png"))
-
-
-@cache
-def _badge_picture(program_name: str, track_title: str) -> bytes:
-    """The badge picture of a track (drawn once per program and track: it never changes)."""
-    return badge_image.badge_png(program_name, track_title)
-
-
-def credentials_json(badge: OpenBadge) -> dict[str, Any]:
-    return json.loads(badge.credential)
 
 
 def _json_attachment(certificate: Certificate, badge: OpenBadge) -> Response:
@@ -309,7 +296,7 @@ def wallet_credential(token: str):  # type: ignore[no-untyped-def]
     certificate = db.session.get(Certificate, badge.certificate_id)
     if certificate is None:
         abort(404)
-    if _withdrawn(certificate):
+    if credentials.ended(certificate):
         return _withheld(certificate)
     response = _json_attachment(certificate, badge)
     response.headers["Cache-Control"] = "no-store"

@@ -1,4 +1,4 @@
-"""``flask --app wsgi keys list|rotate``: the certificate signing keys, for operators."""
+"""``flask --app wsgi keys list|rotate|revoke``: the certificate signing keys, for operators."""
 
 from __future__ import annotations
 
@@ -6,31 +6,55 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-keys_cli = AppGroup("keys", help="See and rotate the certificate signing key.")
+keys_cli = AppGroup("keys", help="See, rotate and revoke the certificate signing keys.")
 
 
 @keys_cli.command("list")
 def list_keys() -> None:
-    """Every key that signed certificates or credentials: id, registered, retired."""
+    """Every key that signed certificates or credentials: id, registered, retired, revoked.
+    The key in service is registered first, so it is published from now on."""
+    from training.certs import keys
     from training.extensions import db
     from training.ob3 import signing_keys
     from training.ob3.models import SigningKey
 
+    signing_keys.register_in_service()
     rows = list(db.session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
-    current = signing_keys.current_key_id()
-    if not rows:
-        click.echo(f"No key has signed anything yet. The key in service is {current}.")
-        return
+    try:
+        current: str | None = signing_keys.current_key_id()
+    except keys.NoSigningKey:
+        current = None
+        click.echo("No signing key is configured: nothing can be signed until one is.")
     click.echo("Key id            Registered        Retired")
     for row in rows:
         retired = row.retired_at.strftime("%Y-%m-%d %H:%M") if row.retired_at else "-"
         note = "  (signs now)" if row.key_id == current else ""
+        if row.revoked_at is not None:
+            note = f"  revoked {row.revoked_at:%Y-%m-%d %H:%M}: what it signed fails verification"
         click.echo(
             f"{row.key_id:<17} {row.created_at:%Y-%m-%d %H:%M}  {retired:<16}{note}".rstrip()
         )
-    if all(row.key_id != current for row in rows):
-        click.echo(f"{current:<17} (not registered yet: it registers when it first signs)")
-    click.echo("Every key listed stays published (/issuer), so what it signed keeps verifying.")
+    click.echo(
+        "Every key listed stays published (/issuer), so what it signed keeps verifying, "
+        "unless it was revoked."
+    )
+
+
+@keys_cli.command("revoke")
+@click.argument("key_id")
+def revoke_key(key_id: str) -> None:
+    """Revoke a retired key that leaked: no credential it signed verifies any more."""
+    from training.ob3 import signing_keys
+
+    try:
+        signing_keys.revoke(key_id)
+    except signing_keys.CannotRevoke as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Revoked key {key_id}. Every Open Badges credential it signed now fails verification, "
+        "here and with any standard verifier. Re-issue the certificates whose credentials must "
+        "stay valid."
+    )
 
 
 @keys_cli.command("rotate")

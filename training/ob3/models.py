@@ -5,7 +5,8 @@ Badges 3.0 credential issued with a certificate.
 
 Keys are kept here only as public keys: the private key stays in configuration
 (``training.certs.keys``). A key rotated out keeps its row (``retired_at`` set), so the issuer
-document keeps publishing it and credentials signed before the rotation keep verifying.
+document keeps publishing it and credentials signed before the rotation keep verifying, unless
+an operator revoked it (``revoked_at``: the key leaked), which withdraws the trust in all it signed.
 
 A credential's place in the status list (``status_list``, ``status_index``) is drawn at random
 and never reused (``uq_open_badge_status_list``): flipping that bit revokes exactly that one
@@ -44,7 +45,8 @@ Index(
 
 class SigningKey(db.Model):
     """A public key the platform signs (or signed) with, named by its fingerprint
-    (``certificates.signing.key_id``). ``retired_at`` is set when another key took over."""
+    (``certificates.signing.key_id``). ``retired_at`` is set when another key took over,
+    ``revoked_at`` when a retired key was declared compromised."""
 
     __tablename__ = "signing_key"
 
@@ -53,6 +55,9 @@ class SigningKey(db.Model):
     public_pem: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set when an operator revoked it (``flask --app wsgi keys revoke``): it was compromised,
+    #: so nothing it signed is trusted any more
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OpenBadge(db.Model):

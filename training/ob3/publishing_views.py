@@ -3,7 +3,8 @@ about it: the issuer (profile and controller document, every key ever used), eac
 revocation status lists, and each track's achievement and badge image.
 
 No sign-in and no rate limit: they are the same for everyone and cheap to serve. Each answer
-carries an ETag (a verifier asking again gets 304 when nothing changed), may be cached for a
+carries an ETag (a verifier asking again gets 304 when nothing changed; the status list's is
+weak, as each server signs its own copy of the same bits), may be cached for a
 minute (a new key or a revocation shows within that minute; the badge image for a day), and
 allows any origin (``Access-Control-Allow-Origin: *``), as web wallets and verifiers fetch them
 from the browser.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from typing import Any
 
 from flask import Response, abort, current_app, request
@@ -27,9 +29,11 @@ MAX_AGE = 60
 IMAGE_MAX_AGE = 86_400
 
 
-def _answer(body: bytes, mimetype: str, etag: str, max_age: int = MAX_AGE) -> Response:
+def _answer(
+    body: bytes, mimetype: str, etag: str, max_age: int = MAX_AGE, *, weak: bool = False
+) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
+    response.set_etag(etag, weak=weak)
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response.make_conditional(request)
@@ -41,23 +45,32 @@ def _json(document: dict[str, Any]) -> Response:
 
 
 def _method(row) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return multikey.verification_method(
+    """A key's Multikey document; a revoked one says when it was revoked, so a verifier (Digital
+    Bazaar's, for one) refuses what it signed."""
+    method = multikey.verification_method(
         signing_keys.method_url(row.key_id),
         achievements.issuer().id,
         signing_keys.public_key(row),
     )
+    if row.revoked_at is not None:
+        method["revoked"] = row.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return method
 
 
 @bp.route("/issuer")
 def issuer():  # type: ignore[no-untyped-def]
     """The issuer's profile, which is also its controller document: every key it signs or
-    signed with, as an assertion method."""
+    signed with, each an assertion method unless it was revoked."""
     profile = achievements.issuer()
     fields: dict[str, Any] = {"name": profile.name, "url": profile.url}
     if profile.email:
         fields["email"] = profile.email
-    methods = [_method(row) for row in signing_keys.published()]
-    return _json(multikey.controller_document(profile.id, methods, fields))
+    rows = signing_keys.published()
+    document = multikey.controller_document(profile.id, [_method(row) for row in rows], fields)
+    # a revoked key is still listed (what it was), but no longer asserts anything for us
+    revoked = {signing_keys.method_url(row.key_id) for row in rows if row.revoked_at is not None}
+    document["assertionMethod"] = [m for m in document["assertionMethod"] if m not in revoked]
+    return _json(document)
 
 
 @bp.route("/issuer/keys/<key_id>")
@@ -79,7 +92,8 @@ def status_list(list_id: int):  # type: ignore[no-untyped-def]
     except keys.NoSigningKey:
         abort(503)  # no key to sign it with (a site set up without one)
     db.session.commit()  # signing registers the key in service, if it was new
-    return _answer(signed.body, "application/json", signed.etag)
+    # weak: each server signs its own copy (another moment, another proof) of the same list
+    return _answer(signed.body, "application/json", signed.etag, weak=True)
 
 
 @bp.route("/achievements/<track_id>")
@@ -96,9 +110,12 @@ def achievement_image(track_id: str):  # type: ignore[no-untyped-def]
     track = achievements.track(track_id)
     if track is None:
         abort(404)
-    program = current_app.config["PROGRAM_NAME"]
-    drawn: dict[tuple[str, str], bytes] = current_app.extensions.setdefault("ob3_badges", {})
-    png = drawn.get((program, track.title))
-    if png is None:
-        png = drawn[(program, track.title)] = badge_image.badge_png(program, track.title)
+    png = badge_picture(current_app.config["PROGRAM_NAME"], track.title)
     return _answer(png, "image/png", hashlib.sha256(png).hexdigest()[:32], IMAGE_MAX_AGE)
+
+
+@cache
+def badge_picture(program_name: str, track_title: str) -> bytes:
+    """A track's badge picture, drawn once per program and track (it never changes): served
+    here, and baked with a holder's credential on their share page."""
+    return badge_image.badge_png(program_name, track_title)

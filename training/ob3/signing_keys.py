@@ -1,22 +1,28 @@
 """The signing keys, as verifiers see them: which key signs now, and every key that ever signed.
 
 The private key comes from configuration (``training.certs.keys``). Its public half is
-registered in ``signing_key`` the first time it signs, in the same transaction as what it
-signed, so a credential is never stored without its key being published. When a key is
+registered in ``signing_key`` at the latest the first time it signs, in the same transaction
+as what it signed, so a credential is never stored without its key being published. When a key is
 registered while another one is in service, that other one is retired: that is a rotation,
 whether ``flask --app wsgi keys rotate`` wrote the new key file (``rotate``) or an operator set a
 new CERTIFICATE_SIGNING_KEY and restarted. A retired key is never deleted: the issuer document
-keeps listing it, so whatever it signed keeps verifying.
+keeps listing it, so whatever it signed keeps verifying, unless an operator revokes it
+(``revoke``: a key that leaked), after which no verifier trusts what it signed.
+
+The key in service is also registered as soon as the database is migrated, at first run and
+when the keys are listed (``register_in_service``), so a key swapped out before it signed
+anything here is still published.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from certificates import signing
 from training import audit
@@ -116,8 +122,11 @@ def published() -> list[SigningKey]:
 
 
 def public_keys() -> dict[str, Ed25519PublicKey]:
-    """Verification method URL -> public key, for every published key."""
-    return {method_url(row.key_id): public_key(row) for row in published()}
+    """Verification method URL -> public key, for every published key that was not revoked
+    (what a revoked key signed is trusted no more, here as by any other verifier)."""
+    return {
+        method_url(row.key_id): public_key(row) for row in published() if row.revoked_at is None
+    }
 
 
 def public_key(row: SigningKey) -> Ed25519PublicKey:
@@ -135,6 +144,57 @@ def public_key(row: SigningKey) -> Ed25519PublicKey:
 def find(key_id: str) -> SigningKey | None:
     """The published key of that fingerprint, or None."""
     return next((row for row in published() if row.key_id == key_id), None)
+
+
+def register_in_service() -> str | None:
+    """Register the key in service now and commit (after a migration, at first run, when the
+    keys are listed), so it is published before it signs anything here: an operator who swaps
+    it before then still has what it signed before verifying. Its fingerprint; None when no key
+    is configured or the database has no key table yet (migrated to an older revision)."""
+    if "signing_key" not in inspect(db.engine).get_table_names():
+        return None
+    try:
+        key_id, _ = current()
+    except keys.NoSigningKey:
+        return None
+    db.session.commit()
+    return key_id
+
+
+class CannotRevoke(RuntimeError):
+    """The key cannot be revoked; the message says why and what to do instead."""
+
+
+def revoke(key_id: str) -> SigningKey:
+    """Declare a retired key compromised: it is left out of the issuer's assertion methods and
+    its key document says ``revoked``, so verifiers (ours included) refuse what it signed. Its
+    row stays. Audited and committed. The key in service is refused: rotate first."""
+    row = db.session.scalar(select(SigningKey).where(SigningKey.key_id == key_id))
+    if row is None:
+        raise CannotRevoke(
+            f"No key {key_id} was ever used here. `flask --app wsgi keys list` shows every key."
+        )
+    if row.revoked_at is not None:
+        raise CannotRevoke(f"Key {key_id} was revoked already, on {row.revoked_at:%Y-%m-%d}.")
+    if row.retired_at is None or key_id == current_key_id():
+        raise CannotRevoke(
+            f"Key {key_id} signs now, so it cannot be revoked. Rotate first (`flask --app wsgi "
+            "keys rotate`, or a new CERTIFICATE_SIGNING_KEY and a restart of every app server), "
+            "then revoke it. The Open Badges credentials it signed will then fail "
+            "verification: re-issue the certificates whose credentials must stay valid."
+        )
+    row.revoked_at = utcnow()
+    audit.record(
+        None,
+        SUBJECT,
+        row.id,
+        "key revoked",
+        "retired",
+        "revoked",
+        f"Key {key_id} revoked by an operator: what it signed is no longer trusted.",
+    )
+    db.session.commit()
+    return row
 
 
 @dataclass(frozen=True)
@@ -183,3 +243,11 @@ def rotate() -> Rotation:
     db.session.commit()
     app.extensions.pop("ob3_status_lists", None)
     return Rotation(old_key_id=old_key_id, new_key_id=new_key_id, path=str(path))
+
+
+def retired_times() -> dict[str, datetime]:
+    """Verification method URL -> when that key was retired, for every retired key (a proof
+    it made later is not accepted on our own verification page)."""
+    return {
+        method_url(row.key_id): row.retired_at for row in published() if row.retired_at is not None
+    }

@@ -3,8 +3,8 @@
 A credential's bit is set when its certificate is revoked or superseded (replaced by a re-issue
 or renewal): the bits are read from the certificates themselves, so nothing else has to remember
 to flip them. Each request counts the certificates that have ended (an index, under a
-millisecond) and reads the bits again whenever that number changed, so a revocation shows in
-the list at once.
+millisecond) and the credentials, and reads the bits again whenever either number changed, so
+a revocation shows in the list at once.
 
 Signing a list costs a canonicalisation, so the signed list is kept in this process, keyed by
 the list, a digest of its set bits and the key that signs: an unchanged list is served as it
@@ -116,18 +116,20 @@ def _bits_and_digest(list_id: int) -> tuple[list[int], str]:
     return kept[1].get(list_id, ([], _digest([])))
 
 
-def _state() -> int:
-    """How many certificates have ended. The set bits can only have changed if this did:
+def _state() -> tuple[int, int]:
+    """How many certificates have ended, and how many credentials there are, in one snapshot.
+    The set bits can only have changed if one of these did: a certificate ends once (revoked,
+    or replaced) and never comes back, and credentials are never deleted, so a credential
+    stored after the bits were read (even one whose certificate had ended: it cannot, as
+    ``credentials.credential_for`` and a revocation take turns, but nothing here relies on it)
+    changes the second number.
 
-    * a certificate ends once (revoked, or replaced) and never comes back;
-    * a credential is stored only while its certificate is current, and its certificate cannot
-      end before it is stored: at issue the certificate is new in the same transaction, and
-      ``credentials.credential_for`` holds the certificate's row until it commits;
-    * credentials are never deleted.
-
-    Counted from ``ix_certificate_ended``: about a millisecond for ten thousand."""
-    statement = select(func.count()).select_from(Certificate).where(_ended())
-    return db.session.connection().execute(statement).scalar_one()
+    Both are counted from indexes (``ix_certificate_ended``, the credentials' primary key):
+    a millisecond or two for ten thousand."""
+    ended = select(func.count()).select_from(Certificate).where(_ended()).scalar_subquery()
+    stored = select(func.count()).select_from(OpenBadge).scalar_subquery()
+    row = db.session.connection().execute(select(ended, stored)).one()
+    return int(row[0]), int(row[1])
 
 
 def _digest(bits: list[int]) -> str:
@@ -154,7 +156,10 @@ def _read_set_bits() -> dict[int, tuple[list[int], str]]:
 
 def revoked(url: str, index: int) -> bool | None:
     """Whether the list at ``url`` has the bit at ``index`` set: what the signed list says,
-    read from the database. None if ``url`` is not one of our lists."""
+    read from the database. None (unknown) if ``url`` is not one of our lists, or ``index`` is
+    not a position in one (a list has ``LIST_BITS`` of them, from 0)."""
+    if type(index) is not int or not 0 <= index < status_list.LIST_BITS:
+        return None
     list_id = list_id_of(url)
     if list_id is None:
         return None

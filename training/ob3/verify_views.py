@@ -2,7 +2,8 @@
 paste its JSON, or choose its ``.json`` file or a badge image with it baked in.
 
 The check itself is ``certificates.ob3.checking.check_credential``: the proof against the keys
-this program publishes (retired ones too), the dates, and the revocation bit in our status list.
+this program publishes (retired ones too, for what they signed before they were retired), the
+dates, and the revocation bit in our status list.
 This page only reads what was sent, says in plain words what is wrong with something that is
 not a credential, and shows each check as a line. A credential from another issuer fails the
 "issued by us" check; the page says we can only vouch for this program's.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import render_template, request
@@ -29,7 +29,6 @@ from werkzeug.datastructures import FileStorage
 from certificates.codes import CodeError, format_code, parse_code
 from certificates.ob3 import baking, checking
 from training.certs.views import _verify_limit
-from training.dates import long_date
 from training.extensions import limiter
 from training.forms import refuse_bad_csrf
 from training.input_checks import takes_files
@@ -113,22 +112,22 @@ def verify_credential():  # type: ignore[no-untyped-def]
         sent = read_sent(form.credential.data or "", form.file.data)
     except UnreadableCredential as error:
         return _page(form, problem=str(error)), error.status
-    issuer_id = public_url("ob3.issuer")
     outcome = checking.check_credential(
         sent.credential,
-        issuer_id=issuer_id,
+        issuer_id=public_url("ob3.issuer"),
         public_keys=signing_keys.public_keys(),
         revoked=status.revoked,
         now=utcnow(),
         code_check_url=public_url("certs.verify"),
+        retired_at=signing_keys.retired_times(),
     )
     return _page(
         CheckCredentialForm(formdata=None),
         outcome=outcome,
-        valid_from=_day(outcome.valid_from),
-        valid_until=_day(outcome.valid_until),
+        valid_from=checking.readable_date(outcome.valid_from),
+        valid_until=checking.readable_date(outcome.valid_until),
         source=sent.source,
-        foreign_issuer=_foreign_issuer(sent.credential, issuer_id),
+        foreign_issuer=outcome.foreign_issuer,
         code_url=_code_url(outcome.certificate_code),
         **_email_compared(sent.credential, outcome, form.email.data),
     )
@@ -163,26 +162,6 @@ def _page(form: CheckCredentialForm, **context: Any) -> str:
         issuer_url=public_url("ob3.issuer"),
         **context,
     )
-
-
-def _day(text: str | None) -> str | None:
-    """A credential's date as people write it ("30 November 2028"); as written if unreadable."""
-    if text is None:
-        return None
-    try:
-        return long_date(datetime.fromisoformat(text).astimezone(UTC))
-    except (ValueError, OverflowError):
-        return text
-
-
-def _foreign_issuer(credential: dict[str, Any], ours: str) -> str | None:
-    """The issuer a credential names when it is not this program (None when it is ours, or
-    names none: the checks say that)."""
-    issuer = credential.get("issuer")
-    named = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if isinstance(named, str) and named and named != ours:
-        return named
-    return None
 
 
 # --- reading what was sent -----------------------------------------------------------------------

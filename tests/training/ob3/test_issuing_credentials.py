@@ -164,11 +164,11 @@ def test_a_certificate_issued_before_credentials_gets_one_when_asked(app):
         again = credentials.credential_for(db.session.get(Certificate, certificate.id))
         assert first.id == again.id
         bound = credentials.credential_for(
-            db.session.get(Certificate, certificate.id), did="did:example:sam"
+            db.session.get(Certificate, certificate.id), did="did:web:sam.example.org"
         )
         assert bound.id != first.id
         subject = json.loads(bound.credential)["credentialSubject"]
-        assert subject["id"] == "did:example:sam" and "identifier" not in subject
+        assert subject["id"] == "did:web:sam.example.org" and "identifier" not in subject
     assert count(OpenBadge) == 2
 
 
@@ -190,7 +190,10 @@ def test_no_credential_is_handed_out_for_a_certificate_that_ended(app, ended):
 
 def test_a_malformed_did_is_refused_in_plain_words(app):
     certificate = make_certificate(make_user(Role.TRAINEE))
-    with in_app(), pytest.raises(credentials.CredentialError, match="starts with “did:”"):
+    with (
+        in_app(),
+        pytest.raises(credentials.CredentialError, match="starts with “did:key:” or “did:web:”"),
+    ):
         credentials.credential_for(db.session.get(Certificate, certificate.id), did="not a did")
 
 

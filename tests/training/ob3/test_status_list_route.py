@@ -111,3 +111,16 @@ def test_only_our_lists_are_read_from_the_database(app):
         assert status.revoked("https://elsewhere.example/credentials/status/1", 5) is None
         assert status.revoked("http://127.0.0.1:5000/credentials/status/2", 5) is None
         assert status.revoked("http://127.0.0.1:5000/credentials/status/1", 5) is False
+
+
+def test_the_lists_etag_is_weak_as_each_server_signs_its_own_copy(app):
+    """Two servers sign the same bits at different moments (other bytes, same list): the tag
+    says "the same list", not "the same bytes", and a verifier's copy from either is fresh."""
+    visitor = app.test_client()
+    etag = visitor.get(LIST).headers["ETag"]
+    assert etag.startswith('W/"'), etag
+    app.extensions.pop(status.CACHE)  # as another server: the same bits signed again
+    other = visitor.get(LIST)
+    assert other.headers["ETag"] == etag
+    assert visitor.get(LIST, headers={"If-None-Match": etag}).status_code == 304
+    assert visitor.get(LIST, headers={"If-None-Match": etag[2:]}).status_code == 304

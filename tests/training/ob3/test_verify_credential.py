@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PIL import Image
@@ -311,3 +311,75 @@ def test_a_file_sent_in_place_of_the_pasted_text_is_refused_in_words(app):
     response = _closed(post(app.test_client(), URL, data, content_type="multipart/form-data"))
     assert response.status_code == 400
     assert "This box takes pasted text" in text_of(response)
+
+
+# --- hardening -----------------------------------------------------------------------------------
+
+
+def test_an_end_date_moved_out_of_sight_is_refused_on_the_page(
+    app, issued, credential, monkeypatch
+):
+    from datetime import datetime, timedelta
+
+    from training.ob3 import verify_views
+
+    ended = datetime.fromisoformat(credential["validUntil"])
+    monkeypatch.setattr(verify_views, "utcnow", lambda: ended + timedelta(days=2))
+    hidden = copy.deepcopy(credential)
+    hidden["@nest"] = {"validUntil": hidden.pop("validUntil")}
+    words = text_of(_check(app.test_client(), hidden))
+    assert "did not pass every check" in words
+    assert "Failed: It is written in an unusual way that this page does not accept" in words
+    assert "genuine" not in words
+
+
+@pytest.mark.parametrize("index", [-1, 131_072, 10**9, "5", 2.0, True])
+def test_a_place_outside_the_list_is_unknown_not_unrevoked(app, issued, index):
+    from training.ob3 import status
+
+    with app.app_context():
+        assert status.revoked(status.list_url(1), index) is None
+        assert status.revoked(status.list_url(1), 131_071) is False
+
+
+def test_a_retired_key_used_after_its_retirement_fails_on_the_page(app, issued, credential):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from certificates.ob3 import proof
+    from training.certs import keys
+    from training.extensions import db
+    from training.models import SigningKey
+    from training.ob3 import signing_keys
+
+    with app.app_context():
+        key_id = signing_keys.current_key_id()
+        private_key = keys.private_key()
+        method = signing_keys.method_url(key_id)
+        signed_at = datetime.fromisoformat(credential["proof"]["created"])
+        retired = signed_at + timedelta(hours=1)
+        db.session.execute(
+            update(SigningKey).where(SigningKey.key_id == key_id).values(retired_at=retired)
+        )
+        db.session.commit()
+        assert signing_keys.retired_times() == {method: retired}
+        unsigned = {k: v for k, v in credential.items() if k != "proof"}
+        minted = proof.sign(unsigned, private_key, method, retired + timedelta(minutes=1))
+
+    client = app.test_client()
+    words = text_of(_check(client, minted))
+    assert "Failed: It was signed on" in words
+    assert "a retired key signs nothing new, so this signature cannot be trusted." in words
+    # what it signed before it was retired still passes
+    assert "genuine and has not expired" in text_of(_check(client, credential))
+
+
+def test_a_file_sent_in_place_of_the_email_address_is_refused_in_words(app, credential):
+    data = {
+        "credential": json.dumps(credential),
+        "email": (io.BytesIO(b"riley@example.org"), "email.txt"),
+    }
+    response = _closed(post(app.test_client(), URL, data, content_type="multipart/form-data"))
+    assert response.status_code == 400
+    assert "This box takes an email address, not a file." in text_of(response)

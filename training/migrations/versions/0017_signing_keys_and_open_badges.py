@@ -26,6 +26,7 @@ def upgrade():
         sa.Column("public_pem", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_key")),
         sa.UniqueConstraint("key_id", name=op.f("uq_signing_key_key_id")),
     )
