@@ -64,10 +64,8 @@ def test_the_holder_sees_what_a_credential_is_and_every_way_to_share_it(app, iss
     ):
         assert offer in words, offer
     # where an employer checks it: the public addresses, in full
-    assert (
-        "Tell them to check it at http://127.0.0.1:5000/verify/credential, or give them your "
-        "certificate code for http://127.0.0.1:5000/verify." in words
-    )
+    assert "to check the file at http://127.0.0.1:5000/verify/credential, or" in words
+    assert "to type your certificate code at http://127.0.0.1:5000/verify." in words
     # a renewal's new credential replaces this one
     assert "When you renew, you get a new credential and the old one stops counting." in words
     # honest about what is not offered, in plain words
