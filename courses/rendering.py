@@ -160,7 +160,7 @@ class RenderCache:
     """Rendered modules by (course version, module id): a repeat view does no Markdown work."""
 
     def __init__(self) -> None:
-        self._html: dict[tuple[str, str, str], str] = {}
+        self._html: dict[tuple[str, str, str, str], str] = {}
         self._lock = Lock()
 
     def html(
@@ -172,7 +172,12 @@ class RenderCache:
         glossary: Glossary | None = None,
         glossary_href: str = "",
     ) -> str:
-        key = (course_id, f"{version}:{glossary.version if glossary else ''}", module_id)
+        key = (
+            course_id,
+            f"{version}:{glossary.version if glossary else ''}",
+            module_id,
+            glossary_href,
+        )
         cached = self._html.get(key)
         if cached is None:
             cached = render_markdown(text, glossary, glossary_href)

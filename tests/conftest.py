@@ -3,7 +3,16 @@ TEST_DATABASE_URL is set), a test client, and the plain helpers in tests/helpers
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+from tests.parallel import database_of_this_worker
+
+# Under pytest-xdist each worker process gets a PostgreSQL database of its own (test_gw0, …),
+# made from TEST_DATABASE_URL's; before tests.helpers reads the variable.
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["TEST_DATABASE_URL"] = database_of_this_worker(os.environ["TEST_DATABASE_URL"])
 
 from tests.helpers import app_with_database
 

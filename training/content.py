@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,26 +29,50 @@ def _logged(loaded: T, what: str) -> T:
     return loaded
 
 
+def _fingerprint(root: Path) -> str:
+    """A hash of every file's name and bytes under ``root``: equal only for the same content."""
+    digest = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def _loaded(root: Path, fingerprint: str) -> tuple[Library, TrackSet, Glossary, RenderCache]:
+    """Content loaded once per process for the same files (every app made in one process, as
+    the tests make, shares it; what it returns is frozen). ``fingerprint`` is only the key."""
+    return load_library(root), load_tracks(root), load_glossary(root), RenderCache()
+
+
 class ContentStore:
     """Courses, tracks and glossary, each loaded once per process; what fails to load is logged
     (and not served) rather than raised."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.renderer = RenderCache()
+
+    @cached_property
+    def _content(self) -> tuple[Library, TrackSet, Glossary, RenderCache]:
+        root = self.path.resolve()
+        return _loaded(root, _fingerprint(root))
+
+    @cached_property
+    def renderer(self) -> RenderCache:
+        return self._content[3]
 
     @cached_property
     def library(self) -> Library:
-        return _logged(load_library(self.path), "content problem (course not served)")
+        return _logged(self._content[0], "content problem (course not served)")
 
     @cached_property
     def tracks(self) -> TrackSet:
-        return _logged(load_tracks(self.path), "track problem (track not used)")
+        return _logged(self._content[1], "track problem (track not used)")
 
     @cached_property
     def glossary(self) -> Glossary:
         """The first use of each term in a module links to it."""
-        return _logged(load_glossary(self.path), "glossary problem (glossary not used)")
+        return _logged(self._content[2], "glossary problem (glossary not used)")
 
     def _linked(self) -> Glossary | None:
         return None if self.glossary.problems else self.glossary
