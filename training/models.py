@@ -119,6 +119,8 @@ class QuizAttempt(db.Model):
 
     __table_args__ = (
         Index("ix_quiz_attempt_user_course", "user_id", "course_id"),
+        # a quiz's statistics (training/lead/quiz_analysis.py) read every attempt at one course
+        Index("ix_quiz_attempt_course_user", "course_id", "user_id"),
         Index(
             "uq_quiz_attempt_open",
             "user_id",
