@@ -439,8 +439,11 @@ def test_each_shipped_track_describes_its_certificate_to_an_employer():
         assert "You " not in described and " you" not in described, track.id
         assert "but is not that credential" in described, track.id
     peer = load_tracks(CONTENT).track("peer-recovery")
-    assert "14 self-paced courses (28 training hours)" in peer.credential_description
+    assert (
+        "14 self-paced courses (28 training hours, 10.5 in ethics)" in peer.credential_description
+    )
     assert sum(peer.training_hours.values()) == 28 and len(peer.courses) == 14
+    assert peer.training_hours["ethical_responsibility"] == 10.5
 
 
 @pytest.mark.parametrize(
