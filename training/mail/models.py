@@ -56,7 +56,8 @@ class OutboxMessage(db.Model):
     #: it is sent, so the outbox never keeps a working link
     sensitive: Mapped[bool] = mapped_column(default=False)
     #: set for scheduled messages (digests, reminders, summaries): two workers scheduling at
-    #: once write it once
+    #: once write it once; and for "signed off" messages, naming the sign-offs they tell of, so
+    #: undoing one finds its message (``notices.signed_off_key``)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(12), default=MailStatus.WAITING)
     attempts: Mapped[int] = mapped_column(default=0)

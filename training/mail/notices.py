@@ -1,9 +1,9 @@
-"""Messages written when something happens: to a trainee when their hours are signed off or
-sent back (by their supervisor, by a lead reopening a sign-off, or because their supervisor
-changed), their practice is accepted or needs another try, their outside training or continuing
-education is approved or sent back, and their certificate is issued, renewed, re-issued or
-revoked; to a supervisor when something new waits for them (only when ``MAIL_DIGEST_HOURS`` is
-0: otherwise their periodic digest tells them).
+"""Messages written when something happens: to a trainee when their hours are signed off (and
+when their supervisor undoes that) or sent back (by their supervisor, by a lead reopening a
+sign-off, or because their supervisor changed), their practice is accepted or needs another
+try, their outside training or continuing education is approved or sent back, and their
+certificate is issued, renewed, re-issued or revoked; to a supervisor when something new waits
+for them (only when ``MAIL_DIGEST_HOURS`` is 0: otherwise their periodic digest tells them).
 
 Each function is called by the service that makes the change, next to its ``audit.record`` and
 before its commit, so the message is written in the event's transaction: an event that changes
@@ -30,7 +30,7 @@ from training.mail import kinds
 from training.mail.models import MailStatus, OutboxMessage
 from training.mail.outbox import queue, wants
 from training.mail.schedule_common import digest_hours
-from training.models import Certificate, EntryStatus, HoursEntry, User
+from training.models import Certificate, EntryStatus, HoursEntry, SignOff, User
 from training.urls import public_url
 
 # --- hours -------------------------------------------------------------------------------------
@@ -44,32 +44,82 @@ class SignedOff:
     each next one withdraws it (while it is still unsent: a conditional DELETE) and writes it
     again with the new count, in its own transaction. Should the worker have claimed the message
     in between, it is sent as it was, and the next entries get a message of their own: nothing
-    is ever told twice or lost."""
+    is ever told twice or lost. The message names the sign-offs it tells of in its key
+    (``signed_off_key``), so undoing one of them finds it (``hours_sign_off_undone``); one that
+    would name more than its key holds leaves the rest to a message of their own."""
 
     def __init__(self) -> None:
-        #: trainee id -> (the message not yet sent, how many entries it tells)
-        self._written: dict[int, tuple[int, int]] = {}
+        #: trainee id -> the message not yet sent, how many entries it tells, its sign-offs
+        self._written: dict[int, tuple[int, int, list[int]]] = {}
 
     def add(self, entry: HoursEntry) -> None:
         """``entry`` was just approved, in the current transaction."""
         trainee = entry.trainee
-        message_id, told = self._written.pop(trainee.id, (0, 0))
-        count = told + 1 if message_id and _withdrawn(message_id) else 1
-        message = queue(
-            trainee,
-            kinds.HOURS_DECISION.name,
-            "hours_signed_off",
-            "Your hours were signed off",
-            count=count,
-            link=public_url("hours.index"),
-        )
+        message_id, told, named = self._written.pop(trainee.id, (0, 0, []))
+        named = named + _in_force(entry)
+        if len(signed_off_key(named) or "") > KEY_LENGTH or not (
+            message_id and _withdrawn(message_id)
+        ):
+            told, named = 0, _in_force(entry)
+        message = _write_signed_off(trainee, told + 1, named)
         if message is not None:
             db.session.flush()  # its id, to withdraw it if another entry follows
-            self._written[trainee.id] = (message.id, count)
+            self._written[trainee.id] = (message.id, told + 1, named)
+
+
+#: how a "signed off" message's key starts; the ids of the sign-offs it tells of follow
+SIGNED_OFF_KEY = "signed-off:"
+KEY_LENGTH = OutboxMessage.__table__.c.dedupe_key.type.length
+
+
+def signed_off_key(sign_off_ids: Iterable[int]) -> str | None:
+    """The key of the message telling of these sign-offs, e.g. ``signed-off:12-15,19`` (runs
+    of consecutive ids as ranges: one approval's are mostly consecutive); None for none."""
+    runs: list[list[int]] = []
+    for sign_off_id in sorted(set(sign_off_ids)):
+        if runs and sign_off_id == runs[-1][1] + 1:
+            runs[-1][1] = sign_off_id
+        else:
+            runs.append([sign_off_id, sign_off_id])
+    if not runs:
+        return None
+    return SIGNED_OFF_KEY + ",".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _named_by(key: str) -> set[int]:
+    """The sign-off ids a ``signed_off_key`` names."""
+    ids: set[int] = set()
+    for run in key.removeprefix(SIGNED_OFF_KEY).split(","):
+        first, _, last = run.partition("-")
+        ids.update(range(int(first), int(last or first) + 1))
+    return ids
+
+
+def _in_force(entry: HoursEntry) -> list[int]:
+    """The id of the entry's sign-off in force (just written), as a list of none or one."""
+    return list(
+        db.session.scalars(
+            select(SignOff.id).where(SignOff.entry_id == entry.id, SignOff.voided_at.is_(None))
+        )
+    )
+
+
+def _write_signed_off(trainee: User, count: int, sign_off_ids: list[int]) -> OutboxMessage | None:
+    return queue(
+        trainee,
+        kinds.HOURS_DECISION.name,
+        "hours_signed_off",
+        "Your hours were signed off",
+        dedupe_key=signed_off_key(sign_off_ids),
+        count=count,
+        link=public_url("hours.index"),
+    )
 
 
 def _withdrawn(message_id: int) -> bool:
-    """Delete the message if no worker has picked it up yet (never tried): whether it was."""
+    """Delete the message if no worker has picked it up yet (never tried): whether it was.
+    A worker claiming it at the same moment either goes first (then nothing is deleted) or
+    finds it gone: the DELETE and the claim are each one conditional statement on the row."""
     result = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.id == message_id,
@@ -79,6 +129,40 @@ def _withdrawn(message_id: int) -> bool:
         execution_options={"synchronize_session": False},
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def hours_sign_off_undone(entry: HoursEntry, sign_off_id: int) -> None:
+    """The supervisor undid their approval of the entry (the sign-off ``sign_off_id``); it
+    waits for their sign-off again. The "signed off" message that told of it is withdrawn if no
+    worker has picked it up (and written again for the other entries it told of, if any);
+    once one has (it is being sent, or was), the trainee is told the entry is being looked at
+    again, so they are not left believing it. Trainees' messages go at once whatever
+    ``MAIL_DIGEST_HOURS`` says (the digest is the supervisors'), so this holds in both modes."""
+    trainee = entry.trainee
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key)
+        .where(
+            OutboxMessage.user_id == trainee.id,
+            OutboxMessage.kind == kinds.HOURS_DECISION.name,
+            OutboxMessage.dedupe_key.startswith(SIGNED_OFF_KEY),
+        )
+        .order_by(OutboxMessage.id.desc())
+    )
+    found = next(((m, ids) for m, key in rows if sign_off_id in (ids := _named_by(key))), None)
+    if found is None:
+        return  # none names it: the trainee had turned these messages off (or it predates keys)
+    message_id, named = found
+    if _withdrawn(message_id):
+        if others := sorted(named - {sign_off_id}):
+            _write_signed_off(trainee, len(others), others)
+        return
+    queue(
+        trainee,
+        kinds.HOURS_DECISION.name,
+        "hours_sign_off_undone",
+        "Your supervisor is taking another look at an hours entry",
+        link=public_url("hours.detail", entry_id=entry.id),
+    )
 
 
 def hours_returned(entry: HoursEntry) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from math import ceil
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -53,6 +53,18 @@ def state_from_request() -> QueueState:
         page=values.get("page", 1, type=int) or 1,
         ticked=set(database_ids(values.getlist("entry"))),
         attested=values.get("attest") == "yes",
+    )
+
+
+def queue_address(state: QueueState) -> str:
+    """The queue's address keeping the person's place after an action: the page, the ticks
+    and the attestation box (read back by ``state_from_request``). What they typed beside other
+    entries is not carried: free text, which can name people, stays out of addresses."""
+    return url_for(
+        "supervise.queue",
+        page=state.page if state.page > 1 else None,
+        entry=sorted(state.ticked) or None,
+        attest="yes" if state.attested else None,
     )
 
 

@@ -16,7 +16,9 @@ between a check and the change:
 
 The sign-off stays on record, marked voided by the supervisor with the reason "undone"
 (a sign-off is never deleted: ``hours.services.delete``), and the undo is an audit event.
-A "your hours were signed off" email already written to the outbox is not withdrawn.
+The "your hours were signed off" email that told of the approval is withdrawn in the same
+transaction while no mail worker has picked it up; once one has, the trainee is emailed that the
+entry is being looked at again (``training.mail.notices.hours_sign_off_undone``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from training.dates import long_time
 from training.extensions import db
 from training.hours.assignments import hold_assignment, still_supervises, supervises
 from training.hours.services import SUBJECT, HoursError, move
+from training.mail import notices
 from training.models import Certificate, EntryStatus, HoursEntry, SignOff, User, utcnow
 from training.trainee_lock import lock_trainee
 
@@ -157,7 +160,7 @@ def undo(supervisor: User, entry: HoursEntry) -> None:
     # tab. What is read after it (it expires the session) is read whole after theirs: reads
     # from before could mix the entry as it was with its sign-offs as they are now.
     lock_trainee(entry.trainee_id)
-    check(supervisor, entry)
+    undoable = check(supervisor, entry)
     hold_assignment(entry.trainee_id, supervisor.id)
     now = utcnow()
     moved = move(
@@ -187,4 +190,5 @@ def undo(supervisor: User, entry: HoursEntry) -> None:
     audit.record(
         supervisor, SUBJECT, entry.id, UNDONE, EntryStatus.APPROVED, EntryStatus.SUBMITTED, reason
     )
+    notices.hours_sign_off_undone(entry, undoable.sign_off.id)
     db.session.commit()

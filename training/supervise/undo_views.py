@@ -34,13 +34,13 @@ def undo_approval(entry_id: int):  # type: ignore[no-untyped-def]
             undo.undo(current_user, entry)
         except HoursError as error:
             flash(str(error), "error")
-            return redirect(back_to(history)), 303
+            return redirect(back_to(history), 303)
         flash(
             f"Your approval of {entry.trainee.name}'s entry is undone: it is waiting in your "
             "queue again.",
             "success",
         )
-        return redirect(back_to(history))
+        return redirect(back_to(history), 303)
     try:
         undoable = undo.check(current_user, entry)
     except HoursError as error:

@@ -3,8 +3,11 @@ one entry or several at once; one returned entry never sends back the others.
 
 The queue is one form: its ticks, the attestation box and each entry's return comment. When
 something is missing (the attestation, a comment) the queue comes back as the person left
-it, with the problem next to where it is (a 400); the approve and return addresses also
-serve an entry's own page (``hours/detail.html``), which is sent back to with a message."""
+it, with the problem next to where it is (a 400); when nothing could be approved it comes back
+as they left it too, with why. Once something was done, the answer is a redirect (303) to the
+queue, at the same page with the other ticks kept, the confirmation flashed there, so
+refreshing the page never posts the form again. The approve and return addresses also serve
+an entry's own page (``hours/detail.html``), which is sent back to with a message."""
 
 from __future__ import annotations
 
@@ -20,7 +23,13 @@ from training.hours.forms import ActionForm, ReturnForm
 from training.input_checks import database_ids
 from training.models import HoursEntry, Role
 from training.supervise import bp, undo
-from training.supervise.queue import from_queue, render_queue, return_form, state_from_request
+from training.supervise.queue import (
+    from_queue,
+    queue_address,
+    render_queue,
+    return_form,
+    state_from_request,
+)
 from training.validators import form_problem
 
 NOTHING_TICKED = "Tick the entries you want to approve first."
@@ -82,11 +91,13 @@ def approve():  # type: ignore[no-untyped-def]
         entries = f"{outcome.done} entr{'y' if outcome.done == 1 else 'ies'}"
         flash(f"Approved {entries}.{undoing}", "success")
         _auto_issue(ids)
-    if from_queue():  # the queue again, with the comments typed and the box ticked kept
-        state = state_from_request()
-        state.ticked -= set(ids)
+    if not from_queue():
+        return redirect(url_for(".queue"), 303)
+    state = state_from_request()
+    state.ticked -= set(ids)
+    if not outcome.done:  # nothing changed: the queue as it was left, comments typed and all
         return render_queue(state)
-    return redirect(url_for(".queue"))
+    return redirect(queue_address(state), 303)
 
 
 @bp.route("/<int:entry_id>/return", methods=["POST"])
@@ -101,9 +112,9 @@ def return_entry(entry_id: int):  # type: ignore[no-untyped-def]
         signoffs.return_entry(current_user, entry_id, form.comment.data or "")
     except services.HoursError as error:
         flash(str(error), "error")
-        return redirect(back_to(url_for(".queue"))), 303
+        return redirect(back_to(url_for(".queue")), 303)
     flash("Returned to the trainee with your comment.", "success")
-    return redirect(back_to(url_for(".queue")))
+    return redirect(back_to(url_for(".queue")), 303)
 
 
 def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
@@ -125,9 +136,9 @@ def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
         state.entry_errors[entry_id] = str(error)
         return render_queue(state, 400)
     flash("Returned to the trainee with your comment.", "success")
-    # the queue again, without that entry: every other tick and comment and the box kept
+    # the queue again, without that entry: the page, every other tick and the box kept
     state.ticked.discard(entry_id)
-    return render_queue(state)
+    return redirect(queue_address(state), 303)
 
 
 def _auto_issue(entry_ids: list[int]) -> None:

@@ -79,7 +79,8 @@ def test_within_the_window_the_queue_offers_undo_and_the_confirmation_says_what_
     assert "Undo your approval?" in page
     assert "Undoing puts the entry back in your sign-off queue as waiting" in page
     assert "Your sign-off stays on record, marked as undone by you" in page
-    assert "Alex Trainee is not emailed about the undo." in page  # the undo queues no message
+    assert "If the email telling Alex Trainee these hours were signed off has not gone" in page
+    assert "If it has, Alex Trainee gets a short email saying you are taking another" in page
     assert 'name="next" value="/supervise/"' in html_of(confirm)
     assert fetch(HoursEntry, entry.id).status == EntryStatus.APPROVED  # the page changed nothing
 
