@@ -78,14 +78,27 @@ def test_a_new_trainee_is_invited_and_added_to_a_cohort(demo_site, chromium, che
         page.get_by_role("button", name="Add 1 trainee to Spring 2026").click()
         expect(page.locator(".flash-success")).to_contain_text("Added 1 trainee")
 
-        # inviting from a file: a long address wraps on the preview instead of overflowing
+        # inviting from a file: a long address wraps on the preview and on the page of who
+        # was invited instead of overflowing; the browser sends the previewed copy back
+        # (with CRLF line breaks) and exactly its good row is invited
         people = tmp_path / f"people-{name}.csv"
-        people.write_text(f"name,email,role\nCam Long {name},{LONG.format('x' + name)},trainee\n")
+        people.write_text(
+            "name,email,role\n"
+            f"Cam Long {name},{LONG.format('x' + name)},trainee\n"
+            f"Dee Long {name},{LONG.format('y' + name)},trainee\n"
+            f"Eve Bad {name},{LONG.format('z' + name)},boss\n"
+        )
         page.goto(base + "/lead/people/import")
         page.get_by_label("CSV file").set_input_files(people)
         page.get_by_role("button", name="Check the file").click()
         expect(page.locator("#row-2")).to_contain_text("Will be invited")
+        expect(page.locator("#row-4")).to_contain_text("Unknown role")
         check(page, f"people-import-preview-{name}")
+        page.get_by_role("button", name=re.compile("Create the 2 accounts")).click()
+        expect(main.get_by_role("heading", name="2 people invited")).to_be_visible()
+        expect(main).to_contain_text(LONG.format("y" + name))
+        expect(page.locator("#row-4")).to_contain_text("Unknown role")
+        check(page, f"people-import-invited-{name}")
         page.context.close()
 
 

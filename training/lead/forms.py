@@ -17,7 +17,7 @@ from training import limits
 from training.auth.forms import email_field
 from training.forms import Form
 from training.input_checks import database_id
-from training.lead.people_csv import PEOPLE_CSV_MAX_BYTES
+from training.lead.people_csv import PEOPLE_CSV_MAX_BYTES, PREVIEW_TOKEN_MAX_CHARS
 from training.models import Role
 from training.validators import at_most
 
@@ -110,7 +110,9 @@ class ImportPeopleForm(Form):
 
 
 class ConfirmImportForm(Form):
-    """The CSV text of a checked file, carried back hidden from its preview: checked again."""
+    """The CSV text of a checked file, carried back hidden from its preview with the preview's
+    signature (``training.lead.people_import``): checked again."""
 
     people = TextAreaField(widget=HiddenInput(), validators=[at_most(PEOPLE_CSV_MAX_BYTES)])
+    preview = StringField(widget=HiddenInput(), validators=[at_most(PREVIEW_TOKEN_MAX_CHARS)])
     submit = SubmitField("Create the accounts and send the invitations")

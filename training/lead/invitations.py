@@ -4,24 +4,31 @@ account's transaction; a program without mail hands the same link over (the page
 
 One person (``invite_one``), or many from a CSV file: ``people_csv.read_people`` checks the
 file alone (a pure function), ``preview`` adds what needs the database (addresses already
-taken, cohorts) and ``invite_all`` checks it all again and creates every good row, each
-committed with its invitation. The database's unique email decides a row another lead created
-meanwhile: that row is reported and the rest go on.
+taken, cohorts) and ``invite_all`` checks it all again and creates every good row the preview
+showed, a batch of rows a transaction. The database's unique email decides a row another lead
+created meanwhile: that row is reported and the rest go on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from training import audit
 from training.accounts import AccountError, create_account
 from training.auth import resets
 from training.extensions import db
-from training.lead.people_csv import PeopleFile, PersonRow, read_people, with_database_problems
+from training.lead.people_csv import (
+    PeopleFile,
+    PersonRow,
+    only_previewed,
+    read_people,
+    with_database_problems,
+)
 from training.mail import kinds, outbox
 from training.models import Cohort, PasswordReset, ResetPurpose, Role, User, utcnow
 from training.urls import public_url
@@ -179,28 +186,75 @@ def _cohorts_by_name() -> dict[str, Cohort]:
     }
 
 
-def invite_all(lead: User, text: str) -> tuple[list[Invited], list[PersonRow]]:
-    """Check the CSV text again (``preview``), create every good row's account with its
-    invitation, each committed with its own (SQLite has no savepoint inside a transaction's
-    first write); (who was invited, the rows that were not, with their problems). A row whose
-    address another lead took since the check is among the latter, and the rest still go."""
-    people = preview(text)
+#: rows invited in one transaction: few commits, and SQLite's write lock is not held for long
+BATCH_ROWS = 100
+
+
+def invite_all(
+    lead: User, text: str, previewed: Collection[int]
+) -> tuple[list[Invited], list[PersonRow]]:
+    """Check the CSV text again (``preview``) and create the account and invitation of every
+    good row among the ``previewed`` ones (the rows its preview showed as "will be invited"),
+    ``BATCH_ROWS`` rows a transaction; (who was invited, the rows that were not, with their
+    problems). A row whose address another lead took since the check is among the latter,
+    and the rest still go (``_invite_batch``)."""
+    people = only_previewed(preview(text), previewed)
     cohorts = _cohorts_by_name()
-    invited, refused = [], people.refused
-    for row in people.good:
+    invited: list[Invited] = []
+    refused, good = people.refused, people.good
+    for start in range(0, len(good), BATCH_ROWS):
+        done, late = _invite_batch(lead, good[start : start + BATCH_ROWS], cohorts)
+        invited += done
+        refused += late
+    _load_again([i.user for i in invited])
+    return invited, sorted(refused, key=lambda row: row.number)
+
+
+def _invite_batch(
+    lead: User, rows: Sequence[PersonRow], cohorts: dict[str, Cohort]
+) -> tuple[list[Invited], list[PersonRow]]:
+    """Invite ``rows`` in one transaction. If one is refused (``EmailTaken``: its address
+    taken since the check), ``create_account`` may have rolled the whole transaction back: it
+    is rolled back for certain, and the rows are invited again one by one, each committed with
+    its own invitation (SQLite has no savepoint inside a transaction's first write), so that
+    row alone is refused."""
+    try:
+        invited = [_invite_row(lead, row, cohorts) for row in rows]
+    except AccountError:
+        db.session.rollback()
+        return _invite_one_by_one(lead, rows, cohorts)
+    db.session.commit()
+    return invited, []
+
+
+def _invite_one_by_one(
+    lead: User, rows: Sequence[PersonRow], cohorts: dict[str, Cohort]
+) -> tuple[list[Invited], list[PersonRow]]:
+    invited: list[Invited] = []
+    refused: list[PersonRow] = []
+    for row in rows:
         try:
-            invited.append(
-                _invite(
-                    lead,
-                    row.email,
-                    row.name,
-                    row.role_value or "",
-                    credential=row.credential or None,
-                    cohort=cohorts.get(row.cohort.casefold()) if row.cohort else None,
-                    how="invited from a CSV file",
-                )
-            )
+            invited.append(_invite_row(lead, row, cohorts))
             db.session.commit()
         except AccountError as error:  # EmailTaken: created by someone else since the check
             refused.append(replace(row, errors=(str(error),)))
-    return invited, sorted(refused, key=lambda row: row.number)
+    return invited, refused
+
+
+def _invite_row(lead: User, row: PersonRow, cohorts: dict[str, Cohort]) -> Invited:
+    return _invite(
+        lead,
+        row.email,
+        row.name,
+        row.role_value or "",
+        credential=row.credential or None,
+        cohort=cohorts.get(row.cohort.casefold()) if row.cohort else None,
+        how="invited from a CSV file",
+    )
+
+
+def _load_again(users: Sequence[User]) -> None:
+    """Load the ``users`` a commit expired in one query, not one each as the page reads them."""
+    ids = [inspect(user).identity[0] for user in users]  # known without loading the user
+    for start in range(0, len(ids), BATCH_ROWS):
+        db.session.scalars(select(User).where(User.id.in_(ids[start : start + BATCH_ROWS]))).all()

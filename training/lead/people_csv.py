@@ -10,8 +10,10 @@ listed on it, so the preview shows every row with what would happen to it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from training import limits
@@ -23,6 +25,15 @@ from training.uploads.services import size_in_mb
 #: the largest CSV file of people a lead may upload, and the most people in it
 PEOPLE_CSV_MAX_BYTES = 1024 * 1024
 PEOPLE_CSV_MAX_ROWS = 500
+#: the longest signed preview the confirmation takes back (``training.lead.people_import``):
+#: the file's digest and the numbers of up to PEOPLE_CSV_MAX_ROWS rows fit with room to spare
+PREVIEW_TOKEN_MAX_CHARS = 12_000
+#: the problem of a row the preview showed with problems that has none now (its cohort was
+#: made since, say): only what the lead saw as "will be invited" is created
+NOT_PREVIEWED = (
+    "When you checked the file this row had a problem, so it was left out. Upload the file "
+    "again to invite this person."
+)
 REQUIRED_COLUMNS = ("name", "email", "role")
 OPTIONAL_COLUMNS = ("credential", "cohort")
 
@@ -235,3 +246,22 @@ def with_database_problems(
         return tuple(found)
 
     return replace(people, rows=[replace(row, errors=problems(row)) for row in people.rows])
+
+
+def fingerprint(text: str) -> str:
+    """The SHA-256 of a CSV text, line breaks made alike: a browser sends the preview's hidden
+    copy back with CRLF line breaks, whatever the file had. Pure."""
+    alike = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(alike.encode("utf-8")).hexdigest()
+
+
+def only_previewed(people: PeopleFile, previewed: Collection[int]) -> PeopleFile:
+    """``people`` with each row that has no problem now but was not among the ``previewed``
+    row numbers (shown as "will be invited") refused with ``NOT_PREVIEWED``. Pure."""
+    return replace(
+        people,
+        rows=[
+            row if row.errors or row.number in previewed else replace(row, errors=(NOT_PREVIEWED,))
+            for row in people.rows
+        ],
+    )
