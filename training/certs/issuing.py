@@ -46,7 +46,7 @@ from training.models import (
     User,
     utcnow,
 )
-from training.ob3 import credentials
+from training.ob3 import credentials, signing_keys
 from training.trainee_lock import lock_trainee
 from training.urls import public_url
 
@@ -109,8 +109,9 @@ def _refuse_names_on_several_lines(new: NewCertificate) -> None:
 def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certificate:
     """A new certificate with its signature and PDF, not yet added to the database."""
     totals = hours.totals_of(hours.entries_of(user))
-    private_key = keys.private_key()
-    public = signing.public_key_pem(private_key)
+    # the key in service (never one retired or revoked: KeyOutOfService, before anything is
+    # written), the same as the credential's
+    key_id, private_key = signing_keys.current()
     signatory = new.issued_by.name if new.issued_by else current_app.config["CERTIFICATE_SIGNATORY"]
     code = new_code()
     # what the holder completed: the summary and the transcript's digest (the old
@@ -137,7 +138,7 @@ def _signed_and_rendered(user: User, track: Track, new: NewCertificate) -> Certi
         },
         "issued_by": signatory,
         "verify_url": verify_url(code),
-        "key_id": signing.key_id(public),
+        "key_id": key_id,
         **sections.signed,
     }
     certificate = Certificate(
@@ -270,6 +271,9 @@ def maybe_auto_issue(user: User) -> Certificate | None:
     try:
         return issue(user, track, issued_by=None)
     except CertificateError:  # a lead issued it at the same moment: the trainee has theirs
+        return None
+    except keys.NoSigningKey as error:  # nothing was written; a lead issues it once put right
+        current_app.logger.error("Certificate for %s not issued automatically: %s", user.id, error)
         return None
 
 

@@ -22,10 +22,13 @@ from certificates import signing
 KEY_FILE_NAME = "certificate_signing_key.pem"
 #: where the loaded private key is kept, per app
 CACHE = "certificate_key"
+#: the key file it was read from, per app (none when it came from the setting)
+CACHE_SOURCE = "certificate_key_file"
 
 
 class NoSigningKey(RuntimeError):
-    pass
+    """Nothing can be signed: no key is configured, or the one configured may no longer sign
+    (``training.ob3.signing_keys.KeyOutOfService``). The message says what to do."""
 
 
 def key_path(app: Flask) -> Path:
@@ -70,6 +73,21 @@ def replace_key_file(app: Flask, pem: bytes) -> Path:
 def forget(app: Flask) -> None:
     """Drop the loaded private key: the next signature reads it from configuration again."""
     app.extensions.pop(CACHE, None)
+    app.extensions.pop(CACHE_SOURCE, None)
+
+
+def reread_key_file() -> bool:
+    """Read the key file again if the loaded key came from it and it holds another key now
+    (another process rotated it: ``flask --app wsgi keys rotate``); True if the key changed."""
+    app = current_app
+    path = app.extensions.get(CACHE_SOURCE)
+    if path is None or not path.is_file():
+        return False
+    loaded = signing.load_private_key(path.read_bytes())
+    if signing.public_key_pem(loaded) == public_pem():
+        return False
+    app.extensions[CACHE] = loaded
+    return True
 
 
 def private_key() -> Ed25519PrivateKey:
@@ -87,6 +105,7 @@ def private_key() -> Ed25519PrivateKey:
                     "or run `python -m training.firstrun`."
                 )
             pem = path.read_bytes()
+            app.extensions[CACHE_SOURCE] = path
         cached = signing.load_private_key(pem.encode() if isinstance(pem, str) else pem)
         app.extensions[CACHE] = cached
     return cached

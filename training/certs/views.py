@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
+from certificates import signing
 from certificates.codes import CodeError, format_code, parse_code
 from certificates.transcript import Certifies, TranscriptLine, sentences_of, transcript_of
 from certificates.transcript_digest import has_transcript
@@ -29,7 +31,7 @@ from training.dates import long_date
 from training.extensions import db, limiter
 from training.hours import services as hours
 from training.hours.forms import ActionForm
-from training.models import REVOCATION_CATEGORIES, Certificate, Role, User, utcnow
+from training.models import REVOCATION_CATEGORIES, Certificate, Role, SigningKey, User, utcnow
 from training.urls import public_url
 
 
@@ -92,7 +94,7 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     try:
         new = issuing.renew(certificate, current_user, track_or_404(current_user))
-    except services.CertificateError as error:
+    except (services.CertificateError, keys.NoSigningKey) as error:
         flash(str(error), "error")
         return redirect(url_for(".mine")), 303
     flash(
@@ -208,7 +210,21 @@ def _described(answer):  # type: ignore[no-untyped-def]
     shown = answer["status"] in services.TRANSCRIPT_STATUSES
     if shown and has_transcript(payload) and "transcript_problem" not in answer:
         answer["transcript_url"] = public_url("certs.verify_transcript", code=answer["code"])
+    revoked_on = _key_revoked_at(answer["key_id"])
+    if revoked_on is not None:
+        answer["key_revoked_on"] = revoked_on.date().isoformat()
+        answer["key_problem"] = (
+            f"The key this certificate was signed with was revoked on {long_date(revoked_on)}, "
+            "as compromised, so its signature no longer proves anything by itself: only this "
+            "page, from our records, vouches for the certificate. Ask the holder to have it "
+            "re-issued."
+        )
     return answer
+
+
+def _key_revoked_at(key_id: str) -> datetime | None:
+    """When the key ``key_id`` was revoked (an operator declared it compromised), or None."""
+    return db.session.scalar(select(SigningKey.revoked_at).where(SigningKey.key_id == key_id))
 
 
 @bp.route("/verify/<code>")
@@ -299,18 +315,37 @@ def public_key():  # type: ignore[no-untyped-def]
         pem = keys.public_pem()
     except keys.NoSigningKey:
         abort(404)
+    revoked = _key_revoked_at(signing.key_id(pem))
+    if revoked is not None:
+        return _revoked_key(signing.key_id(pem), revoked)
     return Response(pem, mimetype="application/x-pem-file")
 
 
 @bp.route("/verify/keys/<key_id>.pem")
 def key_pem(key_id: str):  # type: ignore[no-untyped-def]
     """Any key that ever signed a certificate, by its id: certificates signed before a key
-    rotation keep checking against the key that signed them."""
+    rotation keep checking against the key that signed them. A revoked key's is gone (410):
+    a verifier is not to check anything against it."""
     from training.ob3 import signing_keys
 
     row = signing_keys.find(key_id)
     if row is None:
         abort(404)
+    if row.revoked_at is not None:
+        return _revoked_key(row.key_id, row.revoked_at)
     response = Response(row.public_pem, mimetype="application/x-pem-file")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _revoked_key(key_id: str, revoked_at: datetime):  # type: ignore[no-untyped-def]
+    """A revoked key's document: a plain sentence instead of the key, so no verifier checks a
+    signature against it."""
+    response = Response(
+        f"Key {key_id} was revoked on {revoked_at:%Y-%m-%d}: it was compromised, so what it "
+        "signed is no longer trusted. Ask the holder for a certificate re-issued since.\n",
+        status=410,
+        mimetype="text/plain",
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -18,7 +18,7 @@ def list_keys() -> None:
     from training.ob3 import signing_keys
     from training.ob3.models import SigningKey
 
-    signing_keys.register_in_service()
+    signing_keys.register_in_service()  # a key out of service: it says why, on stderr
     rows = list(db.session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
     try:
         current: str | None = signing_keys.current_key_id()
@@ -28,7 +28,9 @@ def list_keys() -> None:
     click.echo("Key id            Registered        Retired")
     for row in rows:
         retired = row.retired_at.strftime("%Y-%m-%d %H:%M") if row.retired_at else "-"
-        note = "  (signs now)" if row.key_id == current else ""
+        note = ""
+        if row.key_id == current:
+            note = "  (signs now)" if row.retired_at is None else "  (configured, refused)"
         if row.revoked_at is not None:
             note = f"  revoked {row.revoked_at:%Y-%m-%d %H:%M}: what it signed fails verification"
         click.echo(
@@ -66,14 +68,21 @@ def rotate_key() -> None:
         done = signing_keys.rotate()
     except signing_keys.CannotRotate as error:
         raise click.ClickException(str(error)) from None
-    click.echo(
-        f"Retired key {done.old_key_id}. It stays published at "
-        f"{signing_keys.method_url(done.old_key_id)}, so certificates and credentials signed "
-        "with it keep verifying. Its private key is gone from the key file: nothing can sign "
-        "with it again."
-    )
+    if done.out_of_service is not None:
+        click.echo(
+            f"The key file held key {done.old_key_id}, which was {done.out_of_service} already "
+            "(restored from a backup?): it signed nothing since. It is gone from the key file."
+        )
+    else:
+        click.echo(
+            f"Retired key {done.old_key_id}. It stays published at "
+            f"{signing_keys.method_url(done.old_key_id)}, so certificates and credentials "
+            "signed with it keep verifying. Its private key is gone from the key file: nothing "
+            "can sign with it again."
+        )
     click.echo(f"New key {done.new_key_id} written to {done.path}; it signs from now on here.")
     click.echo(
-        "Restart every other app server now: each reads the key file again when it starts, "
-        "and until then keeps signing with the old key (which still verifies)."
+        "Restart every other app server now: each reads the key file again when it starts. "
+        "Until then one still holding the old key reads this key file again before it signs, "
+        "or, with a key file of its own, refuses to sign with a retired key and says why."
     )

@@ -12,10 +12,15 @@ keeps listing it, so whatever it signed keeps verifying, unless an operator revo
 The key in service is also registered as soon as the database is migrated, at first run and
 when the keys are listed (``register_in_service``), so a key swapped out before it signed
 anything here is still published.
+
+A key is never put back in service: one the database knows as retired or revoked (an old backup
+of the key file restored, a leaked key deployed again) signs nothing (``KeyOutOfService``), as
+what it signed now would fail verification. ``current`` is the only way to a key that signs.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,14 +52,72 @@ def current_key_id() -> str:
     return signing.key_id(keys.public_pem())
 
 
+#: what to do about a key out of service
+ROTATE_ADVICE = "run `flask --app wsgi keys rotate` to make a new one"
+
+
+class KeyOutOfService(keys.NoSigningKey):
+    """The configured key was retired or revoked (``state``, on ``since``): it signs nothing
+    more. The message says which key, since when, and what to do."""
+
+    def __init__(self, key_id: str, state: str, since: datetime, in_service: str | None) -> None:
+        why = {
+            "retired": "when another key took over, so what it signed now would fail verification",
+            "revoked": "as compromised, so nothing it signs is trusted",
+        }[state]
+        then = f" The key in service is {in_service}." if in_service else ""
+        super().__init__(
+            f"Nothing was signed: the configured signing key {key_id} was {state} on "
+            f"{since:%Y-%m-%d}, {why}.{then} Configure the key in service, or {ROTATE_ADVICE}."
+        )
+        self.key_id, self.state, self.since = key_id, state, since
+
+
 def current() -> tuple[str, Ed25519PrivateKey]:
     """The key that signs now, and its fingerprint; registered in the open transaction if it
-    is new (the caller commits with whatever it signs)."""
+    is new (the caller commits with whatever it signs). KeyOutOfService if the database knows
+    it as retired or revoked, after reading the key file again in case another process rotated
+    it (``keys.reread_key_file``).
+
+    The key's row is held (FOR SHARE) until the transaction ends, so a rotation retiring it
+    waits until what is signed now is stored, and dates the retirement after it."""
+    key_id, private_key = _configured()
+    refusal = _refusal(key_id)
+    if refusal is not None and keys.reread_key_file():
+        key_id, private_key = _configured()
+        refusal = _refusal(key_id)
+    if refusal is not None:
+        raise refusal
+    return key_id, private_key
+
+
+def _configured() -> tuple[str, Ed25519PrivateKey]:
+    """The key in the configuration and its fingerprint, registered if it is new."""
     private_key = keys.private_key()
     pem = signing.public_key_pem(private_key)
     key_id = signing.key_id(pem)
     register(key_id, pem, how="a new key was set in the configuration")
     return key_id, private_key
+
+
+def _refusal(key_id: str) -> KeyOutOfService | None:
+    """Why the registered key ``key_id`` may not sign (None: it is in service), its row held
+    until the transaction ends."""
+    row = db.session.execute(
+        select(SigningKey.retired_at, SigningKey.revoked_at)
+        .where(SigningKey.key_id == key_id)
+        .with_for_update(read=True)
+    ).one()
+    if row.revoked_at is not None:
+        state, since = "revoked", row.revoked_at
+    elif row.retired_at is not None:
+        state, since = "retired", row.retired_at
+    else:
+        return None
+    in_service = db.session.scalar(
+        select(SigningKey.key_id).where(SigningKey.retired_at.is_(None)).limit(1)
+    )
+    return KeyOutOfService(key_id, state, since, in_service)
 
 
 def register(key_id: str, pem: bytes, *, how: str) -> bool:
@@ -87,12 +150,14 @@ def register(key_id: str, pem: bytes, *, how: str) -> bool:
 
 
 def retire_others(key_id: str) -> list[str]:
-    """Mark every other key in service as retired now; their fingerprints."""
+    """Mark every other key in service as retired now; their fingerprints. Their rows are
+    locked first, so "now" comes after whatever a transaction signing with one of them
+    (``current``) stores."""
     in_service = list(
         db.session.scalars(
-            select(SigningKey.key_id).where(
-                SigningKey.key_id != key_id, SigningKey.retired_at.is_(None)
-            )
+            select(SigningKey.key_id)
+            .where(SigningKey.key_id != key_id, SigningKey.retired_at.is_(None))
+            .with_for_update()
         )
     )
     if in_service:
@@ -150,11 +215,17 @@ def register_in_service() -> str | None:
     """Register the key in service now and commit (after a migration, at first run, when the
     keys are listed), so it is published before it signs anything here: an operator who swaps
     it before then still has what it signed before verifying. Its fingerprint; None when no key
-    is configured or the database has no key table yet (migrated to an older revision)."""
+    is configured or the database has no key table yet (migrated to an older revision). A key
+    retired or revoked may not sign: why, and what to do, is said on stderr (to the operator
+    running those commands), and None."""
     if "signing_key" not in inspect(db.engine).get_table_names():
         return None
     try:
         key_id, _ = current()
+    except KeyOutOfService as refused:
+        db.session.rollback()
+        print(refused, file=sys.stderr)
+        return None
     except keys.NoSigningKey:
         return None
     db.session.commit()
@@ -199,11 +270,13 @@ def revoke(key_id: str) -> SigningKey:
 
 @dataclass(frozen=True)
 class Rotation:
-    """What ``rotate`` did."""
+    """What ``rotate`` did. ``out_of_service``: "retired" or "revoked" if the key file's key
+    could not sign any more (restored from a backup), None if it was the key in service."""
 
     old_key_id: str
     new_key_id: str
     path: str
+    out_of_service: str | None = None
 
 
 class CannotRotate(RuntimeError):
@@ -233,7 +306,8 @@ def rotate() -> Rotation:
             f"There is no key file at {path}. Run `python -m training.firstrun` to make one, or "
             "set CERTIFICATE_SIGNING_KEY_FILE."
         )
-    old_key_id, _ = current()
+    old_key_id, _ = _configured()  # even one that may not sign any more: this replaces it
+    refusal = _refusal(old_key_id)
     db.session.commit()
     new_pem = signing.new_private_key_pem()
     keys.replace_key_file(app, new_pem)
@@ -242,7 +316,12 @@ def rotate() -> Rotation:
     register(new_key_id, new_public, how="flask keys rotate")
     db.session.commit()
     app.extensions.pop("ob3_status_lists", None)
-    return Rotation(old_key_id=old_key_id, new_key_id=new_key_id, path=str(path))
+    return Rotation(
+        old_key_id=old_key_id,
+        new_key_id=new_key_id,
+        path=str(path),
+        out_of_service=refusal.state if refusal is not None else None,
+    )
 
 
 def retired_times() -> dict[str, datetime]:
