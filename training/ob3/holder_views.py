@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import NoReturn
 
 import segno
@@ -42,6 +43,7 @@ from sqlalchemy import select
 from certificates.codes import format_code
 from certificates.ob3 import baking, linkedin
 from certificates.transcript import sentences_of
+from training.certs import keys
 from training.errors import error_page
 from training.extensions import db
 from training.forms import submitted
@@ -54,6 +56,7 @@ from training.urls import public_url
 
 #: how long a wallet link works
 WALLET_LINK_MINUTES = 30
+log = logging.getLogger(__name__)
 WALLET_SALT = "ob3-wallet-link"
 JSON_TYPE = "application/ld+json"
 
@@ -108,6 +111,8 @@ def bind_did(certificate_id: int):  # type: ignore[no-untyped-def]
         return _share_page(certificate, _email_bound(certificate), form), 400
     except credentials.CredentialError:
         _withdrawn_now(certificate)
+    except keys.NoSigningKey as error:
+        _cannot_sign(error)
     flash(
         "Done: this credential names your DID. Download it below, or add it to your wallet.",
         "success",
@@ -186,6 +191,24 @@ def _email_bound(certificate: Certificate) -> OpenBadge:
         return credentials.credential_for(certificate, by=current_user)
     except credentials.CredentialError:
         _withdrawn_now(certificate)
+    except keys.NoSigningKey as error:
+        _cannot_sign(error)
+
+
+def _cannot_sign(error: keys.NoSigningKey) -> NoReturn:
+    """Nothing can be signed (no key, or one retired or revoked put back): the operator reads
+    why in the log, the holder is told to ask the program; nothing is written."""
+    db.session.rollback()
+    log.error("A credential could not be made: %s", error)
+    abort(
+        error_page(
+            503,
+            "Your credential cannot be made right now",
+            "The program cannot sign credentials at the moment, so your credential cannot be "
+            "made right now. Your certificate itself is not affected. Please tell your program "
+            "lead, and try again later.",
+        )
+    )
 
 
 def _withdrawn_now(certificate: Certificate) -> NoReturn:

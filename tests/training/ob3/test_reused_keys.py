@@ -191,3 +191,25 @@ def test_a_revoked_keys_document_and_what_it_signed_say_it_was_revoked(restored)
     assert answer["key_revoked_on"] == today  # …but its signature proves nothing any more
     assert "no longer proves" in answer["key_problem"]
     assert answer["key_problem"] in page
+
+
+def test_a_holder_whose_credential_cannot_be_made_is_told_plainly_not_given_an_error(restored):
+    """A certificate issued before credentials existed gets its credential on first view; with
+    the restored key nothing can be signed, so the holder is told to ask the program, and
+    nothing is written."""
+    with in_app():
+        db.session.execute(OpenBadge.__table__.delete())
+        db.session.commit()
+    holder = restored.app.test_client()
+    sign_in(holder, restored.holder)
+    for url in (
+        f"/certificates/{restored.certificate.id}/share",
+        f"/certificates/{restored.certificate.id}/credential.json",
+        f"/certificates/{restored.certificate.id}/badge.png",
+    ):
+        answer = holder.get(url)
+        assert answer.status_code == 503, url
+        page = text_of(answer)
+        assert "cannot be made right now" in page and "program lead" in page, url
+        assert restored.key_id not in page  # the operator's details are for the operator
+    assert count(OpenBadge) == 0
