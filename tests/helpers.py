@@ -92,6 +92,16 @@ def app_with_database(**overrides: object) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+@contextmanager
+def race_app(tmp_path: Path, **overrides: object) -> Iterator[Flask]:
+    """``app_with_database`` on a database that several connections really share, for tests
+    of requests in parallel threads: TEST_DATABASE_URL, or a SQLite file in ``tmp_path`` (an
+    in-memory SQLite database is one connection, which two threads cannot race on)."""
+    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
+    with app_with_database(SQLALCHEMY_DATABASE_URI=database, **overrides) as app:
+        yield app
+
+
 def drop_every_table() -> None:
     """Inside an app context: drop whatever tables the database holds, of whatever schema."""
     existing = MetaData()

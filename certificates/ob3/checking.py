@@ -22,7 +22,8 @@ Besides the checks, the outcome holds what the page shows of the credential: the
 certificate's name, the issuer and the dates; and, only when the issuer and signature checks
 pass (so the program wrote them), the certificate code and the criteria lines. A credential
 that fails nothing but its end date is genuine but expired (``Outcome.expired_only``), which
-the page says apart from a credential that cannot be trusted.
+the page says apart from a credential that cannot be trusted. The fields themselves are read
+by ``reading``, which never fails on any JSON.
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from certificates.hours import long_date
-from certificates.ob3 import contexts, input_limits, proof, status_list
-from certificates.ob3.credential import identity_hash
+from certificates.ob3 import contexts, input_limits, proof, reading, status_list
 
 #: how the dates check's message starts when the end date has passed
 EXPIRED = "It expired on"
@@ -50,12 +49,8 @@ FORMAT, ISSUER, SIGNATURE, DATES, REVOCATION = (
     "Revocation",
 )
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
-#: a value quoted back in a message is cut to this many characters
-QUOTE_LENGTH = 80
 #: a position in a status list, as the entry writes it (digits, as text)
 _INDEX = re.compile(r"[0-9]{1,12}")
-#: the evidence narrative's first line names the certificate (``credential.evidence_narrative``)
-_CODE_LINE = re.compile(r"Certificate code: ([0-9A-Z]{1,5}(?:-[0-9A-Z]{1,5}){0,5})\.")
 #: where to check a certificate by its code, when the caller does not say
 CODE_CHECK_PATH = "/verify"
 
@@ -123,20 +118,20 @@ def check_credential(
     signature = _signature(credential, public_keys, retired_at or {}, form_ok=form.ok)
     dates = _dates(credential, now)
     checks = (form, issuer, signature, dates, _revocation(credential, revoked, code_check_url))
-    subject = _dict(credential.get("credentialSubject"))
-    achievement = _dict(subject.get("achievement"))
+    subject = reading.as_dict(credential.get("credentialSubject"))
+    achievement = reading.as_dict(subject.get("achievement"))
     ours = issuer.ok and signature.ok  # only then is what it says the program's own words
     return Outcome(
         checks=checks,
-        holder_name=_text(subject.get("name")),
-        achievement_name=_text(achievement.get("name")),
-        issuer_name=_text(_dict(credential.get("issuer")).get("name")),
-        valid_from=_text(credential.get("validFrom")),
-        valid_until=_text(credential.get("validUntil")),
-        certificate_code=_certificate_code(credential) if ours else None,
-        criteria_lines=_criteria_lines(achievement) if ours else (),
+        holder_name=reading.as_text(subject.get("name")),
+        achievement_name=reading.as_text(achievement.get("name")),
+        issuer_name=reading.as_text(reading.as_dict(credential.get("issuer")).get("name")),
+        valid_from=reading.as_text(credential.get("validFrom")),
+        valid_until=reading.as_text(credential.get("validUntil")),
+        certificate_code=reading.certificate_code(credential) if ours else None,
+        criteria_lines=reading.criteria_lines(achievement) if ours else (),
         expired=not dates.ok and dates.message.startswith(EXPIRED),
-        foreign_issuer=_issuer_named(credential) if not issuer.ok else None,
+        foreign_issuer=reading.issuer_named(credential) if not issuer.ok else None,
     )
 
 
@@ -160,7 +155,7 @@ def _format(credential: dict) -> Check:
     listed = listed if isinstance(listed, list) else [listed]
     unknown = [c for c in listed if not isinstance(c, str) or c not in _held_contexts()]
     if unknown:
-        which = _quote(unknown[0]) if isinstance(unknown[0], str) else "one written inline"
+        which = reading.quoted(unknown[0]) if isinstance(unknown[0], str) else "one written inline"
         return Check(
             FORMAT,
             False,
@@ -190,24 +185,17 @@ def _format(credential: dict) -> Check:
     return Check(FORMAT, True, "It is an Open Badges 3.0 credential.")
 
 
-def _issuer_named(credential: dict) -> str | None:
-    """The issuer's id the credential states (its ``issuer``, or that object's ``id``)."""
-    issuer = credential.get("issuer")
-    found = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return found if isinstance(found, str) and found else None
-
-
 def _issuer(credential: dict, issuer_id: str) -> Check:
-    found = _issuer_named(credential)
+    found = reading.issuer_named(credential)
     if found is None:
         return Check(ISSUER, False, "It does not say who issued it.")
     if found == issuer_id:
-        name = _text(_dict(credential.get("issuer")).get("name"))
+        name = reading.as_text(reading.as_dict(credential.get("issuer")).get("name"))
         return Check(
             ISSUER, True, f"It was issued by {name}." if name else "It was issued by this program."
         )
     return Check(
-        ISSUER, False, f"It was not issued by this program (its issuer is {_quote(found)})."
+        ISSUER, False, f"It was not issued by this program (its issuer is {reading.quoted(found)})."
     )
 
 
@@ -261,7 +249,7 @@ def _signed_after_retirement(credential: dict, retired: datetime) -> Check | Non
     it was made): a retired key, even one that leaked, signs nothing that passes here."""
     found = credential.get("proof")
     found = found[0] if isinstance(found, list) and len(found) == 1 else found
-    created = _moment(_dict(found).get("created"))
+    created = reading.moment(reading.as_dict(found).get("created"))
     if created is None:
         return Check(
             SIGNATURE,
@@ -275,8 +263,9 @@ def _signed_after_retirement(credential: dict, retired: datetime) -> Check | Non
     return Check(
         SIGNATURE,
         False,
-        f"It was signed on {_day(created)} with a key the program had retired on "
-        f"{_day(retired)}; a retired key signs nothing new, so this signature cannot be trusted.",
+        f"It was signed on {reading.day(created)} with a key the program had retired on "
+        f"{reading.day(retired)}; a retired key signs nothing new, so this signature cannot be "
+        "trusted.",
     )
 
 
@@ -288,20 +277,22 @@ def _dates(credential: dict, now: datetime) -> Check:
 
 
 def _within_dates(credential: dict, now: datetime) -> Check:
-    start = _moment(credential.get("validFrom"))
+    start = reading.moment(credential.get("validFrom"))
     if start is None:
         return Check(DATES, False, "It does not say, in a date we can read, from when it is valid.")
     if "validUntil" not in credential:  # every credential of ours has an end date
         return Check(DATES, False, "It does not say until when it is valid.")
-    end = _moment(credential.get("validUntil"))
+    end = reading.moment(credential.get("validUntil"))
     if end is None:
         return Check(DATES, False, "Its end date cannot be read.")
     if now < start:
-        return Check(DATES, False, f"It is not valid yet: it starts on {_day(start)}.")
+        return Check(DATES, False, f"It is not valid yet: it starts on {reading.day(start)}.")
     if now > end:
-        return Check(DATES, False, f"{EXPIRED} {_day(end)}.")
+        return Check(DATES, False, f"{EXPIRED} {reading.day(end)}.")
     return Check(
-        DATES, True, f"It is within its dates: valid from {_day(start)} until {_day(end)}."
+        DATES,
+        True,
+        f"It is within its dates: valid from {reading.day(start)} until {reading.day(end)}.",
     )
 
 
@@ -363,74 +354,3 @@ def _revocation(
             f"certificate code and check it at {code_check_url}.",
         )
     return Check(REVOCATION, True, "It has not been revoked.")
-
-
-def email_matches(credential: Any, email: str) -> bool | None:
-    """Whether ``email`` is the address the credential names its holder by (the salted hash it
-    holds is that of ``email``); None when it names its holder by no hashed email address (a
-    DID instead). Only worth asking of a genuine credential (``Outcome.genuine``)."""
-    subject = _dict(_dict(credential).get("credentialSubject"))
-    found = subject.get("identifier")
-    for item in found if isinstance(found, list) else [found]:
-        item = _dict(item)
-        salt, hashed = item.get("salt"), item.get("identityHash")
-        hashed_email = item.get("identityType") == "emailAddress" and item.get("hashed") is True
-        if hashed_email and isinstance(salt, str) and isinstance(hashed, str):
-            return identity_hash(email, salt) == hashed  # both public: no timing to hide
-    return None
-
-
-def _certificate_code(credential: dict) -> str | None:
-    """The certificate code the evidence names (its narrative's first line), if any."""
-    evidence = credential.get("evidence")
-    for item in evidence if isinstance(evidence, list) else [evidence]:
-        narrative = _text(_dict(item).get("narrative")) or ""
-        match = _CODE_LINE.fullmatch(narrative.split("\n", 1)[0].strip())
-        if match:
-            return match.group(1)
-    return None
-
-
-def _criteria_lines(achievement: dict) -> tuple[str, ...]:
-    narrative = _text(_dict(achievement.get("criteria")).get("narrative")) or ""
-    return tuple(line.strip() for line in narrative.splitlines() if line.strip())
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _day(moment: datetime) -> str:
-    """A date as an employer reads it: "1 March 2026" (in UTC)."""
-    return long_date(moment.astimezone(UTC))
-
-
-def readable_date(text: str | None) -> str | None:
-    """A date the credential states, as people write it ("30 November 2028", in UTC); as
-    written if it cannot be read as a date."""
-    if text is None:
-        return None
-    try:
-        moment = _moment(text)
-        return _day(moment) if moment is not None else text
-    except (OverflowError, ValueError):  # at the very edge of the calendar
-        return text
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _quote(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "…"

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     count,
     fetch,
@@ -20,6 +18,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
     save,
     sign_in,
     text_of,
@@ -309,10 +308,7 @@ def test_trying_again_keeps_the_page_and_filters(client, lead):
 
 @pytest.fixture
 def racing(tmp_path):  # type: ignore[no-untyped-def]
-    """An app on a database file (or TEST_DATABASE_URL) that requests in threads can share."""
-    with app_with_database(
-        SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path}/r.db"
-    ) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     fetch,
@@ -19,6 +17,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
     save,
     sign_in,
     text_of,
@@ -203,8 +202,7 @@ def test_a_supervisor_who_may_not_sign_changes_nothing_and_writes_nothing(client
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     make_user,
     race,
+    race_app,
     sign_in,
 )
 from tests.mail.test_notices import assert_not_in, assert_told, only_message, opt_out, outbox
@@ -83,8 +82,7 @@ def test_a_review_that_is_refused_or_comes_too_late_writes_nothing(client, peopl
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve_practice(app, tmp_path / "content")
         yield app
 

@@ -13,14 +13,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     html_of,
     in_app,
     make_user,
     post,
     race,
+    race_app,
     sign_in,
     text_of,
 )
@@ -175,11 +174,7 @@ def test_saving_twice_is_harmless_and_audited_once(client):
 
 @pytest.fixture
 def racing(tmp_path):
-    """The app on a database that several connections really share (an in-memory SQLite
-    database is one connection, which two threads cannot race on)."""
-    with app_with_database(
-        SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    ) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

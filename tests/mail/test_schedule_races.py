@@ -11,12 +11,11 @@ from sqlalchemy import func, select, update
 
 from tests.helpers import (
     RACE_TIMEOUT,
-    TEST_DATABASE_URL,
-    app_with_database,
     assign,
     in_app,
     make_certificate,
     make_user,
+    race_app,
 )
 from tests.mail.test_schedule_digest import submitted
 from tests.mail.test_schedule_weekly import marks, next_monday, week_mark
@@ -30,8 +29,7 @@ WORKERS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -14,11 +14,10 @@ from sqlalchemy import func, select, update
 
 from tests.helpers import (
     RACE_TIMEOUT,
-    TEST_DATABASE_URL,
-    app_with_database,
     count,
     in_app,
     make_user,
+    race_app,
 )
 from tests.mail.sending import attempts_of, due_now, marker, outbox, queue_message, run_worker
 from tests.smtp_server import SMTPServer
@@ -261,9 +260,7 @@ WORKERS = 3
 
 @pytest.fixture
 def shared_database(tmp_path):
-    """A database several threads use at once: a real SQLite file, or TEST_DATABASE_URL."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/mail.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app, SMTPServer() as server:
+    with race_app(tmp_path) as app, SMTPServer() as server:
         app.config.update(server.settings())
         yield app, server
 

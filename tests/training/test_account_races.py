@@ -13,13 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     in_app,
     make_user,
     post,
     race,
+    race_app,
 )
 from training.extensions import db
 from training.models import AuditEvent, Role, User
@@ -31,8 +30,7 @@ PASSWORD = "a long password for robin"
 
 @pytest.fixture
 def shared(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database, SELF_REGISTRATION=True) as app:
+    with race_app(tmp_path, SELF_REGISTRATION=True) as app:
         yield app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import TEST_DATABASE_URL, app_with_database, in_app, make_user, post, race
+from tests.helpers import in_app, make_user, post, race, race_app
 from training.extensions import db
 from training.models import PasswordReset
 
@@ -15,8 +15,7 @@ ROUNDS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database, MAIL_SERVER="smtp.example.org") as app:
+    with race_app(tmp_path, MAIL_SERVER="smtp.example.org") as app:
         yield app
 
 

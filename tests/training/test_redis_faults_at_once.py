@@ -8,7 +8,7 @@ import threading
 import uuid
 
 from certificates.codes import format_code, new_code
-from tests.helpers import TEST_DATABASE_URL, app_with_database, make_certificate, make_user
+from tests.helpers import make_certificate, make_user, race_app
 from tests.training.test_redis_faults import HANG, browser, pytestmark, redis_server  # noqa: F401
 
 assert pytestmark  # skipped, as those tests are, where redis-server is missing
@@ -17,9 +17,8 @@ VISITORS = 8
 
 
 def test_verifications_at_once_when_redis_freezes_all_get_their_answer(redis_server, tmp_path):  # noqa: F811
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/verify.db"
-    with app_with_database(
-        SQLALCHEMY_DATABASE_URI=database,
+    with race_app(
+        tmp_path,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=redis_server.url,
         RATELIMIT_KEY_PREFIX=f"at-once-{uuid.uuid4().hex}",

@@ -27,7 +27,7 @@ from flask import render_template, request
 from werkzeug.datastructures import FileStorage
 
 from certificates.codes import CodeError, format_code, parse_code
-from certificates.ob3 import baking, checking
+from certificates.ob3 import baking, checking, reading
 from training.certs.views import _verify_limit
 from training.extensions import limiter
 from training.forms import refuse_bad_csrf
@@ -124,8 +124,8 @@ def verify_credential():  # type: ignore[no-untyped-def]
     return _page(
         CheckCredentialForm(formdata=None),
         outcome=outcome,
-        valid_from=checking.readable_date(outcome.valid_from),
-        valid_until=checking.readable_date(outcome.valid_until),
+        valid_from=reading.readable_date(outcome.valid_from),
+        valid_until=reading.readable_date(outcome.valid_until),
         source=sent.source,
         foreign_issuer=outcome.foreign_issuer,
         code_url=_code_url(outcome.certificate_code),
@@ -141,7 +141,7 @@ def _email_compared(
     email = (email or "").strip()
     if not email:
         return {"email_given": False}
-    found = checking.email_matches(credential, email) if outcome.genuine else None
+    found = reading.email_matches(credential, email) if outcome.genuine else None
     return {"email_given": True, "email_match": found}
 
 

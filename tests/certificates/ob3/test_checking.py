@@ -18,8 +18,8 @@ from certificates.ob3.checking import (
     SIGNATURE,
     Outcome,
     check_credential,
-    email_matches,
 )
+from certificates.ob3.reading import email_matches
 from tests.certificates.ob3.samples import FACTS, KEY, LIST_URL, METHOD, facts, signed
 from tests.certificates.ob3.samples import ISSUER as PROGRAM
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from certificates.ob3 import checking, credential, input_limits, proof, status_list
+from certificates.ob3 import credential, input_limits, proof, reading, status_list
 from certificates.ob3.checking import DATES, FORMAT, REVOCATION, SIGNATURE, check_credential
 from certificates.ob3.credential import Alignment
 from tests.certificates.ob3.samples import FACTS, KEY, METHOD, SIGNED_AT, facts, signed
@@ -248,10 +248,10 @@ def test_a_proof_time_that_cannot_be_read_fails_for_a_retired_key():
 
 
 def test_the_dates_it_states_are_written_as_people_write_them():
-    assert checking.readable_date("2028-03-09T14:00:00Z") == "9 March 2028"
-    assert checking.readable_date("2028-03-09T23:30:00-05:00") == "10 March 2028"  # in UTC
-    assert checking.readable_date("next Tuesday") == "next Tuesday"
-    assert checking.readable_date(None) is None
+    assert reading.readable_date("2028-03-09T14:00:00Z") == "9 March 2028"
+    assert reading.readable_date("2028-03-09T23:30:00-05:00") == "10 March 2028"  # in UTC
+    assert reading.readable_date("next Tuesday") == "next Tuesday"
+    assert reading.readable_date(None) is None
 
 
 def test_the_issuer_it_names_is_reported_only_when_it_is_not_this_program():

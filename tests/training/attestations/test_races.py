@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     in_app,
     make_user,
     post,
     race,
+    race_app,
     sign_in,
 )
 from tests.training.attestations.conftest import serve_track
@@ -28,8 +27,7 @@ ROUNDS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve_track(app, tmp_path / "content")
         yield app
 

@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import read_to_the_end
-from tests.helpers import TEST_DATABASE_URL, app_with_database, make_user, redis_answers
+from tests.helpers import make_user, race_app, redis_answers
 from training.auth import views
 
 WRONG = "not the password at all"
@@ -47,8 +47,8 @@ def serve(tmp_path, monkeypatch):
     started = []
 
     def start(storage, **settings):
-        context = app_with_database(
-            SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path}/throttle.db",
+        context = race_app(
+            tmp_path,
             RATELIMIT_ENABLED=True,
             RATELIMIT_STORAGE_URI=storage,
             RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",

@@ -16,12 +16,12 @@ from sqlalchemy import event, func, select
 from certificates.codes import format_code
 from tests.helpers import (
     TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     in_app,
     make_user,
     post,
     race,
+    race_app,
     sign_in,
     text_of,
 )
@@ -36,9 +36,7 @@ ROUNDS = 3  # each round a new holder: a race that can be lost shows up in one r
 
 @pytest.fixture
 def racing(tmp_path):
-    """The app on a database that several connections really share."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         use_track(app, tmp_path / "content")
         yield app
 

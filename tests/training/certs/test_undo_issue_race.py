@@ -16,8 +16,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     fetch,
@@ -25,6 +23,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
 )
 from tests.training.certs.test_views import make_eligible, use_track
 from training.certs import issuing
@@ -37,8 +36,7 @@ PAUSE = 1.0  # seconds the slowed step takes: long enough for the other request 
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         use_track(app, tmp_path / "content")
         yield app
 

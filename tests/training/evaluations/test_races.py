@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     fetch,
@@ -17,6 +15,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
     sign_in,
     use_track,
 )
@@ -30,8 +29,7 @@ ROUNDS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         use_track(app, "peer-recovery", evaluation=RULE)
         yield app
 

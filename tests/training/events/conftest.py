@@ -11,11 +11,10 @@ from sqlalchemy import delete, update
 
 from certificates.rulebook import EventTemplate, TrainingRule
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     assign,
     make_cohort,
     make_user,
+    race_app,
     save,
     use_track,
 )
@@ -53,10 +52,7 @@ def attend(event: TrainingEvent, trainee, status: str = "present", minutes=None)
 
 @pytest.fixture
 def racing(tmp_path):
-    """An app on a database several connections really share (a SQLite file, or
-    TEST_DATABASE_URL), for parallel requests."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     in_app,
     make_user,
     post,
     race,
+    race_app,
     use_track,
 )
 from tests.training.exams.conftest import NCPRSS, answers, attempt_at, client_of, final_exam
@@ -28,8 +27,7 @@ CLICKS = 4
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -11,8 +11,6 @@ from sqlalchemy import select
 
 from certificates.rulebook import ExperienceRule, SupervisorRule
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     count,
@@ -25,6 +23,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
     sign_in,
     text_of,
     use_track,
@@ -318,11 +317,7 @@ def test_a_supervisor_never_sees_another_supervisors_page(client, pair):
 
 @pytest.fixture
 def shared_database(tmp_path):
-    """The app on a database that several connections really share: a file for SQLite, or
-    TEST_DATABASE_URL."""
-    with app_with_database(
-        SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path}/r.db"
-    ) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -12,11 +12,10 @@ from sqlalchemy import select, update
 
 from certificates.hours import EntryFacts
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     assign,
     make_entry,
     make_user,
+    race_app,
 )
 from training.extensions import db
 from training.hours import services
@@ -25,9 +24,7 @@ from training.models import AuditEvent, EntryStatus, HoursEntry, Role
 
 @pytest.fixture
 def shared(tmp_path):
-    """An app on a database that several connections really share."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/save.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, event, select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     html_of,
     in_app,
     make_cohort,
     make_user,
     post,
     race,
+    race_app,
     save,
     sign_in,
     text_of,
@@ -264,9 +263,7 @@ def test_the_statistics_equal_the_ones_the_attempts_give(app, specs):
 
 @pytest.fixture
 def racing(tmp_path):
-    """The app on a database that several connections really share."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve(app, tmp_path / "content", quiz="max_attempts = 0\nwait_minutes = 0")
         yield app
 

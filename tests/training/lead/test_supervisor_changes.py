@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     assign,
     count,
     fetch,
@@ -23,6 +21,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
     sign_in,
     text_of,
 )
@@ -271,11 +270,7 @@ def test_the_add_trainees_form_refuses_anyone_it_does_not_offer(client, who):
 
 @pytest.fixture
 def shared_database(tmp_path):
-    """The app on a database that several connections really share (as in the certificate
-    races): a file for SQLite, or TEST_DATABASE_URL."""
-    with app_with_database(
-        SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path}/r.db"
-    ) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import delete, select, text, update
 
-from tests.helpers import TEST_DATABASE_URL, app_with_database, in_app, make_user, post, sign_in
+from tests.helpers import in_app, make_user, post, race_app, sign_in
 from tests.training.learning.quiz_course import answers, questions_of, serve, start, take
 from training.extensions import db
 from training.learning import quiz_tallies
@@ -101,8 +101,7 @@ def test_a_grading_while_the_recount_runs_is_counted_exactly_once(tmp_path, monk
     waiter, it gives the grading two seconds to finish, which it does when nothing holds it
     (a machine too busy to finish it in that time lets the test pass without proving the wait;
     it never fails a correct recount)."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/recount.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve(app, tmp_path / "content", quiz="max_attempts = 0\nwait_minutes = 0")
         take(_as(app, make_user(Role.TRAINEE)), wrong={"f1"})
         trainee = make_user(Role.TRAINEE)

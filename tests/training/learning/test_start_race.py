@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tests.helpers import TEST_DATABASE_URL, app_with_database, make_user, post, sign_in
+from tests.helpers import make_user, post, race_app, sign_in
 from tests.training.learning.quiz_course import attempts_of, serve, take
 from training.models import AttemptStatus, Role
 
@@ -21,9 +21,7 @@ RACE_TIMEOUT = 60
 
 @pytest.fixture
 def racing(tmp_path):
-    """The app on a database that several connections really share."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve(app, tmp_path / "content", quiz="max_attempts = 3\nwait_minutes = 0")
         yield app
 

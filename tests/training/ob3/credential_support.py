@@ -42,6 +42,31 @@ def issue_through_the_app(app, lead, trainee) -> Certificate:
     return certificate
 
 
+def revoke_through_the_app(app, lead, certificate_id: int) -> None:
+    """A lead revokes the certificate (issued in error), as on its page."""
+    client = app.test_client()
+    sign_in(client, lead)
+    post(
+        client,
+        f"/certificates/{certificate_id}/revoke",
+        {"category": "error", "reason": "Issued to the wrong person."},
+    )
+    with in_app():
+        assert db.session.get(Certificate, certificate_id).revoked_at is not None, "not revoked"
+
+
+def reissue_through_the_app(app, lead, certificate_id: int, holder_name: str) -> int:
+    """A lead re-issues the certificate under ``holder_name``, as on its page; the new
+    certificate's id."""
+    client = app.test_client()
+    sign_in(client, lead)
+    post(client, f"/certificates/{certificate_id}/reissue", {"holder_name": holder_name})
+    with in_app():
+        new_id = db.session.get(Certificate, certificate_id).replaced_by_id
+    assert new_id is not None, "not re-issued"
+    return new_id
+
+
 def badges_of(certificate_id: int) -> list[OpenBadge]:
     with in_app():
         rows = list(

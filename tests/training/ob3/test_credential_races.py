@@ -16,11 +16,10 @@ from sqlalchemy import select
 from certificates.ob3 import proof, status_list
 from tests.helpers import (
     RACE_TIMEOUT,
-    TEST_DATABASE_URL,
-    app_with_database,
     in_app,
     make_certificate,
     make_user,
+    race_app,
 )
 from training.certs import issuing
 from training.extensions import db
@@ -60,8 +59,7 @@ def test_a_credential_added_after_the_list_was_read_shows_its_bit(app):
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -5,24 +5,14 @@ credential fails it; after a revocation or a re-issue the status list makes it f
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
-
-from tests.helpers import in_app, post, sign_in
 from tests.ob3_independent import independent_verify
 from tests.training.ob3.credential_support import (
     credential_of,
     issue_through_the_app,
-    people_on_a_small_track,
     published_documents,
+    reissue_through_the_app,
+    revoke_through_the_app,
 )
-from training.extensions import db
-from training.models import Certificate
-
-
-@pytest.fixture
-def people(app, tmp_path):
-    return people_on_a_small_track(app, tmp_path)
 
 
 def _verify(app, credential: dict) -> dict:
@@ -40,13 +30,7 @@ def test_the_credential_passes_an_independent_verifier_until_it_is_revoked(app, 
         {"verified": True, "status": False, "statusPurpose": "revocation"}
     ]
 
-    client = app.test_client()
-    sign_in(client, lead)
-    post(
-        client,
-        f"/certificates/{certificate.id}/revoke",
-        {"category": "error", "reason": "Issued to the wrong person."},
-    )
+    revoke_through_the_app(app, lead, certificate.id)
     revoked = _verify(app, credential)
     assert not revoked["verified"]
     assert any("revoked" in error for error in revoked["errors"]), revoked["errors"]
@@ -64,13 +48,7 @@ def test_an_altered_field_fails_the_independent_verifier(app, people):
 def test_after_a_reissue_the_old_credential_fails_and_the_new_one_passes(app, people):
     lead, _, trainee = people
     old = issue_through_the_app(app, lead, trainee)
-    client = app.test_client()
-    sign_in(client, lead)
-    post(client, f"/certificates/{old.id}/reissue", {"holder_name": "Riley Chen-Park"})
-    with in_app():
-        new_id = db.session.scalar(
-            select(Certificate.id).where(Certificate.replaced_by_id.is_(None))
-        )
+    new_id = reissue_through_the_app(app, lead, old.id, "Riley Chen-Park")
     assert not _verify(app, credential_of(old.id))["verified"]
     fresh = _verify(app, credential_of(new_id))
     assert fresh["verified"], fresh["errors"]

@@ -18,29 +18,22 @@ from certificates.ob3 import checking, proof
 from certificates.ob3.credential import identity_hash
 from tests.helpers import (
     RACE_TIMEOUT,
-    TEST_DATABASE_URL,
-    app_with_database,
     count,
     in_app,
     make_certificate,
     make_user,
-    post,
-    sign_in,
+    race_app,
 )
 from tests.training.ob3.credential_support import (
     badges_of,
     credential_of,
     issue_through_the_app,
-    people_on_a_small_track,
+    reissue_through_the_app,
+    revoke_through_the_app,
 )
 from training.extensions import db
 from training.models import Certificate, OpenBadge, Role
 from training.ob3 import credentials, signing_keys, status
-
-
-@pytest.fixture
-def people(app, tmp_path):
-    return people_on_a_small_track(app, tmp_path)
 
 
 def _check(credential: dict) -> checking.Outcome:
@@ -103,14 +96,7 @@ def test_an_altered_credential_fails_our_check(app, people):
 def test_a_reissue_revokes_the_old_credential_and_issues_a_new_one(app, people):
     lead, _, trainee = people
     old = issue_through_the_app(app, lead, trainee)
-    client = app.test_client()
-    sign_in(client, lead)
-    post(client, f"/certificates/{old.id}/reissue", {"holder_name": "Riley Chen-Park"})
-    with in_app():
-        new = db.session.scalars(
-            select(Certificate).where(Certificate.replaced_by_id.is_(None))
-        ).one()
-        new_id = new.id
+    new_id = reissue_through_the_app(app, lead, old.id, "Riley Chen-Park")
     old_credential, new_credential = credential_of(old.id), credential_of(new_id)
     assert new_credential["credentialSubject"]["name"] == "Riley Chen-Park"
     with in_app():
@@ -124,13 +110,7 @@ def test_revoking_a_certificate_revokes_its_credential(app, people):
     lead, _, trainee = people
     certificate = issue_through_the_app(app, lead, trainee)
     credential = credential_of(certificate.id)
-    client = app.test_client()
-    sign_in(client, lead)
-    post(
-        client,
-        f"/certificates/{certificate.id}/revoke",
-        {"category": "error", "reason": "Issued to the wrong person."},
-    )
+    revoke_through_the_app(app, lead, certificate.id)
     with in_app():
         outcome = _check(credential)
         assert status.revoked(*_place(credential)) is True
@@ -200,8 +180,7 @@ def test_a_malformed_did_is_refused_in_plain_words(app):
 def test_two_requests_at_once_get_one_credential(tmp_path):
     """Real threads on a database that several connections share: both ask for the
     credential of a certificate that has none yet; one is made, and both get it."""
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         for _ in range(3):
             certificate = make_certificate(make_user(Role.TRAINEE), code=_code())
             barrier = threading.Barrier(2, timeout=RACE_TIMEOUT)

@@ -11,17 +11,11 @@ from tests.helpers import in_app, make_certificate, make_user, post, sign_in
 from tests.training.ob3.credential_support import (
     credential_of,
     issue_through_the_app,
-    people_on_a_small_track,
 )
 from training.models import Role
 from training.ob3 import signing_keys, status
 
 LIST = "/credentials/status/1"
-
-
-@pytest.fixture
-def people(app, tmp_path):
-    return people_on_a_small_track(app, tmp_path)
 
 
 def _index(credential: dict) -> int:

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import update
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     count,
     fetch,
@@ -20,6 +18,7 @@ from tests.helpers import (
     make_user,
     post,
     race,
+    race_app,
 )
 from tests.training.outside.support import (
     decision,
@@ -39,8 +38,7 @@ ROUNDS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         yield app
 
 

@@ -10,14 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import (
-    TEST_DATABASE_URL,
-    app_with_database,
     as_user,
     assign,
     in_app,
     make_user,
     post,
     race,
+    race_app,
 )
 from tests.training.practice.conftest import serve_practice
 from tests.training.practice.test_views import ALL_MET, EXERCISE, responses
@@ -30,8 +29,7 @@ ROUNDS = 3
 
 @pytest.fixture
 def racing(tmp_path):
-    database = TEST_DATABASE_URL or f"sqlite:///{tmp_path}/race.db"
-    with app_with_database(SQLALCHEMY_DATABASE_URI=database) as app:
+    with race_app(tmp_path) as app:
         serve_practice(app, tmp_path / "content")
         yield app
 
