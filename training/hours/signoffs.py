@@ -253,5 +253,5 @@ def void_sign_off(lead: User, entry: HoursEntry, reason: str) -> None:
         EntryStatus.RETURNED,
         reason,
     )
-    notices.hours_sign_off_withdrawn(entry)
+    notices.hours_sign_off_withdrawn(entry, sign_off.id)
     db.session.commit()

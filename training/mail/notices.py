@@ -134,11 +134,26 @@ def _withdrawn(message_id: int) -> bool:
 def hours_sign_off_undone(entry: HoursEntry, sign_off_id: int) -> None:
     """The supervisor undid their approval of the entry (the sign-off ``sign_off_id``); it
     waits for their sign-off again. The "signed off" message that told of it is withdrawn if no
-    worker has picked it up (and written again for the other entries it told of, if any);
-    once one has (it is being sent, or was), the trainee is told the entry is being looked at
-    again, so they are not left believing it. Trainees' messages go at once whatever
-    ``MAIL_DIGEST_HOURS`` says (the digest is the supervisors'), so this holds in both modes."""
-    trainee = entry.trainee
+    worker has picked it up (``_take_back_signed_off``); once one has (it is being sent, or
+    was), the trainee is told the entry is being looked at again, so they are not left
+    believing it. Trainees' messages go at once whatever ``MAIL_DIGEST_HOURS`` says (the digest
+    is the supervisors'), so this holds in both modes."""
+    if _take_back_signed_off(entry.trainee, sign_off_id) is not False:
+        return
+    queue(
+        entry.trainee,
+        kinds.HOURS_DECISION.name,
+        "hours_sign_off_undone",
+        "Your supervisor is taking another look at an hours entry",
+        link=public_url("hours.detail", entry_id=entry.id),
+    )
+
+
+def _take_back_signed_off(trainee: User, sign_off_id: int) -> bool | None:
+    """The sign-off ``sign_off_id`` stands no more (undone or voided): withdraw the unsent
+    "signed off" message that told of it, written again for the other sign-offs it told of, if
+    any. True if withdrawn; False if a worker had picked it up; None if no message named it
+    (the trainee had turned these messages off, or it predates keys)."""
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.dedupe_key)
         .where(
@@ -150,19 +165,13 @@ def hours_sign_off_undone(entry: HoursEntry, sign_off_id: int) -> None:
     )
     found = next(((m, ids) for m, key in rows if sign_off_id in (ids := _named_by(key))), None)
     if found is None:
-        return  # none names it: the trainee had turned these messages off (or it predates keys)
+        return None
     message_id, named = found
-    if _withdrawn(message_id):
-        if others := sorted(named - {sign_off_id}):
-            _write_signed_off(trainee, len(others), others)
-        return
-    queue(
-        trainee,
-        kinds.HOURS_DECISION.name,
-        "hours_sign_off_undone",
-        "Your supervisor is taking another look at an hours entry",
-        link=public_url("hours.detail", entry_id=entry.id),
-    )
+    if not _withdrawn(message_id):
+        return False
+    if others := sorted(named - {sign_off_id}):
+        _write_signed_off(trainee, len(others), others)
+    return True
 
 
 def hours_returned(entry: HoursEntry) -> None:
@@ -176,8 +185,10 @@ def hours_returned(entry: HoursEntry) -> None:
     )
 
 
-def hours_sign_off_withdrawn(entry: HoursEntry) -> None:
-    """A program lead voided the entry's sign-off; the entry is back with the trainee."""
+def hours_sign_off_withdrawn(entry: HoursEntry, sign_off_id: int) -> None:
+    """A program lead voided the entry's sign-off (``sign_off_id``); the entry is back with the
+    trainee. A "signed off" message about it that waits unsent is withdrawn first."""
+    _take_back_signed_off(entry.trainee, sign_off_id)
     queue(
         entry.trainee,
         kinds.HOURS_DECISION.name,

@@ -31,7 +31,8 @@ from training.mail import notices, worker
 from training.mail.models import MailOptOut, MailStatus, OutboxMessage
 from training.models import EntryStatus, HoursEntry, Role, utcnow
 
-SIGNED_OFF = "Your hours were signed off – Peer Support Training Program"
+SIGNATURE = " – Peer Support Training Program"
+SIGNED_OFF = f"Your hours were signed off{SIGNATURE}"
 LOOKED_AT_AGAIN = (
     "Your supervisor is taking another look at an hours entry – Peer Support Training Program"
 )
@@ -213,3 +214,38 @@ def test_a_trainee_who_turned_these_emails_off_gets_none_either_way(app, client,
     (entry,) = approve(client, supervisor, alex)
     undo(client, entry)
     assert outbox() == []
+
+
+# --- a lead's void ------------------------------------------------------------------------------
+
+
+def void(app, entry) -> None:  # type: ignore[no-untyped-def]
+    lead = make_user(Role.LEAD, name="Lee Lead")
+    client = app.test_client()
+    sign_in(client, lead)
+    answer = post(client, f"/lead/hours/{entry.id}/void", {"reason": "Logged twice."})
+    assert answer.status_code in (302, 303)
+    assert fetch(HoursEntry, entry.id).status == EntryStatus.RETURNED
+
+
+def test_a_leads_void_withdraws_the_unsent_signed_off_email_and_says_to_look_again(
+    app, client, team
+):
+    """A void is the other way a sign-off stops standing: the trainee is not told 'signed off'
+    by an email still waiting, only that the entry needs another look."""
+    supervisor, alex = team
+    [entry] = approve(client, supervisor, alex)
+    void(app, entry)
+    subjects = [subject for subject, _, _ in outbox()]
+    assert SIGNED_OFF not in subjects
+    assert subjects == [
+        "One of your hours entries needs another look – Peer Support Training Program"
+    ]
+
+
+def test_a_void_of_one_entry_keeps_the_email_for_the_others_approved_with_it(app, client, team):
+    supervisor, alex = team
+    first, _second = approve(client, supervisor, alex, entries=2)
+    void(app, first)
+    told = [(subject, line) for subject, _, line in outbox() if subject == SIGNED_OFF]
+    assert len(told) == 1 and "signed off one entry" in told[0][1], told
