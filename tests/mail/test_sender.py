@@ -4,6 +4,7 @@ real SMTP connection; and what happens when the server will not let us log in or
 
 from __future__ import annotations
 
+import email_validator
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -12,6 +13,7 @@ from tests.helpers import app_config, make_user
 from tests.mail.sending import attempts_of, due_now, outbox, queue_message, run_worker
 from tests.smtp_server import SMTPServer, _Handler
 from training import ConfigurationError, create_app
+from training.mail import sender
 from training.mail.models import MailStatus
 from training.mail.outbox import unsubscribe_url
 from training.models import Role
@@ -35,7 +37,7 @@ def test_a_message_has_a_plain_text_part_then_html_from_the_program(app, smtp):
     [received] = smtp.to("sam@example.org")
     assert received["To"] == "sam@example.org"
     assert received["Subject"] == f"Email works – {PROGRAM}"
-    assert received["From"] == f"{PROGRAM} <noreply@127.0.0.1>"
+    assert received["From"] == f"{PROGRAM} <noreply@[127.0.0.1]>"
     assert received["Auto-Submitted"] == "auto-generated"
     assert received["Date"]
     assert received["Message-ID"].endswith("@127.0.0.1>")
@@ -47,7 +49,7 @@ def test_a_message_has_a_plain_text_part_then_html_from_the_program(app, smtp):
         assert f"This is a test message from {PROGRAM}: email works." in body
         assert PROGRAM in body and PUBLIC in body
     assert "<a href=" in html and "<a href=" not in text
-    assert smtp.envelopes == [("noreply@127.0.0.1", ["sam@example.org"])]
+    assert smtp.envelopes == [("noreply@[127.0.0.1]", ["sam@example.org"])]
 
 
 def test_a_required_message_has_no_unsubscribe_header(app, smtp):
@@ -290,7 +292,7 @@ def test_a_refused_sender_address_keeps_every_message_waiting(app, reply):
         message = outbox(message_id)
         assert (message.status, message.attempts) == (MailStatus.WAITING, 0)
         assert message.last_error.endswith(
-            f"refused the sender address noreply@127.0.0.1 (MAIL_DEFAULT_SENDER): {reply}"
+            f"refused the sender address noreply@[127.0.0.1] (MAIL_DEFAULT_SENDER): {reply}"
         )
         assert [a.outcome for a in attempts_of(message_id)] == ["retry"] * 3
 
@@ -361,3 +363,22 @@ def test_tls_and_ssl_together_stop_the_app():
 def test_a_reply_to_that_is_no_address_stops_the_app():
     with pytest.raises(ConfigurationError, match="FLASK_MAIL_REPLY_TO"):
         create_app(app_config(MAIL_REPLY_TO="the office"))
+
+
+@pytest.mark.parametrize(
+    ("public", "expected"),
+    [
+        ("https://training.example.org", "noreply@training.example.org"),
+        ("http://192.0.2.7:8000", "noreply@[192.0.2.7]"),
+        ("http://[2001:db8::1]:8000", "noreply@[IPv6:2001:db8::1]"),
+    ],
+)
+def test_the_default_sender_is_a_valid_address_whatever_the_public_address(public, expected):
+    """Without MAIL_DEFAULT_SENDER the sender is noreply@ the public host; an IP address there
+    is written as an address literal, which mail servers accept (a bare IP is not a domain)."""
+    config = {"PUBLIC_BASE_URL": public, "PROGRAM_NAME": PROGRAM, "MAIL_DEFAULT_SENDER": ""}
+    address = sender.sender(config)[1]
+    assert address == expected
+    email_validator.validate_email(
+        address, check_deliverability=False, allow_domain_literal=True, test_environment=False
+    )

@@ -113,7 +113,7 @@ def test_status_counts_the_outbox(app, smtp, runner):
     lines = result.output.splitlines()
     assert lines[0] == (
         f"Mail goes through 127.0.0.1:{smtp.port} (plain), "
-        "from Peer Support Training Program <noreply@127.0.0.1>."
+        "from Peer Support Training Program <noreply@[127.0.0.1]>."
     )
     assert lines[1:5] == ["waiting  1", "sending  0", "sent     2", "failed   0"]
     assert lines[5].startswith("The next waiting message is due at ")

@@ -16,6 +16,7 @@ The password is never logged or kept: every error text passes through ``_without
 from __future__ import annotations
 
 import email.policy
+import ipaddress
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -75,8 +76,19 @@ def sender(config: Any) -> tuple[str, str]:
     program's name), or ``noreply@`` the public host."""
     name, address = parseaddr((config.get("MAIL_DEFAULT_SENDER") or "").strip())
     if not address:
-        address = f"noreply@{public_host(config)}"
+        address = f"noreply@{_domain(public_host(config))}"
     return formataddr((name or config["PROGRAM_NAME"], address)), address
+
+
+def _domain(host: str) -> str:
+    """``host`` as the part of an address after the @: an IP address as an address literal
+    (``[192.0.2.7]``, ``[IPv6:2001:db8::1]``, RFC 5321 4.1.3), since ``noreply@192.0.2.7`` is
+    not a valid address and servers refuse it."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[IPv6:{ip.compressed}]" if ip.version == 6 else f"[{ip}]"
 
 
 def build_message(letter: Letter, config: Any, now: datetime | None = None) -> EmailMessage:
