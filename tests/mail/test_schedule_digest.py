@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from tests.helpers import assign, in_app, make_entry, make_user, save
 from training.extensions import db
+from training.mail import schedule_digest
 from training.mail.models import MailOptOut, OutboxMessage
 from training.mail.schedule import queue_due
 from training.models import HoursEntry, Role, SupervisorAssignment
@@ -212,3 +213,24 @@ def test_queue_due_runs_outside_a_request(app, team):
     submitted(riley, supervisor, t0 - timedelta(hours=1))
     with app.app_context():
         assert queue_due(t0) == 1
+
+
+def test_two_workers_straddling_a_window_boundary_write_one_digest(app, team, monkeypatch):
+    """Two workers read who is due at 11:59:59 and 12:00:01 (on a 24-hour window's edge), each
+    before the other wrote: one digest, not one per window (the key names the digest it
+    follows, not the clock's window)."""
+    supervisor, riley, _ = team
+    app.config["MAIL_DIGEST_HOURS"] = 24
+    boundary = datetime.fromtimestamp((int(start().timestamp()) // 86400 + 1) * 86400, UTC)
+    submitted(riley, supervisor, boundary - timedelta(hours=2))
+    real = schedule_digest.waiting_for_supervisors
+    read: dict[str, object] = {}
+
+    def read_before_either_wrote(digested_before):  # type: ignore[no-untyped-def]
+        read.setdefault("due", real(digested_before))
+        return read["due"]
+
+    monkeypatch.setattr(schedule_digest, "waiting_for_supervisors", read_before_either_wrote)
+    written = run(app, boundary - timedelta(seconds=1)) + run(app, boundary + timedelta(seconds=1))
+    assert written == 1
+    assert len(messages("supervisor_digest")) == 1

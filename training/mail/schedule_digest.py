@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from math import floor
 from typing import Any
 
 from sqlalchemy import case, exists, func, select
@@ -83,9 +82,12 @@ class Waiting:
         return f"Your Sign-off queue has {' and '.join(parts)}."
 
 
-def digest_key(supervisor_id: int, now: datetime, hours: float) -> str:
-    """One key per supervisor per window of ``hours``, so two workers write one digest."""
-    return f"digest:{supervisor_id}:{floor(now.timestamp() / 3600 / hours)}"
+def digest_key(supervisor_id: int, last_digest: datetime | None) -> str:
+    """The digest that follows the supervisor's last one (or their first): two workers that
+    read the same state write one digest, at whatever moments on the clock they run (a key
+    per window of hours let two workers either side of a window's edge write one each)."""
+    after = last_digest.isoformat() if last_digest else "none"
+    return f"digest:{supervisor_id}:after:{after}"
 
 
 def queue_digests(now: datetime) -> int:
@@ -94,7 +96,7 @@ def queue_digests(now: datetime) -> int:
     if hours <= 0:
         return 0
     due = [w for w in waiting_for_supervisors(now - timedelta(hours=hours)) if w.news]
-    keys = {w.supervisor_id: digest_key(w.supervisor_id, now, hours) for w in due}
+    keys = {w.supervisor_id: digest_key(w.supervisor_id, w.last_digest) for w in due}
     done = written(keys.values())
     due = [w for w in due if keys[w.supervisor_id] not in done]
     accounts = people(w.supervisor_id for w in due)
