@@ -73,6 +73,17 @@ def from_queue() -> bool:
     return "page" in request.form
 
 
+def typed_beside_others(acted_on: set[int]) -> bool:
+    """Whether the posted queue holds a comment typed beside an entry not acted on: then the
+    queue is shown again at once, keeping it, rather than by a redirect that could not."""
+    typed = (
+        name.removeprefix("entry-").removesuffix("-comment")
+        for name, value in request.form.items(multi=True)
+        if name.startswith("entry-") and name.endswith("-comment") and value.strip()
+    )
+    return any(not e.isdigit() or int(e) not in acted_on for e in typed)
+
+
 def return_form(entry_id: int) -> ReturnForm:
     """One entry's return comment on the queue page (the queue's form carries the CSRF
     token once for all of them)."""

@@ -29,6 +29,7 @@ from training.supervise.queue import (
     render_queue,
     return_form,
     state_from_request,
+    typed_beside_others,
 )
 from training.validators import form_problem
 
@@ -95,8 +96,8 @@ def approve():  # type: ignore[no-untyped-def]
         return redirect(url_for(".queue"), 303)
     state = state_from_request()
     state.ticked -= set(ids)
-    if not outcome.done:  # nothing changed: the queue as it was left, comments typed and all
-        return render_queue(state)
+    if not outcome.done or typed_beside_others(set(ids)):
+        return render_queue(state)  # the queue as it was left, comments typed and all
     return redirect(queue_address(state), 303)
 
 
@@ -138,6 +139,8 @@ def _return_from_queue(entry_id: int):  # type: ignore[no-untyped-def]
     flash("Returned to the trainee with your comment.", "success")
     # the queue again, without that entry: the page, every other tick and the box kept
     state.ticked.discard(entry_id)
+    if typed_beside_others({entry_id}):
+        return render_queue(state)
     return redirect(queue_address(state), 303)
 
 

@@ -247,3 +247,47 @@ def test_an_empty_queue_says_what_happens_next(client, app):
     html = html_of(response)
     for link in ("/supervise/trainees", "/supervise/history", "/account/notifications"):
         assert f'href="{link}' in html, link
+
+
+def test_a_return_keeps_the_comments_typed_beside_other_entries(client, team):
+    """Nothing typed is lost: with a comment waiting beside another entry, the queue is shown
+    again at once (not by a redirect, which could not carry it)."""
+    supervisor, _, (one, two, three) = team
+    sign_in(client, supervisor)
+    answer = post(
+        client,
+        f"/supervise/{two.id}/return",
+        {
+            "entry": [str(one.id)],
+            "attest": "yes",
+            "page": "1",
+            f"entry-{two.id}-comment": "Add the domains.",
+            f"entry-{three.id}-comment": "Which group was this?",
+        },
+    )
+    assert answer.status_code == 200
+    html = html_of(answer)
+    assert "Returned to the trainee with your comment." in text_of(answer)
+    assert "Which group was this?</textarea>" in html
+    assert 'id="attest" checked' in html and _checked(html) == {str(one.id)}
+    assert fetch(HoursEntry, two.id).status == EntryStatus.RETURNED
+
+
+def test_an_approval_keeps_the_comments_typed_beside_other_entries(client, team):
+    supervisor, _, (one, _, three) = team
+    sign_in(client, supervisor)
+    answer = post(
+        client,
+        "/supervise/approve",
+        {
+            "entry": [str(one.id)],
+            "attest": "yes",
+            "page": "1",
+            f"entry-{one.id}-comment": "  ",
+            f"entry-{three.id}-comment": "Which group was this?",
+        },
+    )
+    assert answer.status_code == 200
+    assert "Approved 1 entry." in text_of(answer)
+    assert "Which group was this?</textarea>" in html_of(answer)
+    assert fetch(HoursEntry, one.id).status == EntryStatus.APPROVED
