@@ -18,7 +18,7 @@ from tests.helpers import make_user, race_app, redis_answers
 from training.auth import views
 
 WRONG = "not the password at all"
-REDIS = "redis://127.0.0.1:6379/13"  # a database of these tests' own, emptied after each
+REDIS = "redis://127.0.0.1:6379/13"  # a database of these tests' own; each deletes its own keys
 
 
 STORAGES = [
@@ -47,11 +47,12 @@ def serve(tmp_path, monkeypatch):
     started = []
 
     def start(storage, **settings):
+        prefix = f"test-{uuid.uuid4().hex}"
         context = race_app(
             tmp_path,
             RATELIMIT_ENABLED=True,
             RATELIMIT_STORAGE_URI=storage,
-            RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+            RATELIMIT_KEY_PREFIX=prefix,
             WTF_CSRF_ENABLED=False,  # the throttle is under test here, not the form's token
             PROXY_COUNT=1,  # so each thread can come from an address of its own
             # Sixty requests at once share the pool's 15 connections while each checks a
@@ -65,20 +66,21 @@ def serve(tmp_path, monkeypatch):
         server = make_server("127.0.0.1", 0, read_to_the_end(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        started.append((context, server, thread, storage))
+        started.append((context, server, thread, storage, prefix))
         return app, server.server_port, checks
 
     yield start
-    for context, server, thread, storage in started:
+    for context, server, thread, storage, prefix in started:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
         context.__exit__(None, None, None)
-        if storage == REDIS:
+        if storage == REDIS:  # only this test's keys: others may be counting in it right now
             import redis
 
             with redis.Redis.from_url(REDIS) as connection:
-                connection.flushdb()
+                for key in connection.scan_iter(match=f"*{prefix}*"):
+                    connection.delete(key)
 
 
 def sign_in(port: int, email: str, password: str, client: str) -> tuple[int, str, str]:
