@@ -26,6 +26,13 @@ CACHE = "certificate_key"
 CACHE_SOURCE = "certificate_key_file"
 
 
+#: what a holder is told when nothing can be signed (the reason, for the operator, is logged)
+CANNOT_SIGN_NOW = (
+    "The program cannot sign certificates or credentials at the moment. Your certificate "
+    "itself is not affected. Please tell your program lead, and try again later."
+)
+
+
 class NoSigningKey(RuntimeError):
     """Nothing can be signed: no key is configured, or the one configured may no longer sign
     (``training.ob3.signing_keys.KeyOutOfService``). The message says what to do."""

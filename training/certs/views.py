@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import cache
 
@@ -33,6 +34,8 @@ from training.hours import services as hours
 from training.hours.forms import ActionForm
 from training.models import REVOCATION_CATEGORIES, Certificate, Role, SigningKey, User, utcnow
 from training.urls import public_url
+
+log = logging.getLogger(__name__)
 
 
 def track_or_404(user: User):  # type: ignore[no-untyped-def]
@@ -94,8 +97,12 @@ def renew(certificate_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     try:
         new = issuing.renew(certificate, current_user, track_or_404(current_user))
-    except (services.CertificateError, keys.NoSigningKey) as error:
+    except services.CertificateError as error:
         flash(str(error), "error")
+        return redirect(url_for(".mine")), 303
+    except keys.NoSigningKey as error:  # the reason is for the operator
+        log.error("A certificate could not be renewed: %s", error)
+        flash(keys.CANNOT_SIGN_NOW, "error")
         return redirect(url_for(".mine")), 303
     flash(
         f"Renewed. Your new certificate {format_code(new.code)} is valid until "

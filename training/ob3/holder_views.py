@@ -204,9 +204,7 @@ def _cannot_sign(error: keys.NoSigningKey) -> NoReturn:
         error_page(
             503,
             "Your credential cannot be made right now",
-            "The program cannot sign credentials at the moment, so your credential cannot be "
-            "made right now. Your certificate itself is not affected. Please tell your program "
-            "lead, and try again later.",
+            keys.CANNOT_SIGN_NOW,
         )
     )
 
