@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +12,7 @@ from flask import Flask, abort, current_app, url_for
 from certificates.tracks import TrackSet, load_tracks
 from courses.domains import domain_name
 from courses.glossary import Glossary, load_glossary
-from courses.loader import load_library
+from courses.loader import files_version, load_library
 from courses.model import Course, Library, Module
 from courses.rendering import RenderCache
 
@@ -31,17 +30,17 @@ def _logged(loaded: T, what: str) -> T:
 
 def _fingerprint(root: Path) -> str:
     """A hash of every file's name and bytes under ``root``: equal only for the same content."""
-    digest = hashlib.sha256()
-    if root.is_dir():
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_version([p for p in root.rglob("*") if p.is_file()], root)
 
 
-@cache
+@lru_cache(maxsize=32)
 def _loaded(root: Path, fingerprint: str) -> tuple[Library, TrackSet, Glossary, RenderCache]:
     """Content loaded once per process for the same files (every app made in one process, as
     the tests make, shares it; what it returns is frozen). ``fingerprint`` is only the key."""
+    return _load(root)
+
+
+def _load(root: Path) -> tuple[Library, TrackSet, Glossary, RenderCache]:
     return load_library(root), load_tracks(root), load_glossary(root), RenderCache()
 
 
@@ -55,7 +54,11 @@ class ContentStore:
     @cached_property
     def _content(self) -> tuple[Library, TrackSet, Glossary, RenderCache]:
         root = self.path.resolve()
-        return _loaded(root, _fingerprint(root))
+        try:
+            fingerprint = _fingerprint(root)
+        except OSError:  # a file that vanished or cannot be read while hashing: load as it is
+            return _load(root)
+        return _loaded(root, fingerprint)
 
     @cached_property
     def renderer(self) -> RenderCache:
