@@ -260,7 +260,12 @@ def issue(
 
 
 def maybe_auto_issue(user: User) -> Certificate | None:
-    """On tracks set to issue automatically, issue as soon as the trainee becomes eligible."""
+    """On tracks set to issue automatically, issue as soon as the trainee becomes eligible.
+
+    Called once the action that may have completed the record (a sign-off, a signature, a
+    passed quiz…) is committed, so an attempt that fails is rolled back whole: whatever it
+    wrote, and the locks it took (the trainee's, the signing key's row), go with it, and the
+    rest of the request (another trainee approved in the same go) starts afresh."""
     track = hours.track_for(user)
     if track is None or not track.auto_issue or user.role != Role.TRAINEE:
         return None
@@ -268,12 +273,15 @@ def maybe_auto_issue(user: User) -> Certificate | None:
         return None  # current already, or revoked: only a lead decides to certify again
     if not checklist(user, track).eligible:
         return None
+    user_id = user.id
     try:
         return issue(user, track, issued_by=None)
     except CertificateError:  # a lead issued it at the same moment: the trainee has theirs
+        db.session.rollback()
         return None
-    except keys.NoSigningKey as error:  # nothing was written; a lead issues it once put right
-        current_app.logger.error("Certificate for %s not issued automatically: %s", user.id, error)
+    except keys.NoSigningKey as error:  # nothing is kept; a lead issues it once put right
+        db.session.rollback()
+        current_app.logger.error("Certificate for %s not issued automatically: %s", user_id, error)
         return None
 
 

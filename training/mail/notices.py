@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 
 from training.extensions import db
 from training.mail import kinds
@@ -149,11 +149,40 @@ def hours_sign_off_undone(entry: HoursEntry, sign_off_id: int) -> None:
     )
 
 
+#: how many times the undo looks again for the message naming a sign-off, when each time the
+#: approval of another entry had just written it again (under another key)
+TAKE_BACK_LOOKS = 5
+
+
 def _take_back_signed_off(trainee: User, sign_off_id: int) -> bool | None:
     """The sign-off ``sign_off_id`` stands no more (undone or voided): withdraw the unsent
     "signed off" message that told of it, written again for the other sign-offs it told of, if
     any. True if withdrawn; False if a worker had picked it up; None if no message named it
-    (the trainee had turned these messages off, or it predates keys)."""
+    (the trainee had turned these messages off, or it predates keys).
+
+    An approval of another of the trainee's entries withdraws and writes that message again,
+    under a new key, in its own transaction (``SignedOff.add``): when the DELETE finds nothing,
+    the message is looked at again, never guessed. Gone: it was replaced (or removed), so the
+    one naming the sign-off now is looked for again; still there: a worker has it. After
+    ``TAKE_BACK_LOOKS`` looks, or when no message names the sign-off any more, it is treated
+    as picked up, so the trainee is told the entry is looked at again rather than nothing."""
+    for look in range(TAKE_BACK_LOOKS):
+        found = _message_naming(trainee, sign_off_id)
+        if found is None:
+            return None if look == 0 else False
+        message_id, named = found
+        if _withdrawn(message_id):
+            if others := sorted(named - {sign_off_id}):
+                _write_signed_off(trainee, len(others), others)
+            return True
+        if _still_there(message_id):
+            return False  # a worker claimed it, is sending it, or sent it
+    return False
+
+
+def _message_naming(trainee: User, sign_off_id: int) -> tuple[int, set[int]] | None:
+    """The newest "signed off" message of the trainee naming the sign-off (in any status), and
+    the sign-offs it names."""
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.dedupe_key)
         .where(
@@ -163,15 +192,11 @@ def _take_back_signed_off(trainee: User, sign_off_id: int) -> bool | None:
         )
         .order_by(OutboxMessage.id.desc())
     )
-    found = next(((m, ids) for m, key in rows if sign_off_id in (ids := _named_by(key))), None)
-    if found is None:
-        return None
-    message_id, named = found
-    if not _withdrawn(message_id):
-        return False
-    if others := sorted(named - {sign_off_id}):
-        _write_signed_off(trainee, len(others), others)
-    return True
+    return next(((m, ids) for m, key in rows if sign_off_id in (ids := _named_by(key))), None)
+
+
+def _still_there(message_id: int) -> bool:
+    return db.session.scalar(select(exists().where(OutboxMessage.id == message_id))) is True
 
 
 def hours_returned(entry: HoursEntry) -> None:

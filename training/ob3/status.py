@@ -8,7 +8,8 @@ a revocation shows in the list at once.
 
 Signing a list costs a canonicalisation, so the signed list is kept in this process, keyed by
 the list, a digest of its set bits and the key that signs: an unchanged list is served as it
-was signed; a changed one (or a new key) is signed again on the next request.
+was signed, while the database still has that key in service; a changed one (or a new key, or
+one another process retired or revoked) is signed again on the next request.
 
 Positions are drawn at random (``certificates.ob3.status_list.random_index``). A list takes new
 credentials until half of its positions are used (``FILL_LIMIT``), so a free one is found in a
@@ -29,7 +30,7 @@ from training.columns import utcnow
 from training.extensions import db
 from training.models import Certificate
 from training.ob3 import signing_keys
-from training.ob3.models import OpenBadge
+from training.ob3.models import OpenBadge, SigningKey
 from training.urls import public_url
 
 FIRST_LIST = 1
@@ -195,7 +196,7 @@ def published(list_id: int) -> SignedList:
     key_id = signing_keys.current_key_id()
     cache: dict[int, tuple[str, str, SignedList]] = current_app.extensions.setdefault(CACHE, {})
     kept = cache.get(list_id)
-    if kept is not None and kept[:2] == (digest, key_id):
+    if kept is not None and kept[:2] == (digest, key_id) and _in_service(key_id):
         return kept[2]
     key_id, private_key = signing_keys.current()
     now = utcnow()
@@ -208,3 +209,15 @@ def published(list_id: int) -> SignedList:
     signed = SignedList(document, body, f"{list_id}-{digest}-{key_id}")
     cache[list_id] = (digest, key_id, signed)
     return signed
+
+
+def _in_service(key_id: str) -> bool:
+    """Whether the database still has ``key_id`` in service (registered, neither retired nor
+    revoked): one select by its unique fingerprint. The key this process loaded may have been
+    rotated and revoked by another (``keys rotate``, ``keys revoke``) since it signed the list
+    kept here; then the list is signed again through ``signing_keys.current``, which reads the
+    key file again or refuses."""
+    row = db.session.execute(
+        select(SigningKey.retired_at, SigningKey.revoked_at).where(SigningKey.key_id == key_id)
+    ).one_or_none()
+    return row is not None and row.retired_at is None and row.revoked_at is None

@@ -249,3 +249,117 @@ def test_a_void_of_one_entry_keeps_the_email_for_the_others_approved_with_it(app
     void(app, first)
     told = [(subject, line) for subject, _, line in outbox() if subject == SIGNED_OFF]
     assert len(told) == 1 and "signed off one entry" in told[0][1], told
+
+
+# --- an approval of another entry writing the email again at the moment of the undo -----------
+
+
+def _next_entry_approved(trainee_id: int, entry_id: int, message_id: int) -> None:
+    """What the approval of the next entry in the same action does to the waiting email
+    (``SignedOff.add``): withdraws it and writes it again naming both sign-offs, a new key."""
+    key = db.session.get(OutboxMessage, message_id).dedupe_key
+    signed_off = notices.SignedOff()
+    signed_off._written[trainee_id] = (message_id, 1, sorted(notices._named_by(key)))
+    signed_off.add(db.session.get(HoursEntry, entry_id))
+
+
+def _someone_elses_email_after(app, supervisor) -> None:  # type: ignore[no-untyped-def]
+    """An email of another trainee, written after Alex's, so that an email written again gets
+    a new id on SQLite too (which gives a new row the highest id plus one, reusing a deleted
+    one's), as it always does on PostgreSQL."""
+    bo = make_user(Role.TRAINEE, name="Bo Trainee")
+    assign(bo, supervisor)
+    approve(app.test_client(), supervisor, bo)
+
+
+def outbox_of(user) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """``outbox()``, of the user's messages only."""
+    with in_app():
+        return [
+            (m.subject, m.status, m.text_body.split("\n")[2])
+            for m in db.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.user_id == user.id)
+                .order_by(OutboxMessage.id)
+            )
+        ]
+
+
+def test_an_approval_writing_the_email_again_at_the_moment_of_the_undo_is_followed(
+    app, client, team, monkeypatch, smtp
+):
+    """The undo read the email naming its sign-off; an approval of another entry replaced it
+    (committed, on PostgreSQL from its own connection) before the undo's withdrawal. The undo
+    finds the new email and takes its sign-off out: the trainee hears "signed off" of the other
+    entry only, and not "taking another look" about an entry no email told them of."""
+    supervisor, alex = team
+    (undone,) = approve(client, supervisor, alex)
+    other = make_entry(alex, supervisor, "approved")
+    _someone_elses_email_after(app, supervisor)
+    withdraw = notices._withdrawn
+    replaced: list[int] = []
+
+    def replaced_meanwhile(message_id: int) -> bool:
+        if not replaced:
+            replaced.append(message_id)
+            if TEST_DATABASE_URL:
+                with app.app_context():  # the approval: a connection of its own, committed
+                    _next_entry_approved(alex.id, other.id, message_id)
+                    db.session.commit()
+            else:
+                _next_entry_approved(alex.id, other.id, message_id)
+        return withdraw(message_id)
+
+    monkeypatch.setattr(notices, "_withdrawn", replaced_meanwhile)
+    undo(client, undone)
+    assert replaced
+    assert outbox_of(alex) == [
+        (
+            SIGNED_OFF,
+            "waiting",
+            "Your supervisor signed off one entry in your hours log. Well done!",
+        )
+    ]
+    send(app)
+    assert [m["Subject"] for m in smtp.to(alex.email)] == [SIGNED_OFF]
+
+
+def test_an_email_written_again_on_every_look_ends_in_the_follow_up(app, client, team, monkeypatch):
+    """Should the email be replaced at every look (it cannot be for long: an approval writes
+    it once per entry), the undo stops after a few looks and tells the trainee the entry is
+    looked at again, rather than leave them believing it signed off."""
+    supervisor, alex = team
+    (undone,) = approve(client, supervisor, alex)
+    withdraw = notices._withdrawn
+    looks: list[int] = []
+
+    def replaced_every_time(message_id: int) -> bool:
+        """The email written again under its key, as a new row (a new id: it is written
+        before the old one is deleted)."""
+        looks.append(message_id)
+        message = db.session.get(OutboxMessage, message_id)
+        again = OutboxMessage(
+            user_id=alex.id,
+            kind=message.kind,
+            to_address=message.to_address,
+            subject=message.subject,
+            text_body=message.text_body,
+            html_body=message.html_body,
+        )
+        db.session.add(again)
+        db.session.flush()
+        key, message.dedupe_key = message.dedupe_key, None
+        db.session.flush()
+        again.dedupe_key = key
+        db.session.flush()
+        db.session.delete(message)
+        db.session.flush()
+        return withdraw(message_id)
+
+    monkeypatch.setattr(notices, "_withdrawn", replaced_every_time)
+    undo(client, undone)
+    assert len(looks) == notices.TAKE_BACK_LOOKS
+    assert [(subject, status) for subject, status, _ in outbox_of(alex)] == [
+        (SIGNED_OFF, "waiting"),
+        (LOOKED_AT_AGAIN, "waiting"),
+    ]
